@@ -1,0 +1,233 @@
+//! What every dialect module provides, and the registry that names them.
+//!
+//! A dialect is a unit struct implementing [`DialectSpec`]; the registry maps the public
+//! [`Dialect`] id to it. Adding a sixth dialect is one module plus one line in [`Dialect::spec`]
+//! (and its variant).
+
+use crate::canonical::User;
+use crate::dialects;
+use crate::fields::Field;
+use crate::report::{Code, Report, Violation};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use std::fmt;
+use std::str::FromStr;
+
+/// The five dialects userbridge speaks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Dialect {
+    /// Learning platform management web services (seeds 004 create, 000 update).
+    LearningCloud,
+    /// Publisher users API v2, JSON and XML (seed 001).
+    Publisher,
+    /// Project-portfolio cloud user API (seed 003).
+    Primavera,
+    /// IoT platform users API and `user/*` messages (seed 002).
+    DeviceHive,
+    /// SCIM 2.0 Users (RFC 7643/7644).
+    Scim,
+}
+
+impl Dialect {
+    pub const ALL: [Dialect; 5] =
+        [Dialect::LearningCloud, Dialect::Publisher, Dialect::Primavera, Dialect::DeviceHive, Dialect::Scim];
+
+    /// The registry: the module that implements each dialect.
+    pub fn spec(self) -> &'static dyn DialectSpec {
+        match self {
+            Dialect::LearningCloud => &dialects::learningcloud::LearningCloud,
+            Dialect::Publisher => &dialects::publisher::Publisher,
+            Dialect::Primavera => &dialects::primavera::Primavera,
+            Dialect::DeviceHive => &dialects::devicehive::DeviceHive,
+            Dialect::Scim => &dialects::scim::Scim,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Dialect::LearningCloud => "learningcloud",
+            Dialect::Publisher => "publisher",
+            Dialect::Primavera => "primavera",
+            Dialect::DeviceHive => "devicehive",
+            Dialect::Scim => "scim",
+        }
+    }
+}
+
+impl fmt::Display for Dialect {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A name that is not one of the five dialects (or operations).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown {what} `{given}`; expected one of: {expected}")]
+pub struct UnknownName {
+    pub what: &'static str,
+    pub given: String,
+    pub expected: &'static str,
+}
+
+impl FromStr for Dialect {
+    type Err = UnknownName;
+    fn from_str(s: &str) -> Result<Self, UnknownName> {
+        Dialect::ALL.into_iter().find(|d| d.as_str().eq_ignore_ascii_case(s)).ok_or_else(|| UnknownName {
+            what: "dialect",
+            given: s.to_owned(),
+            expected: "learningcloud, publisher, primavera, devicehive, scim",
+        })
+    }
+}
+
+/// The write operation a body is for: the rules differ (required fields, limits).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Op {
+    Create,
+    Update,
+}
+
+impl Op {
+    pub const ALL: [Op; 2] = [Op::Create, Op::Update];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Op::Create => "create",
+            Op::Update => "update",
+        }
+    }
+}
+
+impl fmt::Display for Op {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Op {
+    type Err = UnknownName;
+    fn from_str(s: &str) -> Result<Self, UnknownName> {
+        Op::ALL.into_iter().find(|o| o.as_str().eq_ignore_ascii_case(s)).ok_or_else(|| UnknownName {
+            what: "operation",
+            given: s.to_owned(),
+            expected: "create, update",
+        })
+    }
+}
+
+/// The syntax of a body on the wire.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum BodyFormat {
+    #[default]
+    Json,
+    /// Publisher only.
+    Xml,
+}
+
+/// The contract of one dialect module. Methods take `op` because create and update differ.
+pub trait DialectSpec: Sync {
+    fn id(&self) -> Dialect;
+
+    /// The field table for an operation (see [`crate::fields`]).
+    fn fields(&self, op: Op) -> &'static [Field];
+
+    /// Rules the field table cannot express (one-of, role maps, forbidden fields).
+    fn check(&self, _op: Op, _input: &Value, _report: &mut Report) {}
+
+    /// Reads a body of this dialect. JSON is strict (a trailing comma is a syntax error with its
+    /// line and column); only dialects that speak XML override this for [`BodyFormat::Xml`].
+    fn parse(&self, _op: Op, body: &str, format: BodyFormat) -> Result<Value, Report> {
+        match format {
+            BodyFormat::Json => parse_json(body),
+            BodyFormat::Xml => Err(Report::single(
+                Violation::new("", Code::InvalidType).param("expected", "application/json"),
+            )),
+        }
+    }
+
+    /// Writes a body of this dialect in the given syntax.
+    fn render(&self, value: &Value, format: BodyFormat) -> Result<String, Report> {
+        match format {
+            BodyFormat::Json => Ok(value.to_string()),
+            BodyFormat::Xml => Err(Report::single(
+                Violation::new("", Code::InvalidType).param("expected", "application/json"),
+            )),
+        }
+    }
+
+    /// Maps a **valid** body to the canonical user.
+    fn to_canonical(&self, op: Op, input: &Value) -> Result<User, Report>;
+
+    /// Writes the canonical user as this dialect's body; what it cannot hold is left out (and
+    /// found by [`crate::translate`]).
+    fn from_canonical(&self, op: Op, user: &User) -> Value;
+
+    /// Where a canonical field came from in this dialect's body (for the `lost` list).
+    /// `user` is the canonical form of that body, for mappings that depend on values
+    /// (which phone is the office phone).
+    fn wire_pointer(&self, op: Op, user: &User, canonical: &str) -> Option<String>;
+}
+
+/// Strict JSON, reporting syntax errors with line and column.
+pub fn parse_json(body: &str) -> Result<Value, Report> {
+    serde_json::from_str(body).map_err(|e| Report::single(syntax_violation(e.line(), e.column(), &e.to_string())))
+}
+
+/// The violation for malformed input at a position.
+pub fn syntax_violation(line: usize, column: usize, detail: &str) -> Violation {
+    // serde_json appends " at line L column C" to its messages; the params already say it.
+    let detail = detail.split(" at line ").next().unwrap_or(detail);
+    Violation::new("", Code::Syntax).param("line", line).param("column", column).param("detail", detail)
+}
+
+/// Turns a serde error on a validated body into a report (a rule the table missed).
+pub fn deserialize<'a, T: Deserialize<'a>>(input: &'a Value) -> Result<T, Report> {
+    T::deserialize(input)
+        .map_err(|e| Report::single(Violation::new("", Code::InvalidType).param("expected", e.to_string())))
+}
+
+/// Maps a canonical pointer through a static (canonical prefix → wire pointer) table: the
+/// longest matching prefix wins and the rest of the pointer is appended.
+pub fn map_pointer(table: &[(&str, &str)], canonical: &str) -> Option<String> {
+    table
+        .iter()
+        .filter(|(c, _)| canonical == *c || canonical.strip_prefix(c).is_some_and(|rest| rest.starts_with('/')))
+        .max_by_key(|(c, _)| c.len())
+        .map(|(c, w)| format!("{w}{}", &canonical[c.len()..]))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_round_trip() {
+        for d in Dialect::ALL {
+            assert_eq!(d.as_str().parse::<Dialect>(), Ok(d));
+            assert_eq!(d.spec().id(), d);
+        }
+        assert!("ldap".parse::<Dialect>().is_err());
+        assert_eq!("UPDATE".parse::<Op>(), Ok(Op::Update));
+    }
+
+    #[test]
+    fn trailing_comma_is_a_syntax_error_with_position() {
+        let err = parse_json("{\n  \"a\": 1,\n}").err().unwrap_or_default();
+        let v = &err.errors[0];
+        assert_eq!(v.code, Code::Syntax);
+        assert_eq!(v.params["line"], 3);
+        assert_eq!(v.params["column"], 1);
+    }
+
+    #[test]
+    fn pointer_table_longest_prefix() {
+        let t = [("/name", "/n"), ("/name/given", "/firstName"), ("/emails", "/emails")];
+        assert_eq!(map_pointer(&t, "/name/given").as_deref(), Some("/firstName"));
+        assert_eq!(map_pointer(&t, "/name/family").as_deref(), Some("/n/family"));
+        assert_eq!(map_pointer(&t, "/emails/1/value").as_deref(), Some("/emails/1/value"));
+        assert_eq!(map_pointer(&t, "/namex"), None);
+    }
+}

@@ -1,0 +1,408 @@
+//! Field metadata: the one place a dialect's rules are written.
+//!
+//! Each dialect lists its fields per operation as a static table of [`Field`]s. The same table
+//! drives the generic validator below, the JSON Schema export ([`crate::schema`]), the widget's
+//! form and the `ignored` list, so a limit changed here changes everywhere at once.
+//!
+//! Pointers are RFC 6901 pointers in wire names; `*` stands for every element of an array.
+
+use crate::formats;
+use crate::report::{Code, Report, Violation, push_key};
+use serde::Serialize;
+use serde_json::{Map, Value, json};
+
+/// The JSON type a field holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    String,
+    Integer,
+    Boolean,
+    Object,
+    Array,
+    /// An object with free keys whose values have no fixed shape (`extendedFields`).
+    Map,
+    /// Any JSON value (DeviceHive `data`): neither checked nor reported as ignored inside.
+    Any,
+}
+
+impl Kind {
+    fn name(self) -> &'static str {
+        match self {
+            Kind::String => "string",
+            Kind::Integer => "integer",
+            Kind::Boolean => "boolean",
+            Kind::Object | Kind::Map => "object",
+            Kind::Array => "array",
+            Kind::Any => "any",
+        }
+    }
+
+    fn matches(self, v: &Value) -> bool {
+        match self {
+            Kind::String => v.is_string(),
+            Kind::Integer => v.is_i64() || v.is_u64(),
+            Kind::Boolean => v.is_boolean(),
+            Kind::Object | Kind::Map => v.is_object(),
+            Kind::Array => v.is_array(),
+            Kind::Any => true,
+        }
+    }
+}
+
+/// A value format checked beyond its JSON type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Format {
+    Email,
+    Timezone,
+    /// ISO 639-1 language code (`en`).
+    Language,
+    /// Language with optional script and region (`pt_BR`, `en-GB`).
+    Locale,
+    /// Absolute `http` or `https` URL.
+    Url,
+    Base64,
+    /// An `image/*` MIME type.
+    ImageMime,
+    /// DeviceHive login characters `^[\w@.-]+$`.
+    Login,
+}
+
+impl Format {
+    fn check(self, s: &str) -> Option<Violation> {
+        let ok = match self {
+            Format::Email => formats::is_email(s),
+            Format::Timezone => formats::is_timezone(s),
+            Format::Language => formats::is_language(s),
+            Format::Locale => formats::is_locale(s),
+            Format::Url => formats::is_url(s, &["http", "https"]),
+            Format::Base64 => formats::is_base64(s),
+            Format::ImageMime => formats::is_mime_of(s, "image"),
+            Format::Login => formats::is_login(s),
+        };
+        if ok {
+            return None;
+        }
+        let v = |code| Violation::new(String::new(), code);
+        Some(match self {
+            Format::Email => v(Code::InvalidEmail),
+            Format::Timezone => v(Code::InvalidTimezone),
+            Format::Language => v(Code::InvalidLanguage),
+            Format::Locale => v(Code::InvalidLocale),
+            Format::Url => v(Code::InvalidUrl).param("scheme", "http(s)"),
+            Format::Base64 => v(Code::InvalidBase64),
+            Format::ImageMime => v(Code::InvalidMimeType).param("kind", "image"),
+            Format::Login => v(Code::InvalidPattern).param("pattern", "^[\\w@.-]+$"),
+        })
+    }
+
+    /// The JSON Schema `format` keyword, where one exists.
+    pub fn json_schema_format(self) -> Option<&'static str> {
+        match self {
+            Format::Email => Some("email"),
+            Format::Url => Some("uri"),
+            _ => None,
+        }
+    }
+}
+
+/// One field of one dialect operation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Field {
+    /// Wire pointer; `*` = each array element.
+    pub pointer: &'static str,
+    pub kind: Kind,
+    pub required: bool,
+    /// Strings: minimum length in characters; integers: minimum value.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub min: Option<i64>,
+    /// Strings: maximum length in characters; integers: maximum value.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max: Option<i64>,
+    /// Enumerated values (integers written in decimal).
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    pub allowed: &'static [&'static str],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub format: Option<Format>,
+    /// Never sent back by the dialect (passwords): the widget uses a password input.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub write_only: bool,
+    /// i18n key of the field's label, shared across dialects (`given_name`, `email`…).
+    pub label: &'static str,
+}
+
+impl Field {
+    pub const fn new(pointer: &'static str, kind: Kind, label: &'static str) -> Self {
+        Field {
+            pointer,
+            kind,
+            required: false,
+            min: None,
+            max: None,
+            allowed: &[],
+            format: None,
+            write_only: false,
+            label,
+        }
+    }
+    pub const fn string(pointer: &'static str, label: &'static str) -> Self {
+        Field::new(pointer, Kind::String, label)
+    }
+    pub const fn integer(pointer: &'static str, label: &'static str) -> Self {
+        Field::new(pointer, Kind::Integer, label)
+    }
+    pub const fn boolean(pointer: &'static str, label: &'static str) -> Self {
+        Field::new(pointer, Kind::Boolean, label)
+    }
+    pub const fn object(pointer: &'static str, label: &'static str) -> Self {
+        Field::new(pointer, Kind::Object, label)
+    }
+    pub const fn array(pointer: &'static str, label: &'static str) -> Self {
+        Field::new(pointer, Kind::Array, label)
+    }
+    pub const fn map(pointer: &'static str, label: &'static str) -> Self {
+        Field::new(pointer, Kind::Map, label)
+    }
+    pub const fn any(pointer: &'static str, label: &'static str) -> Self {
+        Field::new(pointer, Kind::Any, label)
+    }
+    pub const fn required(mut self) -> Self {
+        self.required = true;
+        self
+    }
+    pub const fn min(mut self, min: i64) -> Self {
+        self.min = Some(min);
+        self
+    }
+    pub const fn max(mut self, max: i64) -> Self {
+        self.max = Some(max);
+        self
+    }
+    pub const fn allowed(mut self, allowed: &'static [&'static str]) -> Self {
+        self.allowed = allowed;
+        self
+    }
+    pub const fn format(mut self, format: Format) -> Self {
+        self.format = Some(format);
+        self
+    }
+    pub const fn write_only(mut self) -> Self {
+        self.write_only = true;
+        self
+    }
+
+    /// The pointer's reference tokens (`*` included).
+    pub fn tokens(&self) -> impl Iterator<Item = &'static str> {
+        let p: &'static str = self.pointer;
+        p.split('/').skip(1)
+    }
+
+    /// Checks one present, non-null value against this field's type, limits, enumeration and format.
+    fn check_value(&self, value: &Value, pointer: &str, report: &mut Report) {
+        if !self.kind.matches(value) {
+            report.push(Violation::new(pointer, Code::InvalidType).param("expected", self.kind.name()));
+            return;
+        }
+        match value {
+            Value::String(s) => {
+                let len = s.chars().count() as i64;
+                if let Some(min) = self.min.filter(|&m| len < m) {
+                    let code = if len == 0 && min == 1 { Code::Required } else { Code::TooShort };
+                    report.push(Violation::new(pointer, code).param("min", min));
+                }
+                if let Some(max) = self.max.filter(|&m| len > m) {
+                    report.push(Violation::new(pointer, Code::TooLong).param("max", max));
+                }
+                if !self.allowed.is_empty() && !self.allowed.contains(&s.as_str()) {
+                    report.push(Violation::new(pointer, Code::NotAllowedValue).param("allowed", json!(self.allowed)));
+                } else if let Some(mut v) = self.format.and_then(|f| f.check(s)) {
+                    v.pointer = pointer.to_owned();
+                    report.push(v);
+                }
+            }
+            Value::Number(n) => {
+                let Some(i) = n.as_i64() else {
+                    report.push(Violation::new(pointer, Code::TooLarge).param("max", i64::MAX));
+                    return;
+                };
+                if let Some(min) = self.min.filter(|&m| i < m) {
+                    report.push(Violation::new(pointer, Code::TooSmall).param("min", min));
+                }
+                if let Some(max) = self.max.filter(|&m| i > m) {
+                    report.push(Violation::new(pointer, Code::TooLarge).param("max", max));
+                }
+                if !self.allowed.is_empty() && !self.allowed.iter().any(|a| a.parse::<i64>() == Ok(i)) {
+                    let allowed: Vec<i64> = self.allowed.iter().filter_map(|a| a.parse().ok()).collect();
+                    report.push(Violation::new(pointer, Code::NotAllowedValue).param("allowed", json!(allowed)));
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Validates `input` against a field table: every violation, and every key no field defines.
+///
+/// Dialect modules add their cross-field rules (one-of, role maps, forbidden fields) on top.
+pub fn validate(fields: &[Field], input: &Value) -> Report {
+    let mut report = Report::default();
+    if !input.is_object() {
+        report.push(Violation::new("", Code::InvalidType).param("expected", "object"));
+        return report;
+    }
+    for field in fields {
+        let tokens: Vec<&str> = field.tokens().collect();
+        check_at(field, &tokens, input, &mut String::new(), &mut report);
+    }
+    collect_ignored(fields, input, &mut String::new(), &mut String::new(), &mut report.ignored);
+    report
+}
+
+/// Walks to the field's value, expanding `*` over array elements; the parent of the last token
+/// must exist (a missing parent is the parent's own `required` error, or nothing if optional).
+fn check_at(field: &Field, tokens: &[&str], value: &Value, pointer: &mut String, report: &mut Report) {
+    let Some((&head, rest)) = tokens.split_first() else {
+        field.check_value(value, pointer, report);
+        return;
+    };
+    let len = pointer.len();
+    if head == "*" {
+        if let Value::Array(items) = value {
+            for (i, item) in items.iter().enumerate() {
+                pointer.push('/');
+                pointer.push_str(&i.to_string());
+                check_at(field, rest, item, pointer, report);
+                pointer.truncate(len);
+            }
+        }
+        return;
+    }
+    let Value::Object(map) = value else { return };
+    push_key(pointer, head);
+    match map.get(head) {
+        Some(Value::Null) | None => {
+            if field.required && rest.is_empty() {
+                report.push(Violation::new(pointer.as_str(), Code::Required));
+            }
+        }
+        Some(child) => check_at(field, rest, child, pointer, report),
+    }
+    pointer.truncate(len);
+}
+
+/// Lists input keys that no field defines. `shape` is the pointer with array indices as `*`.
+fn collect_ignored(fields: &[Field], value: &Value, pointer: &mut String, shape: &mut String, out: &mut Vec<String>) {
+    match value {
+        Value::Object(map) => {
+            for (key, child) in map {
+                let (plen, slen) = (pointer.len(), shape.len());
+                push_key(pointer, key);
+                push_key(shape, key);
+                match fields.iter().find(|f| f.pointer == shape.as_str()) {
+                    None => out.push(pointer.clone()),
+                    Some(f) if matches!(f.kind, Kind::Object | Kind::Array) => {
+                        collect_ignored(fields, child, pointer, shape, out)
+                    }
+                    Some(_) => {}
+                }
+                pointer.truncate(plen);
+                shape.truncate(slen);
+            }
+        }
+        Value::Array(items) => {
+            let slen = shape.len();
+            shape.push_str("/*");
+            for (i, item) in items.iter().enumerate() {
+                let plen = pointer.len();
+                pointer.push('/');
+                pointer.push_str(&i.to_string());
+                collect_ignored(fields, item, pointer, shape, out);
+                pointer.truncate(plen);
+            }
+            shape.truncate(slen);
+        }
+        _ => {}
+    }
+}
+
+/// The value at an RFC 6901 pointer, if any (a thin alias kept for symmetry with `set`).
+pub fn get<'a>(value: &'a Value, pointer: &str) -> Option<&'a Value> {
+    value.pointer(pointer)
+}
+
+/// Builds `params` maps concisely in dialect rules.
+pub fn params<const N: usize>(pairs: [(&str, Value); N]) -> Map<String, Value> {
+    pairs.into_iter().map(|(k, v)| (k.to_owned(), v)).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    static FIELDS: &[Field] = &[
+        Field::string("/email", "email").required().max(20).format(Format::Email),
+        Field::integer("/role", "role").allowed(&["0", "1"]),
+        Field::object("/name", "name"),
+        Field::string("/name/first", "given_name").required().max(3),
+        Field::array("/items", "items"),
+        Field::string("/items/*/kind", "kind").required().allowed(&["a", "b"]),
+        Field::any("/data", "data"),
+    ];
+
+    fn codes(r: &Report) -> Vec<(String, &'static str)> {
+        r.errors.iter().map(|v| (v.pointer.clone(), v.code.as_str())).collect()
+    }
+
+    #[test]
+    fn valid_input_has_no_errors() {
+        let r = validate(FIELDS, &json!({"email": "a@b.co", "role": 1, "name": {"first": "Ann"}, "data": {"x": 1}}));
+        assert_eq!(codes(&r), vec![]);
+        assert!(r.ignored.is_empty());
+    }
+
+    #[test]
+    fn every_error_at_once() {
+        let r = validate(
+            FIELDS,
+            &json!({"role": 5, "name": {"first": "Anna"}, "items": [{"kind": "a"}, {"kind": "z"}, {}], "x": 1}),
+        );
+        assert_eq!(
+            codes(&r),
+            vec![
+                ("/email".into(), "required"),
+                ("/role".into(), "not_allowed_value"),
+                ("/name/first".into(), "too_long"),
+                ("/items/1/kind".into(), "not_allowed_value"),
+                ("/items/2/kind".into(), "required"),
+            ]
+        );
+        assert_eq!(r.ignored, vec!["/x".to_string()]);
+    }
+
+    #[test]
+    fn missing_optional_parent_is_not_an_error() {
+        let r = validate(FIELDS, &json!({"email": "a@b.co"}));
+        assert!(r.is_valid());
+    }
+
+    #[test]
+    fn wrong_types_and_formats() {
+        let r = validate(FIELDS, &json!({"email": "nope", "role": "1", "name": []}));
+        assert_eq!(
+            codes(&r),
+            vec![("/email".into(), "invalid_email"), ("/role".into(), "invalid_type"), ("/name".into(), "invalid_type")]
+        );
+    }
+
+    #[test]
+    fn non_object_body() {
+        assert_eq!(codes(&validate(FIELDS, &json!([1]))), vec![(String::new(), "invalid_type")]);
+    }
+
+    #[test]
+    fn ignored_keys_are_escaped_and_nested() {
+        let r = validate(FIELDS, &json!({"email": "a@b.co", "name": {"first": "A", "a/b": 1}, "data": {"free": 1}}));
+        assert_eq!(r.ignored, vec!["/name/a~1b".to_string()]);
+    }
+}

@@ -1,0 +1,254 @@
+//! Errors as data: every problem of a request, each with a JSON pointer, a stable code and params.
+//!
+//! A UI shows a [`Violation`] next to the field its `pointer` names and translates it from `code` +
+//! `params`; the English `message` is only a default. Codes are part of the public contract:
+//! renaming one breaks every client that switches on it.
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+use std::fmt::Write as _;
+
+/// The stable, snake_case reason of a violation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Code {
+    /// The body is not well-formed JSON or XML; params carry `line` and `column`.
+    Syntax,
+    Required,
+    InvalidType,
+    TooShort,
+    TooLong,
+    TooSmall,
+    TooLarge,
+    NotAllowedValue,
+    /// A field the operation forbids (DeviceHive `id` on create, SCIM read-only attributes).
+    NotAllowedField,
+    InvalidEmail,
+    InvalidLocale,
+    InvalidLanguage,
+    InvalidTimezone,
+    InvalidUrl,
+    InvalidBase64,
+    InvalidMimeType,
+    InvalidPattern,
+    /// Exactly one of several alternatives must be given (image `url` xor `base64Image`).
+    OneOf,
+    /// A set that must hold at least one of some values (learningcloud `roles.management`).
+    MissingValue,
+    Duplicate,
+    /// Two places that must agree do not (path id vs body id).
+    Mismatch,
+}
+
+impl Code {
+    /// The wire name, as serialized.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Code::Syntax => "syntax",
+            Code::Required => "required",
+            Code::InvalidType => "invalid_type",
+            Code::TooShort => "too_short",
+            Code::TooLong => "too_long",
+            Code::TooSmall => "too_small",
+            Code::TooLarge => "too_large",
+            Code::NotAllowedValue => "not_allowed_value",
+            Code::NotAllowedField => "not_allowed_field",
+            Code::InvalidEmail => "invalid_email",
+            Code::InvalidLocale => "invalid_locale",
+            Code::InvalidLanguage => "invalid_language",
+            Code::InvalidTimezone => "invalid_timezone",
+            Code::InvalidUrl => "invalid_url",
+            Code::InvalidBase64 => "invalid_base64",
+            Code::InvalidMimeType => "invalid_mime_type",
+            Code::InvalidPattern => "invalid_pattern",
+            Code::OneOf => "one_of",
+            Code::MissingValue => "missing_value",
+            Code::Duplicate => "duplicate",
+            Code::Mismatch => "mismatch",
+        }
+    }
+}
+
+/// One problem at one place of the request.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Violation {
+    /// RFC 6901 pointer into the request as sent (wire names, not Rust names).
+    pub pointer: String,
+    pub code: Code,
+    /// English default text, derived from `code` and `params`.
+    pub message: String,
+    /// What a translated message needs: `max`, `min`, `allowed`, `expected`, `line`, `column`…
+    #[serde(default, skip_serializing_if = "Map::is_empty")]
+    pub params: Map<String, Value>,
+}
+
+impl Violation {
+    pub fn new(pointer: impl Into<String>, code: Code) -> Self {
+        Violation::with_params(pointer, code, Map::new())
+    }
+
+    pub fn with_params(pointer: impl Into<String>, code: Code, params: Map<String, Value>) -> Self {
+        let message = message(code, &params);
+        Violation { pointer: pointer.into(), code, message, params }
+    }
+
+    /// Adds one param and refreshes the message.
+    pub fn param(mut self, key: &str, value: impl Into<Value>) -> Self {
+        self.params.insert(key.to_owned(), value.into());
+        self.message = message(self.code, &self.params);
+        self
+    }
+}
+
+/// Everything wrong with one request, and every input field that was not used.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Report {
+    pub errors: Vec<Violation>,
+    /// Pointers of input fields the dialect does not define: vendors ignore them, so do we, but
+    /// we say so.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ignored: Vec<String>,
+}
+
+impl Report {
+    pub fn is_valid(&self) -> bool {
+        self.errors.is_empty()
+    }
+
+    pub fn push(&mut self, violation: Violation) {
+        self.errors.push(violation);
+    }
+
+    /// A report holding a single violation.
+    pub fn single(violation: Violation) -> Self {
+        Report { errors: vec![violation], ignored: Vec::new() }
+    }
+
+    /// The violations at exactly this pointer: what one form field shows.
+    pub fn at<'a>(&'a self, pointer: &'a str) -> impl Iterator<Item = &'a Violation> + 'a {
+        self.errors.iter().filter(move |v| v.pointer == pointer)
+    }
+
+    /// Errors in a stable order (by pointer, then code), so reports compare and snapshot cleanly.
+    pub fn sorted(mut self) -> Self {
+        self.errors.sort_by(|a, b| a.pointer.cmp(&b.pointer).then(a.code.as_str().cmp(b.code.as_str())));
+        self.ignored.sort();
+        self
+    }
+}
+
+/// The English default message for a code with its params.
+pub fn message(code: Code, params: &Map<String, Value>) -> String {
+    let p = |k: &str| params.get(k).map(display).unwrap_or_default();
+    match code {
+        Code::Syntax => format!("malformed body at line {}, column {}: {}", p("line"), p("column"), p("detail")),
+        Code::Required => "is required".into(),
+        Code::InvalidType => format!("must be of type {}", p("expected")),
+        Code::TooShort => format!("must be at least {} characters long", p("min")),
+        Code::TooLong => format!("must be at most {} characters long", p("max")),
+        Code::TooSmall => format!("must be at least {}", p("min")),
+        Code::TooLarge => format!("must be at most {}", p("max")),
+        Code::NotAllowedValue => format!("must be one of: {}", p("allowed")),
+        Code::NotAllowedField => "must not be given for this operation".into(),
+        Code::InvalidEmail => "must be a valid email address".into(),
+        Code::InvalidLocale => "must be a known locale such as en or pt_BR".into(),
+        Code::InvalidLanguage => "must be a known ISO 639-1 language code".into(),
+        Code::InvalidTimezone => "must be an IANA time zone such as Europe/Madrid".into(),
+        Code::InvalidUrl => format!("must be an absolute {} URL", p("scheme")),
+        Code::InvalidBase64 => "must be valid base64".into(),
+        Code::InvalidMimeType => format!("must be a MIME type of kind {}", p("kind")),
+        Code::InvalidPattern => format!("must match {}", p("pattern")),
+        Code::OneOf => format!("must give exactly one of: {}", p("fields")),
+        Code::MissingValue => format!("must contain at least one of: {}", p("allowed")),
+        Code::Duplicate => "is already taken".into(),
+        Code::Mismatch => format!("must match {}", p("other")),
+    }
+}
+
+fn display(value: &Value) -> String {
+    match value {
+        Value::String(s) => s.clone(),
+        Value::Array(items) => {
+            let mut out = String::new();
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                out.push_str(&display(item));
+            }
+            out
+        }
+        other => other.to_string(),
+    }
+}
+
+/// Builds RFC 6901 pointers, escaping `~` and `/` in keys.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Pointer(String);
+
+impl Pointer {
+    pub fn root() -> Self {
+        Pointer(String::new())
+    }
+
+    pub fn key(&self, key: &str) -> Self {
+        let mut s = String::with_capacity(self.0.len() + key.len() + 1);
+        s.push_str(&self.0);
+        push_key(&mut s, key);
+        Pointer(s)
+    }
+
+    pub fn index(&self, index: usize) -> Self {
+        let mut s = self.0.clone();
+        let _ = write!(s, "/{index}");
+        Pointer(s)
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl From<Pointer> for String {
+    fn from(p: Pointer) -> String {
+        p.0
+    }
+}
+
+/// Appends one escaped reference token to a pointer string.
+pub fn push_key(pointer: &mut String, key: &str) {
+    pointer.push('/');
+    for c in key.chars() {
+        match c {
+            '~' => pointer.push_str("~0"),
+            '/' => pointer.push_str("~1"),
+            c => pointer.push(c),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn pointer_escapes_tilde_and_slash() {
+        assert_eq!(Pointer::root().key("a/b").key("m~n").index(2).as_str(), "/a~1b/m~0n/2");
+    }
+
+    #[test]
+    fn message_uses_params() {
+        let v = Violation::new("/title", Code::TooLong).param("max", 25);
+        assert_eq!(v.message, "must be at most 25 characters long");
+        assert_eq!(serde_json::to_value(&v).unwrap_or_default()["code"], json!("too_long"));
+    }
+
+    #[test]
+    fn code_wire_names_match_serde() {
+        for code in [Code::Syntax, Code::NotAllowedValue, Code::InvalidMimeType, Code::OneOf] {
+            assert_eq!(serde_json::to_value(code).unwrap_or_default(), json!(code.as_str()));
+        }
+    }
+}

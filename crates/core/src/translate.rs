@@ -1,0 +1,182 @@
+//! Translation `A → canonical → B`, with the exact list of what B cannot hold.
+//!
+//! The loss list is computed, not declared: the target body is read back into a canonical user
+//! and compared leaf by leaf with the source's. A leaf that did not come back is `lost`
+//! (`not_supported`), one that came back different is `lost` (`narrowed`, e.g. publisher
+//! `suspended` becoming primavera `INACTIVE`). So the list cannot drift from the mappings.
+
+use crate::canonical::User;
+use crate::dialect::{Dialect, Op};
+use crate::report::{Report, Violation};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+/// Why a source field is not in the target body as it was.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LossReason {
+    /// The target has no field for it.
+    NotSupported,
+    /// The target holds a coarser value (an enumeration with fewer values, a shorter locale).
+    Narrowed,
+}
+
+/// A source field the target cannot hold as given.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Lost {
+    /// Pointer in the source body.
+    pub pointer: String,
+    /// Pointer in the canonical user (stable across dialects).
+    pub canonical: String,
+    pub reason: LossReason,
+    /// What the target holds instead, for `narrowed`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target_value: Option<Value>,
+}
+
+/// The outcome of a translation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Translation {
+    /// The body in the target dialect.
+    pub body: Value,
+    pub lost: Vec<Lost>,
+    /// Source fields the source dialect does not define (ignored by its vendor, too).
+    pub ignored: Vec<String>,
+    /// Target rules the body does not meet, typically required fields the source did not have
+    /// (a proxy fills them from the upstream's record or answers 400).
+    pub unmet: Vec<Violation>,
+}
+
+/// Translates a body from one dialect to another. Invalid input gives its report.
+pub fn translate(from: Dialect, to: Dialect, op: Op, input: &Value) -> Result<Translation, Report> {
+    let report = crate::validate(from, op, input);
+    if !report.is_valid() {
+        return Err(report);
+    }
+    let user = from.spec().to_canonical(op, input)?;
+    let body = to.spec().from_canonical(op, &user);
+    let back = to.spec().to_canonical(op, &body).unwrap_or_default();
+    let lost = losses(&user, &back)
+        .into_iter()
+        .map(|(canonical, reason, target_value)| Lost {
+            pointer: from.spec().wire_pointer(op, &user, &canonical).unwrap_or_else(|| canonical.clone()),
+            canonical,
+            reason,
+            target_value,
+        })
+        .collect();
+    let unmet = crate::validate(to, op, &body).errors;
+    Ok(Translation { body, lost, ignored: report.ignored, unmet })
+}
+
+/// The canonical leaves of `source` that `back` does not hold equally.
+pub fn losses(source: &User, back: &User) -> Vec<(String, LossReason, Option<Value>)> {
+    let (a, b) = (to_json(source), to_json(back));
+    let mut out = Vec::new();
+    diff(&a, Some(&b), &mut String::new(), &mut out);
+    out
+}
+
+fn to_json(user: &User) -> Value {
+    serde_json::to_value(user).unwrap_or(Value::Null)
+}
+
+fn diff(a: &Value, b: Option<&Value>, pointer: &mut String, out: &mut Vec<(String, LossReason, Option<Value>)>) {
+    let len = pointer.len();
+    match (a, b) {
+        (_, None) | (_, Some(Value::Null)) => leaves(a, pointer, out),
+        (Value::Object(ma), Some(Value::Object(mb))) if !ma.is_empty() => {
+            for (k, va) in ma {
+                crate::report::push_key(pointer, k);
+                diff(va, mb.get(k), pointer, out);
+                pointer.truncate(len);
+            }
+        }
+        (Value::Array(xa), Some(Value::Array(xb))) if !xa.is_empty() => {
+            // Elements are matched, not compared by index: a single-email target keeps the
+            // primary address, which need not be the first.
+            let mut used = vec![false; xb.len()];
+            for (i, va) in xa.iter().enumerate() {
+                pointer.push('/');
+                pointer.push_str(&i.to_string());
+                let exact = (0..xb.len()).find(|&j| !used[j] && xb[j] == *va);
+                let similar = || (0..xb.len()).find(|&j| !used[j] && same_key(va, &xb[j]));
+                match exact.or_else(similar) {
+                    Some(j) => {
+                        used[j] = true;
+                        diff(va, Some(&xb[j]), pointer, out);
+                    }
+                    None => leaves(va, pointer, out),
+                }
+                pointer.truncate(len);
+            }
+        }
+        (va, Some(vb)) if va == vb => {}
+        (_, Some(vb)) if a.is_object() || a.is_array() => {
+            // Shapes differ (object vs scalar): everything under `a` is narrowed.
+            let _ = vb;
+            leaves(a, pointer, out)
+        }
+        (_, Some(vb)) => out.push((pointer.clone(), LossReason::Narrowed, Some(vb.clone()))),
+    }
+}
+
+/// Two array elements describe the same thing when their `value` (or `name`) agrees.
+fn same_key(a: &Value, b: &Value) -> bool {
+    ["value", "name"].iter().any(|k| a.get(k).is_some() && a.get(k) == b.get(k))
+}
+
+fn leaves(v: &Value, pointer: &mut String, out: &mut Vec<(String, LossReason, Option<Value>)>) {
+    let len = pointer.len();
+    match v {
+        Value::Object(m) if !m.is_empty() => {
+            for (k, c) in m {
+                crate::report::push_key(pointer, k);
+                leaves(c, pointer, out);
+                pointer.truncate(len);
+            }
+        }
+        Value::Array(xs) if !xs.is_empty() => {
+            for (i, c) in xs.iter().enumerate() {
+                pointer.push('/');
+                pointer.push_str(&i.to_string());
+                leaves(c, pointer, out);
+                pointer.truncate(len);
+            }
+        }
+        _ => out.push((pointer.clone(), LossReason::NotSupported, None)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::canonical::{Email, EmailAddress, Status};
+
+    fn email(s: &str, primary: bool) -> Email {
+        Email { value: EmailAddress::try_from(s).unwrap_or_else(|_| unreachable!()), kind: None, primary }
+    }
+
+    #[test]
+    fn identical_users_lose_nothing() {
+        let u = User { username: Some("a".into()), status: Some(Status::Active), ..User::default() };
+        assert!(losses(&u, &u.clone()).is_empty());
+    }
+
+    #[test]
+    fn missing_and_narrowed_leaves() {
+        let src = User { username: Some("a".into()), status: Some(Status::Suspended), ..User::default() };
+        let back = User { status: Some(Status::Inactive), ..User::default() };
+        let l = losses(&src, &back);
+        assert_eq!(l.len(), 2);
+        assert!(l.contains(&("/username".into(), LossReason::NotSupported, None)));
+        assert!(l.contains(&("/status".into(), LossReason::Narrowed, Some(Value::from("inactive")))));
+    }
+
+    #[test]
+    fn array_elements_are_matched_not_indexed() {
+        let src = User { emails: vec![email("w@x.org", false), email("h@x.org", true)], ..User::default() };
+        let back = User { emails: vec![email("h@x.org", true)], ..User::default() };
+        assert_eq!(losses(&src, &back), vec![("/emails/0/value".into(), LossReason::NotSupported, None)]);
+    }
+}
