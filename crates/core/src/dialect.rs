@@ -10,6 +10,7 @@ use crate::fields::Field;
 use crate::report::{Code, Report, Violation};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+use std::borrow::Cow;
 use std::fmt;
 use std::str::FromStr;
 
@@ -136,6 +137,14 @@ pub trait DialectSpec: Sync {
 
     /// Rules the field table cannot express (one-of, role maps, forbidden fields).
     fn check(&self, _op: Op, _input: &Value, _report: &mut Report) {}
+
+    /// The body the field table describes, and the pointer prefix that locates it in the input.
+    /// learningcloud accepts an optional `{"user": …}` wrapper (prefix `/user`); SCIM matches
+    /// attribute names case-insensitively and rewrites them to the schema's spelling. All other
+    /// methods receive the prepared body.
+    fn prepare<'a>(&self, _op: Op, input: &'a Value) -> (Cow<'a, Value>, &'static str) {
+        (Cow::Borrowed(input), "")
+    }
 
     /// Reads a body of this dialect. JSON is strict (a trailing comma is a syntax error with its
     /// line and column); only dialects that speak XML override this for [`BodyFormat::Xml`].

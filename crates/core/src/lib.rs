@@ -37,9 +37,18 @@ use serde_json::Value;
 /// Every violation of a body against a dialect's rules for an operation, plus ignored fields.
 pub fn validate(dialect: Dialect, op: Op, input: &Value) -> Report {
     let spec = dialect.spec();
-    let mut report = fields::validate(spec.fields(op), input);
-    if input.is_object() {
-        spec.check(op, input, &mut report);
+    let (body, prefix) = spec.prepare(op, input);
+    let mut report = fields::validate(spec.fields(op), &body);
+    if body.is_object() {
+        spec.check(op, &body, &mut report);
+    }
+    if !prefix.is_empty() {
+        for v in &mut report.errors {
+            v.pointer.insert_str(0, prefix);
+        }
+        for p in &mut report.ignored {
+            p.insert_str(0, prefix);
+        }
     }
     report
 }
@@ -63,7 +72,8 @@ pub fn to_canonical(dialect: Dialect, op: Op, input: &Value) -> Result<User, Rep
     if !report.is_valid() {
         return Err(report);
     }
-    dialect.spec().to_canonical(op, input)
+    let spec = dialect.spec();
+    spec.to_canonical(op, &spec.prepare(op, input).0)
 }
 
 /// Writes a canonical user as a dialect's body.

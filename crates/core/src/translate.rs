@@ -53,18 +53,19 @@ pub fn translate(from: Dialect, to: Dialect, op: Op, input: &Value) -> Result<Tr
     if !report.is_valid() {
         return Err(report);
     }
-    let user = from.spec().to_canonical(op, input)?;
+    let (source, prefix) = from.spec().prepare(op, input);
+    let user = from.spec().to_canonical(op, &source)?;
     let body = to.spec().from_canonical(op, &user);
-    let back = to.spec().to_canonical(op, &body).unwrap_or_default();
-    let lost = losses(&user, &back)
-        .into_iter()
-        .map(|(canonical, reason, target_value)| Lost {
-            pointer: from.spec().wire_pointer(op, &user, &canonical).unwrap_or_else(|| canonical.clone()),
-            canonical,
-            reason,
-            target_value,
-        })
-        .collect();
+    let back = to.spec().to_canonical(op, &to.spec().prepare(op, &body).0).unwrap_or_default();
+    let mut lost: Vec<Lost> = Vec::new();
+    for (canonical, reason, target_value) in losses(&user, &back) {
+        let wire = from.spec().wire_pointer(op, &user, &canonical).unwrap_or_else(|| canonical.clone());
+        let pointer = format!("{prefix}{wire}");
+        // Several canonical leaves can come from one wire field (an email's value and primary flag).
+        if !lost.iter().any(|l| l.pointer == pointer) {
+            lost.push(Lost { pointer, canonical, reason, target_value });
+        }
+    }
     let unmet = crate::validate(to, op, &body).errors;
     Ok(Translation { body, lost, ignored: report.ignored, unmet })
 }
