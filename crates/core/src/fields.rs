@@ -199,9 +199,9 @@ impl Field {
     }
 
     /// Checks one present, non-null value against this field's type, limits, enumeration and format.
-    fn check_value(&self, value: &Value, pointer: &str, report: &mut Report) {
+    fn check_value(&self, value: &Value, path: &Path<'_>, report: &mut Report) {
         if !self.kind.matches(value) {
-            report.push(Violation::new(pointer, Code::InvalidType).param("expected", self.kind.name()));
+            report.push(Violation::new(path.pointer(), Code::InvalidType).param("expected", self.kind.name()));
             return;
         }
         match value {
@@ -209,32 +209,32 @@ impl Field {
                 let len = s.chars().count() as i64;
                 if let Some(min) = self.min.filter(|&m| len < m) {
                     let code = if len == 0 && min == 1 { Code::Required } else { Code::TooShort };
-                    report.push(Violation::new(pointer, code).param("min", min));
+                    report.push(Violation::new(path.pointer(), code).param("min", min));
                 }
                 if let Some(max) = self.max.filter(|&m| len > m) {
-                    report.push(Violation::new(pointer, Code::TooLong).param("max", max));
+                    report.push(Violation::new(path.pointer(), Code::TooLong).param("max", max));
                 }
                 if !self.allowed.is_empty() && !self.allowed.contains(&s.as_str()) {
-                    report.push(Violation::new(pointer, Code::NotAllowedValue).param("allowed", json!(self.allowed)));
+                    report.push(Violation::new(path.pointer(), Code::NotAllowedValue).param("allowed", json!(self.allowed)));
                 } else if let Some(mut v) = self.format.and_then(|f| f.check(s)) {
-                    v.pointer = pointer.to_owned();
+                    v.pointer = path.pointer();
                     report.push(v);
                 }
             }
             Value::Number(n) => {
                 let Some(i) = n.as_i64() else {
-                    report.push(Violation::new(pointer, Code::TooLarge).param("max", i64::MAX));
+                    report.push(Violation::new(path.pointer(), Code::TooLarge).param("max", i64::MAX));
                     return;
                 };
                 if let Some(min) = self.min.filter(|&m| i < m) {
-                    report.push(Violation::new(pointer, Code::TooSmall).param("min", min));
+                    report.push(Violation::new(path.pointer(), Code::TooSmall).param("min", min));
                 }
                 if let Some(max) = self.max.filter(|&m| i > m) {
-                    report.push(Violation::new(pointer, Code::TooLarge).param("max", max));
+                    report.push(Violation::new(path.pointer(), Code::TooLarge).param("max", max));
                 }
                 if !self.allowed.is_empty() && !self.allowed.iter().any(|a| a.parse::<i64>() == Ok(i)) {
                     let allowed: Vec<i64> = self.allowed.iter().filter_map(|a| a.parse().ok()).collect();
-                    report.push(Violation::new(pointer, Code::NotAllowedValue).param("allowed", json!(allowed)));
+                    report.push(Violation::new(path.pointer(), Code::NotAllowedValue).param("allowed", json!(allowed)));
                 }
             }
             _ => {}
@@ -245,82 +245,128 @@ impl Field {
 /// Validates `input` against a field table: every violation, and every key no field defines.
 ///
 /// Dialect modules add their cross-field rules (one-of, role maps, forbidden fields) on top.
+/// The walk borrows its path and builds a pointer string only when it has something to report:
+/// a valid body costs no allocation beyond the path stack.
 pub fn validate(fields: &[Field], input: &Value) -> Report {
     let mut report = Report::default();
     if !input.is_object() {
         report.push(Violation::new("", Code::InvalidType).param("expected", "object"));
         return report;
     }
+    let mut path = Path(Vec::with_capacity(8));
     for field in fields {
-        let tokens: Vec<&str> = field.tokens().collect();
-        check_at(field, &tokens, input, &mut String::new(), &mut report);
+        check_at(field, field.pointer, input, &mut path, &mut report);
     }
-    collect_ignored(fields, input, &mut String::new(), &mut String::new(), &mut report.ignored);
+    collect_ignored(fields, input, &mut path, &mut report.ignored);
     report
+}
+
+/// One step of a path into the input.
+#[derive(Clone, Copy)]
+enum Seg<'a> {
+    Key(&'a str),
+    Index(usize),
+}
+
+/// The place being checked, rendered to an RFC 6901 pointer only on demand.
+struct Path<'a>(Vec<Seg<'a>>);
+
+impl Path<'_> {
+    fn pointer(&self) -> String {
+        let mut s = String::new();
+        for seg in &self.0 {
+            match seg {
+                Seg::Key(k) => push_key(&mut s, k),
+                Seg::Index(i) => {
+                    s.push('/');
+                    s.push_str(&i.to_string());
+                }
+            }
+        }
+        s
+    }
+
+    /// Whether `pointer` (a field pattern, `*` for indices) names exactly this path plus `key`.
+    fn is_parent_of(&self, pointer: &str, key: &str) -> bool {
+        let Some(parent) = pointer.strip_suffix(key).and_then(|p| p.strip_suffix('/')) else {
+            return false;
+        };
+        let mut tokens = parent.split('/').skip(1);
+        for seg in &self.0 {
+            let matches = match (seg, tokens.next()) {
+                (Seg::Key(k), Some(t)) => *k == t,
+                (Seg::Index(_), Some(t)) => t == "*",
+                (_, None) => false,
+            };
+            if !matches {
+                return false;
+            }
+        }
+        tokens.next().is_none()
+    }
+}
+
+/// Splits `/head/rest…` into `head` and `/rest…`.
+fn split_token(pointer: &str) -> (&str, &str) {
+    let body = pointer.strip_prefix('/').unwrap_or(pointer);
+    match body.find('/') {
+        Some(i) => (&body[..i], &body[i..]),
+        None => (body, ""),
+    }
 }
 
 /// Walks to the field's value, expanding `*` over array elements; the parent of the last token
 /// must exist (a missing parent is the parent's own `required` error, or nothing if optional).
-fn check_at(field: &Field, tokens: &[&str], value: &Value, pointer: &mut String, report: &mut Report) {
-    let Some((&head, rest)) = tokens.split_first() else {
-        field.check_value(value, pointer, report);
+fn check_at<'a>(field: &Field, rest: &'static str, value: &'a Value, path: &mut Path<'a>, report: &mut Report) {
+    if rest.is_empty() {
+        field.check_value(value, path, report);
         return;
-    };
-    let len = pointer.len();
+    }
+    let (head, tail) = split_token(rest);
     if head == "*" {
         if let Value::Array(items) = value {
             for (i, item) in items.iter().enumerate() {
-                pointer.push('/');
-                pointer.push_str(&i.to_string());
-                check_at(field, rest, item, pointer, report);
-                pointer.truncate(len);
+                path.0.push(Seg::Index(i));
+                check_at(field, tail, item, path, report);
+                path.0.pop();
             }
         }
         return;
     }
     let Value::Object(map) = value else { return };
-    push_key(pointer, head);
+    path.0.push(Seg::Key(head));
     match map.get(head) {
         Some(Value::Null) | None => {
-            if field.required && rest.is_empty() {
-                report.push(Violation::new(pointer.as_str(), Code::Required));
+            if field.required && tail.is_empty() {
+                report.push(Violation::new(path.pointer(), Code::Required));
             }
         }
-        Some(child) => check_at(field, rest, child, pointer, report),
+        Some(child) => check_at(field, tail, child, path, report),
     }
-    pointer.truncate(len);
+    path.0.pop();
 }
 
-/// Lists input keys that no field defines. `shape` is the pointer with array indices as `*`.
-fn collect_ignored(fields: &[Field], value: &Value, pointer: &mut String, shape: &mut String, out: &mut Vec<String>) {
+/// Lists input keys that no field defines, descending only into defined objects and arrays.
+fn collect_ignored<'a>(fields: &[Field], value: &'a Value, path: &mut Path<'a>, out: &mut Vec<String>) {
     match value {
         Value::Object(map) => {
             for (key, child) in map {
-                let (plen, slen) = (pointer.len(), shape.len());
-                push_key(pointer, key);
-                push_key(shape, key);
-                match fields.iter().find(|f| f.pointer == shape.as_str()) {
-                    None => out.push(pointer.clone()),
-                    Some(f) if matches!(f.kind, Kind::Object | Kind::Array) => {
-                        collect_ignored(fields, child, pointer, shape, out)
-                    }
+                let field = fields.iter().find(|f| path.is_parent_of(f.pointer, key));
+                path.0.push(Seg::Key(key));
+                match field {
+                    None => out.push(path.pointer()),
+                    Some(f) if matches!(f.kind, Kind::Object | Kind::Array) => collect_ignored(fields, child, path, out),
                     Some(_) => {}
                 }
-                pointer.truncate(plen);
-                shape.truncate(slen);
+                path.0.pop();
             }
         }
         Value::Array(items) => {
-            let slen = shape.len();
-            shape.push_str("/*");
             for (i, item) in items.iter().enumerate() {
-                let plen = pointer.len();
-                pointer.push('/');
-                pointer.push_str(&i.to_string());
-                collect_ignored(fields, item, pointer, shape, out);
-                pointer.truncate(plen);
+                path.0.push(Seg::Index(i));
+                collect_ignored(fields, item, path, out);
+                path.0.pop();
             }
-            shape.truncate(slen);
         }
         _ => {}
     }

@@ -1,1 +1,60 @@
-fn main() {}
+//! `cargo xtask <command>`: userbridge's orchestration, in Rust so it runs wherever cargo does.
+//!
+//! - `setup`  install what is missing (wasm target, worker-build, wasm-bindgen-cli, npm pins,
+//!   Chromium, ChromeDriver, wrk)
+//! - `build`  build the Worker and the widget (release)
+//! - `dev`    run the stack locally on 127.0.0.1 (`--port N`, `-- WRANGLER_ARGS…`)
+//! - `test`   every check; the last line is `N passed, N failed`
+//! - `bench`  measurements (sizes today)
+
+mod bench;
+mod build;
+mod dev;
+mod setup;
+mod test;
+mod util;
+
+use std::ffi::OsString;
+use std::process::ExitCode;
+
+const USAGE: &str = "usage: cargo xtask <setup|build|dev|test|bench>
+  setup                          install missing tools (idempotent)
+  build                          build the Worker and the widget
+  dev [--port N] [-- ARGS…]      wrangler dev on 127.0.0.1 (ARGS go to wrangler dev)
+  test                           fmt, clippy, native + wasm + HTTP + browser tests
+  bench                          sizes of the Worker upload and the widget";
+
+fn main() -> ExitCode {
+    util::install_signal_handler();
+    let root = util::repo_root();
+    let args: Vec<OsString> = std::env::args_os().skip(1).collect();
+    let command = args.first().and_then(|a| a.to_str()).unwrap_or("");
+    let rest = args.get(1..).unwrap_or_default();
+
+    let result = match command {
+        "setup" => setup::setup(&root),
+        "build" => setup::setup(&root).and_then(|()| build::build(&root)),
+        "dev" => dev::DevArgs::parse(rest).and_then(|a| dev::dev(&root, &a)),
+        "test" => {
+            let total = test::test(&root);
+            return if total.failed == 0 {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            };
+        }
+        "bench" => setup::setup(&root).and_then(|()| bench::bench(&root)),
+        "" | "help" | "--help" | "-h" => {
+            println!("{USAGE}");
+            return ExitCode::SUCCESS;
+        }
+        other => Err(fail!("unknown command `{other}`\n{USAGE}")),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("xtask: {err}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,171 @@
+//! `cargo xtask dev [--port N] [-- wrangler dev args…]`: the local stack on 127.0.0.1.
+//!
+//! setup → build → apply D1 migrations locally → `wrangler dev`, then print the URLs and the
+//! development credentials. Runs until Ctrl-C, which stops wrangler and workerd (process group).
+
+use std::ffi::OsString;
+use std::path::Path;
+use std::time::Duration;
+
+use crate::fail;
+use crate::util::{self, Result, Server};
+use crate::{build, setup};
+
+/// The port `wrangler dev` listens on unless `--port` says otherwise.
+pub const DEFAULT_PORT: u16 = 8787;
+
+/// Options of `cargo xtask dev`.
+#[derive(Debug, PartialEq)]
+pub struct DevArgs {
+    pub port: u16,
+    /// Everything after `--`, passed to `wrangler dev` unchanged (e.g. `--var KEY:VALUE`).
+    pub extra: Vec<OsString>,
+}
+
+impl DevArgs {
+    pub fn parse(args: &[OsString]) -> Result<Self> {
+        let mut port = DEFAULT_PORT;
+        let mut iter = args.iter();
+        let mut extra = Vec::new();
+        while let Some(arg) = iter.next() {
+            match arg.to_str() {
+                Some("--port") => {
+                    let value = iter.next().and_then(|v| v.to_str()).unwrap_or_default();
+                    port = value
+                        .parse()
+                        .map_err(|_| fail!("--port needs a port number, got `{value}`"))?;
+                }
+                Some("--") => {
+                    extra.extend(iter.by_ref().cloned());
+                }
+                _ => {
+                    return Err(fail!(
+                        "unknown argument `{}` (usage: cargo xtask dev [--port N] [-- WRANGLER_ARGS…])",
+                        arg.to_string_lossy()
+                    ));
+                }
+            }
+        }
+        Ok(DevArgs { port, extra })
+    }
+}
+
+pub fn dev(root: &Path, args: &DevArgs) -> Result<()> {
+    setup::setup(root)?;
+    build::build(root)?;
+    apply_migrations(root, None)?;
+
+    let mut cmd = dev_command(root, args.port, None);
+    cmd.args(&args.extra);
+    let mut server = Server::spawn(&mut cmd)?;
+    let base = format!("http://127.0.0.1:{}", args.port);
+    server.wait_ready(args.port, "/health", Duration::from_secs(60))?;
+
+    println!();
+    println!(
+        "userbridge is running (wrangler process group {})",
+        server.pid()
+    );
+    println!("  API health  {base}/health");
+    println!("  demo page   {base}/");
+    println!("development credentials (wrangler.toml [vars]; never honoured in production):");
+    for (key, value) in dev_vars(root) {
+        println!("  {key:<28} {value}");
+    }
+    println!("stop with Ctrl-C, or: kill -TERM -- -{}", server.pid());
+
+    let status = server.wait()?;
+    if util::interrupted() {
+        // Ctrl-C: the handler is stopping the group; dropping the guard waits until it is empty.
+        drop(server);
+        return Ok(());
+    }
+    Err(fail!("wrangler dev exited ({status})"))
+}
+
+/// `wrangler d1 migrations apply DB --local`, into `persist_to` when given (tests use a fresh
+/// directory; `dev` keeps its state in `.wrangler/state`).
+pub fn apply_migrations(root: &Path, persist_to: Option<&Path>) -> Result<()> {
+    let mut cmd = util::wrangler(root);
+    cmd.args(["d1", "migrations", "apply", "DB", "--local"]);
+    if let Some(dir) = persist_to {
+        cmd.arg("--persist-to").arg(dir);
+    }
+    util::run(&mut cmd)
+}
+
+/// `wrangler dev` on 127.0.0.1 only (never on all interfaces).
+pub fn dev_command(root: &Path, port: u16, persist_to: Option<&Path>) -> std::process::Command {
+    let mut cmd = util::wrangler(root);
+    cmd.args(["dev", "--ip", "127.0.0.1", "--port"])
+        .arg(port.to_string())
+        .arg("--show-interactive-dev-session=false");
+    if let Some(dir) = persist_to {
+        cmd.arg("--persist-to").arg(dir);
+    }
+    cmd
+}
+
+/// The `[vars]` of `wrangler.toml` as `(key, value)` pairs.
+///
+/// A line parser is enough for the flat `KEY = "value"` lines that section holds, and saves a
+/// TOML dependency.
+pub fn dev_vars(root: &Path) -> Vec<(String, String)> {
+    let text = std::fs::read_to_string(root.join("wrangler.toml")).unwrap_or_default();
+    let mut in_vars = false;
+    let mut vars = Vec::new();
+    for line in text.lines().map(str::trim) {
+        if line.starts_with('[') {
+            in_vars = line == "[vars]";
+            continue;
+        }
+        if !in_vars || line.starts_with('#') {
+            continue;
+        }
+        if let Some((key, value)) = line.split_once('=') {
+            let value = value.trim().trim_matches('"');
+            vars.push((key.trim().to_owned(), value.to_owned()));
+        }
+    }
+    vars
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(list: &[&str]) -> Vec<OsString> {
+        list.iter().map(OsString::from).collect()
+    }
+
+    #[test]
+    fn default_port() {
+        let parsed = DevArgs::parse(&[]).ok();
+        assert_eq!(parsed.map(|a| a.port), Some(DEFAULT_PORT));
+    }
+
+    #[test]
+    fn port_and_passthrough() {
+        let parsed = DevArgs::parse(&args(&["--port", "9000", "--", "--var", "A:B"])).ok();
+        assert_eq!(
+            parsed,
+            Some(DevArgs {
+                port: 9000,
+                extra: args(&["--var", "A:B"])
+            })
+        );
+    }
+
+    #[test]
+    fn bad_port_is_an_error() {
+        assert!(DevArgs::parse(&args(&["--port", "x"])).is_err());
+        assert!(DevArgs::parse(&args(&["--bogus"])).is_err());
+    }
+
+    #[test]
+    fn reads_the_dev_vars() {
+        let vars = dev_vars(&util::repo_root());
+        assert!(vars.contains(&("ENVIRONMENT".to_owned(), "development".to_owned())));
+        assert!(vars.iter().any(|(k, _)| k == "USERBRIDGE_ADMIN_TOKEN"));
+    }
+}

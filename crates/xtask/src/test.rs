@@ -1,0 +1,398 @@
+//! `cargo xtask test`: every check, in order, with one summed result.
+//!
+//! Tiers: fmt → clippy (native, wasm32) → native tests → wasm tests (Node, headless Chromium) →
+//! build → HTTP tests and browser end-to-end tests against `wrangler dev` on a free port with a
+//! fresh D1 state. Every tier runs even when an earlier one failed (one run shows every problem),
+//! except that a failing setup stops everything. The last line is `N passed, N failed`.
+
+use std::ffi::OsString;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use crate::dev::{apply_migrations, dev_command};
+use crate::fail;
+use crate::util::{
+    self, CHROMEDRIVER, CHROMIUM, Result, Server, TempDir, WASM_TARGET, cargo_bin, command,
+    node_bin, run_tee,
+};
+use crate::{build, setup};
+
+/// One tier's outcome.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Count {
+    pub passed: u32,
+    pub failed: u32,
+}
+
+impl Count {
+    const PASS: Count = Count {
+        passed: 1,
+        failed: 0,
+    };
+    const FAIL: Count = Count {
+        passed: 0,
+        failed: 1,
+    };
+
+    fn step(ok: bool) -> Count {
+        if ok { Count::PASS } else { Count::FAIL }
+    }
+}
+
+impl std::ops::AddAssign for Count {
+    fn add_assign(&mut self, other: Count) {
+        self.passed += other.passed;
+        self.failed += other.failed;
+    }
+}
+
+/// Collects tiers with their timing and prints the summary.
+#[derive(Default)]
+struct Report {
+    tiers: Vec<(&'static str, Count, Duration)>,
+}
+
+impl Report {
+    /// Runs one tier, timing it; an `Err` (the tier could not run at all) counts as one failure.
+    fn tier(&mut self, name: &'static str, f: impl FnOnce() -> Result<Count>) -> Count {
+        println!("\n==== {name}");
+        let start = Instant::now();
+        let count = f().unwrap_or_else(|err| {
+            eprintln!("{name}: {err}");
+            Count::FAIL
+        });
+        let elapsed = start.elapsed();
+        println!(
+            "==== {name}: {} passed, {} failed ({:.1} s)",
+            count.passed,
+            count.failed,
+            elapsed.as_secs_f64()
+        );
+        self.tiers.push((name, count, elapsed));
+        count
+    }
+
+    fn total(&self) -> Count {
+        let mut total = Count::default();
+        for (_, count, _) in &self.tiers {
+            total += *count;
+        }
+        total
+    }
+
+    fn print(&self) -> Count {
+        let mut out = String::from("\ntier                      passed  failed    time\n");
+        for (name, count, time) in &self.tiers {
+            let _ = writeln!(
+                out,
+                "{name:<24} {:>7} {:>7} {:>6.1} s",
+                count.passed,
+                count.failed,
+                time.as_secs_f64()
+            );
+        }
+        let total = self.total();
+        let time: Duration = self.tiers.iter().map(|(_, _, t)| *t).sum();
+        let _ = writeln!(
+            out,
+            "{:<24} {:>7} {:>7} {:>6.1} s",
+            "total",
+            total.passed,
+            total.failed,
+            time.as_secs_f64()
+        );
+        print!("{out}");
+        println!("{} passed, {} failed", total.passed, total.failed);
+        total
+    }
+}
+
+/// Runs every tier; returns the summed count (the caller turns failures into the exit code).
+pub fn test(root: &Path) -> Count {
+    let mut report = Report::default();
+    let setup = report.tier("setup", || setup::setup(root).map(|()| Count::PASS));
+    if setup.failed > 0 {
+        return report.print();
+    }
+
+    report.tier("fmt", || {
+        step(command(root, "cargo").args(["fmt", "--all", "--check"]))
+    });
+    report.tier("clippy (native)", || {
+        step(command(root, "cargo").args([
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ]))
+    });
+    report.tier("clippy (wasm32)", || {
+        let mut count = step(command(root, "cargo").args([
+            "clippy",
+            "--target",
+            WASM_TARGET,
+            "-p",
+            "userbridge-core",
+            "-p",
+            "userbridge-worker",
+            "-p",
+            "userbridge-widget",
+            "--",
+            "-D",
+            "warnings",
+        ]))?;
+        // The widget's wasm tests only exist on wasm32; lint them there.
+        count += step(command(root, "cargo").args([
+            "clippy",
+            "--target",
+            WASM_TARGET,
+            "-p",
+            "userbridge-widget",
+            "--tests",
+            "--",
+            "-D",
+            "warnings",
+        ]))?;
+        Ok(count)
+    });
+    report.tier("native tests", || {
+        cargo_tests(command(root, "cargo").args(["test", "--workspace"]))
+    });
+    report.tier("wasm tests (Node)", || {
+        cargo_tests(wasm_test(root).args(["--test", "web"]))
+    });
+    report.tier("wasm tests (Chromium)", || {
+        let caps = webdriver_json(root)?;
+        cargo_tests(
+            wasm_test(root)
+                .args(["--test", "web", "--test", "dom"])
+                .env("WASM_BINDGEN_USE_BROWSER", "1")
+                .env("CHROMEDRIVER", CHROMEDRIVER)
+                .env("WASM_BINDGEN_TEST_WEBDRIVER_JSON", caps),
+        )
+    });
+    let built = report.tier("build", || build::build(root).map(|()| Count::PASS));
+    if built.failed == 0 {
+        live_tiers(root, &mut report);
+    }
+    report.print()
+}
+
+/// The tiers that need the running Worker: one `wrangler dev` for HTTP and browser tests.
+fn live_tiers(root: &Path, report: &mut Report) {
+    let output = root.join("tests/output");
+    let state = match TempDir::new("userbridge-d1") {
+        Ok(dir) => dir,
+        Err(err) => {
+            report.tier("start wrangler dev", || Err(err));
+            return;
+        }
+    };
+    let log = output.join("wrangler.log");
+    let mut server = None;
+    let mut port = 0;
+    report.tier("start wrangler dev", || {
+        std::fs::create_dir_all(&output)?;
+        apply_migrations(root, Some(state.path()))?;
+        port = util::free_port()?;
+        let inspector = util::free_port()?;
+        let log_file = std::fs::File::create(&log)?;
+        let mut cmd = dev_command(root, port, Some(state.path()));
+        cmd.arg("--inspector-port")
+            .arg(inspector.to_string())
+            .stdout(log_file.try_clone()?)
+            .stderr(log_file);
+        let mut started = Server::spawn(&mut cmd)?;
+        println!("wrangler log: {}", log.display());
+        let ready = started.wait_ready(port, "/health", Duration::from_secs(90));
+        // Keep the guard even when it did not answer: dropping it stops the group.
+        let pgid = started.pid();
+        server = Some(started);
+        ready.map_err(|e| fail!("{e}\n--- wrangler log (tail) ---\n{}", util::tail(&log, 30)))?;
+        println!("wrangler dev: http://127.0.0.1:{port} (process group {pgid})");
+        Ok(Count::PASS)
+    });
+    if server.as_ref().is_some() && report.tiers.last().is_some_and(|t| t.1.failed == 0) {
+        let url = format!("http://127.0.0.1:{port}");
+        let http = report.tier("HTTP tests", || node_tests(root, "tests/http", &url));
+        let e2e = report.tier("browser e2e tests", || node_tests(root, "tests/e2e", &url));
+        if http.failed + e2e.failed > 0 {
+            println!("--- wrangler log (tail) ---\n{}", util::tail(&log, 30));
+        }
+    }
+    let pgid = server.as_ref().map(Server::pid);
+    drop(server); // stops wrangler and workerd: the whole process group
+    if let Some(pgid) = pgid {
+        report.tier("wrangler stopped", || {
+            let left = util::live_members(pgid);
+            if left == 0 {
+                Ok(Count::PASS)
+            } else {
+                Err(fail!("{left} process(es) of group {pgid} still running"))
+            }
+        });
+    }
+}
+
+/// A fmt/clippy step: one pass or one failure.
+fn step(cmd: &mut Command) -> Result<Count> {
+    Ok(Count::step(util::status(cmd)?.success()))
+}
+
+/// `cargo test` for wasm32 through wasm-bindgen-test-runner, Node 22 first on PATH.
+fn wasm_test(root: &Path) -> Command {
+    let mut cmd = command(root, "cargo");
+    cmd.args(["test", "--target", WASM_TARGET, "-p", "userbridge-widget"])
+        .env(
+            "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER",
+            cargo_bin("wasm-bindgen-test-runner"),
+        );
+    cmd
+}
+
+/// WebDriver capabilities for wasm-bindgen-test-runner (read from the file named by
+/// `WASM_BINDGEN_TEST_WEBDRIVER_JSON`): Debian's Chromium, and flags that keep it from reaching for
+/// the network this machine does not have. The runner itself adds `headless` and `no-sandbox`.
+fn webdriver_json(root: &Path) -> Result<PathBuf> {
+    let dir = util::target_dir(root).join("xtask");
+    std::fs::create_dir_all(&dir)?;
+    let path = dir.join("webdriver.json");
+    let json = format!(
+        r#"{{"goog:chromeOptions":{{"binary":"{CHROMIUM}","args":["--headless=new","--no-sandbox","--disable-gpu","--disable-dev-shm-usage","--disable-quic","--disable-background-networking","--disable-component-update","--disable-sync","--no-first-run"]}}}}"#
+    );
+    std::fs::write(&path, json)?;
+    Ok(path)
+}
+
+/// Runs `cargo test`-style output through [`run_tee`] and sums its `test result:` lines.
+fn cargo_tests(cmd: &mut Command) -> Result<Count> {
+    let (status, out) = run_tee(cmd)?;
+    Ok(settle(parse_cargo(&out), status.success()))
+}
+
+/// `node --test` (Node 22, TAP reporter) over `dir/*.test.mjs` with `USERBRIDGE_URL` set.
+fn node_tests(root: &Path, dir: &str, url: &str) -> Result<Count> {
+    let mut files: Vec<OsString> = std::fs::read_dir(root.join(dir))
+        .map_err(|e| fail!("cannot read {dir}: {e}"))?
+        .filter_map(|entry| entry.ok().map(|e| e.path()))
+        .filter(|p| p.to_string_lossy().ends_with(".test.mjs"))
+        .map(PathBuf::into_os_string)
+        .collect();
+    if files.is_empty() {
+        return Err(fail!("no *.test.mjs files in {dir}"));
+    }
+    files.sort();
+    let (status, out) = run_tee(
+        command(root, node_bin(root).join("node"))
+            .args(["--test", "--test-reporter=tap"])
+            .args(files)
+            .env("USERBRIDGE_URL", url)
+            .env("CHROMIUM", CHROMIUM),
+    )?;
+    Ok(settle(parse_tap(&out), status.success()))
+}
+
+/// A command that failed without reporting a failed test (it did not compile, crashed, timed
+/// out) still counts as one failure.
+fn settle(mut count: Count, success: bool) -> Count {
+    if !success && count.failed == 0 {
+        count.failed = 1;
+    }
+    count
+}
+
+/// Sums `test result: ok. N passed; M failed; …` lines (unit, integration, doc-tests, and
+/// wasm-bindgen-test-runner, which prints the same line).
+pub fn parse_cargo(out: &str) -> Count {
+    let mut count = Count::default();
+    for line in out.lines() {
+        let Some(rest) = line.trim().strip_prefix("test result: ") else {
+            continue;
+        };
+        count.passed += number_before(rest, " passed");
+        count.failed += number_before(rest, " failed");
+    }
+    count
+}
+
+/// Reads `# pass N`, `# fail N` and `# cancelled N` (counted as failed) from TAP output.
+pub fn parse_tap(out: &str) -> Count {
+    let mut count = Count::default();
+    for line in out.lines().map(str::trim) {
+        let value = |prefix: &str| {
+            line.strip_prefix(prefix)
+                .and_then(|n| n.trim().parse::<u32>().ok())
+                .unwrap_or(0)
+        };
+        count.passed += value("# pass ");
+        count.failed += value("# fail ") + value("# cancelled ");
+    }
+    count
+}
+
+/// The number just before `label` in `text` (`"3 passed"` → 3), or 0.
+fn number_before(text: &str, label: &str) -> u32 {
+    text.find(label)
+        .and_then(|end| {
+            let head = &text[..end];
+            let start = head
+                .rfind(|c: char| !c.is_ascii_digit())
+                .map_or(0, |i| i + 1);
+            head[start..].parse().ok()
+        })
+        .unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cargo_lines_are_summed() {
+        let out = "running 2 tests\n\
+            test result: ok. 2 passed; 0 failed; 0 ignored; 0 measured; 0 filtered out; finished in 0.00s\n\
+            test result: FAILED. 3 passed; 1 failed; 0 ignored; 0 measured; 0 filtered out\n\
+               Doc-tests core\n\
+            test result: ok. 12 passed; 0 failed; 1 ignored; 0 measured; 0 filtered out\n";
+        assert_eq!(
+            parse_cargo(out),
+            Count {
+                passed: 17,
+                failed: 1
+            }
+        );
+    }
+
+    #[test]
+    fn tap_summary_is_read() {
+        let out = "TAP version 13\nok 1 - health\n1..3\n# tests 3\n# suites 0\n# pass 2\n# fail 1\n# cancelled 0\n";
+        assert_eq!(
+            parse_tap(out),
+            Count {
+                passed: 2,
+                failed: 1
+            }
+        );
+    }
+
+    #[test]
+    fn a_silent_failure_counts_once() {
+        assert_eq!(settle(Count::default(), false), Count::FAIL);
+        assert_eq!(
+            settle(
+                Count {
+                    passed: 1,
+                    failed: 2
+                },
+                false
+            )
+            .failed,
+            2
+        );
+        assert_eq!(settle(Count::PASS, true), Count::PASS);
+    }
+}

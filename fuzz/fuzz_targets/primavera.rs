@@ -1,0 +1,2 @@
+#![no_main]
+libfuzzer_sys::fuzz_target!(|data: &[u8]| userbridge_fuzz::exercise(userbridge_core::Dialect::Primavera, data));
