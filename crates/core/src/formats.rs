@@ -121,7 +121,7 @@ pub fn is_url(s: &str, schemes: &[&str]) -> bool {
 /// Standard base64 (RFC 4648 §4) with padding; whitespace-free; non-empty.
 pub fn is_base64(s: &str) -> bool {
     let b = s.as_bytes();
-    if b.is_empty() || b.len() % 4 != 0 {
+    if b.is_empty() || !b.len().is_multiple_of(4) {
         return false;
     }
     let pad = b.iter().rev().take_while(|&&c| c == b'=').count();

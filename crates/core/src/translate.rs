@@ -1,9 +1,12 @@
 //! Translation `A → canonical → B`, with the exact list of what B cannot hold.
 //!
-//! The loss list is computed, not declared: the target body is read back into a canonical user
-//! and compared leaf by leaf with the source's. A leaf that did not come back is `lost`
-//! (`not_supported`), one that came back different is `lost` (`narrowed`, e.g. publisher
-//! `suspended` becoming primavera `INACTIVE`). So the list cannot drift from the mappings.
+//! The loss list is computed, not declared: the target body is read back and written once more in
+//! the source dialect (A → B → A), and that canonical user is compared leaf by leaf with the
+//! source's. A leaf that did not come back is `lost` (`not_supported`); one that came back
+//! different is `lost` (`narrowed`, e.g. publisher `suspended` becoming primavera `INACTIVE`).
+//! Comparing as the source sees it matters where the canonical user has two homes for one fact
+//! (a SCIM photo is also the canonical `image` that learningcloud keeps). So the list cannot
+//! drift from the mappings.
 
 use crate::canonical::User;
 use crate::dialect::{Dialect, Op};
@@ -56,7 +59,9 @@ pub fn translate(from: Dialect, to: Dialect, op: Op, input: &Value) -> Result<Tr
     let (source, prefix) = from.spec().prepare(op, input);
     let user = from.spec().to_canonical(op, &source)?;
     let body = to.spec().from_canonical(op, &user);
-    let back = to.spec().to_canonical(op, &to.spec().prepare(op, &body).0).unwrap_or_default();
+    let held = to.spec().to_canonical(op, &to.spec().prepare(op, &body).0).unwrap_or_default();
+    let again = from.spec().from_canonical(op, &held);
+    let back = from.spec().to_canonical(op, &from.spec().prepare(op, &again).0).unwrap_or_default();
     let mut lost: Vec<Lost> = Vec::new();
     for (canonical, reason, target_value) in losses(&user, &back) {
         let wire = from.spec().wire_pointer(op, &user, &canonical).unwrap_or_else(|| canonical.clone());
@@ -95,18 +100,28 @@ fn diff(a: &Value, b: Option<&Value>, pointer: &mut String, out: &mut Vec<(Strin
         }
         (Value::Array(xa), Some(Value::Array(xb))) if !xa.is_empty() => {
             // Elements are matched, not compared by index: a single-email target keeps the
-            // primary address, which need not be the first.
+            // primary address, which need not be the first. Exact and same-key matches claim
+            // their partners first; elements without a key (addresses) then pair by place.
+            let mut partner: Vec<Option<usize>> = vec![None; xa.len()];
             let mut used = vec![false; xb.len()];
+            for (i, va) in xa.iter().enumerate() {
+                let exact = (0..xb.len()).find(|&j| !used[j] && xb[j] == *va);
+                if let Some(j) = exact.or_else(|| (0..xb.len()).find(|&j| !used[j] && same_key(va, &xb[j]))) {
+                    used[j] = true;
+                    partner[i] = Some(j);
+                }
+            }
+            for (i, va) in xa.iter().enumerate() {
+                if partner[i].is_none() && i < xb.len() && !used[i] && va.is_object() && !has_key(va) {
+                    used[i] = true;
+                    partner[i] = Some(i);
+                }
+            }
             for (i, va) in xa.iter().enumerate() {
                 pointer.push('/');
                 pointer.push_str(&i.to_string());
-                let exact = (0..xb.len()).find(|&j| !used[j] && xb[j] == *va);
-                let similar = || (0..xb.len()).find(|&j| !used[j] && same_key(va, &xb[j]));
-                match exact.or_else(similar) {
-                    Some(j) => {
-                        used[j] = true;
-                        diff(va, Some(&xb[j]), pointer, out);
-                    }
+                match partner[i] {
+                    Some(j) => diff(va, Some(&xb[j]), pointer, out),
                     None => leaves(va, pointer, out),
                 }
                 pointer.truncate(len);
@@ -122,9 +137,15 @@ fn diff(a: &Value, b: Option<&Value>, pointer: &mut String, out: &mut Vec<(Strin
     }
 }
 
+const KEYS: [&str; 2] = ["value", "name"];
+
 /// Two array elements describe the same thing when their `value` (or `name`) agrees.
 fn same_key(a: &Value, b: &Value) -> bool {
-    ["value", "name"].iter().any(|k| a.get(k).is_some() && a.get(k) == b.get(k))
+    KEYS.iter().any(|k| a.get(k).is_some() && a.get(k) == b.get(k))
+}
+
+fn has_key(a: &Value) -> bool {
+    KEYS.iter().any(|k| a.get(k).is_some())
 }
 
 fn leaves(v: &Value, pointer: &mut String, out: &mut Vec<(String, LossReason, Option<Value>)>) {

@@ -59,53 +59,61 @@ fn covered(lost: &[userbridge_core::Lost], pointer: &str) -> bool {
     lost.iter().any(|l| pointer == l.pointer || pointer.starts_with(&format!("{}/", l.pointer)))
 }
 
-fn check_pair(from: Dialect, to: Dialect, op: Op) {
+/// Every problem of one pair, as lines (empty = the pair is exact).
+fn check_pair(from: Dialect, to: Dialect, op: Op) -> Vec<String> {
+    let mut problems = Vec::new();
     let source = fixture(from, op);
-    let t = userbridge_core::translate(from, to, op, &source).unwrap_or_else(|r| panic!("{from}→{to} {op}: {r:#?}"));
+    let t = match userbridge_core::translate(from, to, op, &source) {
+        Ok(t) => t,
+        Err(r) => return vec![format!("{from}→{to} {op}: source fixture invalid: {:?}", r.errors)],
+    };
     let back = round_trip(from, to, op, &t);
     let mut all = Vec::new();
     leaves(&source, String::new(), &mut all);
     for (pointer, _) in &all {
-        assert!(
-            survives(&source, &back, pointer) || covered(&t.lost, pointer),
-            "{from}→{to} {op}: {pointer} neither survived nor is listed as lost\nlost: {:#?}\nback: {back:#}",
-            t.lost
-        );
+        // SCIM `schemas` is derived from content: the enterprise URN is listed iff enterprise
+        // attributes are present, and those attributes are themselves checked here.
+        if from == Dialect::Scim && pointer.starts_with("/schemas/") {
+            continue;
+        }
+        if !(survives(&source, &back, pointer) || covered(&t.lost, pointer)) {
+            problems.push(format!("{from}→{to} {op}: {pointer} neither survived nor is listed as lost"));
+        }
     }
     for l in &t.lost {
-        assert!(
-            source.pointer(&l.pointer).is_some(),
-            "{from}→{to} {op}: lost pointer {} is not in the source",
-            l.pointer
-        );
-        assert!(
-            !all.iter().filter(|(p, _)| p == &l.pointer || p.starts_with(&format!("{}/", l.pointer))).all(|(p, _)| survives(&source, &back, p)),
-            "{from}→{to} {op}: {} is listed as lost but came back",
-            l.pointer
-        );
+        if source.pointer(&l.pointer).is_none() {
+            problems.push(format!("{from}→{to} {op}: lost pointer {} is not in the source", l.pointer));
+        }
+        let under = |p: &String| p == &l.pointer || p.starts_with(&format!("{}/", l.pointer));
+        if all.iter().filter(|(p, _)| under(p)).all(|(p, _)| survives(&source, &back, p)) {
+            problems.push(format!("{from}→{to} {op}: {} is listed as lost but came back", l.pointer));
+        }
     }
     if from == to {
-        assert!(t.lost.is_empty(), "{from}→{from} {op} must lose nothing: {:#?}", t.lost);
-        assert_eq!(t.body, source, "{from}→{from} {op} must be the identity");
+        if !t.lost.is_empty() {
+            problems.push(format!("{from}→{from} {op} must lose nothing: {:?}", t.lost));
+        }
+        if t.body != source {
+            problems.push(format!("{from}→{from} {op} must be the identity"));
+        }
     }
+    problems
+}
+
+fn check_all(op: Op) {
+    let problems: Vec<String> =
+        Dialect::ALL.into_iter().flat_map(|from| Dialect::ALL.into_iter().flat_map(move |to| check_pair(from, to, op))).collect();
+    assert!(problems.is_empty(), "{} problems:\n{}", problems.len(), problems.join("\n"));
 }
 
 #[test]
 fn create_all_pairs() {
-    for from in Dialect::ALL {
-        for to in Dialect::ALL {
-            check_pair(from, to, Op::Create);
-        }
-    }
+    check_all(Op::Create);
 }
 
 #[test]
 fn update_all_pairs() {
-    for from in Dialect::ALL {
-        for to in Dialect::ALL {
-            check_pair(from, to, Op::Update);
-        }
-    }
+    check_all(Op::Update);
 }
 
 #[test]

@@ -293,7 +293,9 @@ pub static UPDATE: &[Field] = &[
 /// Canonical prefix → wire pointer, for fields whose place does not depend on values.
 static CREATE_POINTERS: &[(&str, &str)] = &[
     ("/company_id", "/companyId"),
-    ("/emails/0", "/email"),
+    ("/emails/0/value", "/email"),
+    ("/emails/0/primary", "/email"),
+    ("/emails/0/type", "/email"),
     ("/name/given", "/firstName"),
     ("/name/family", "/lastName"),
     ("/office_ids", "/officeIds"),
@@ -308,7 +310,9 @@ static CREATE_POINTERS: &[(&str, &str)] = &[
 static UPDATE_POINTERS: &[(&str, &str)] = &[
     ("/id", "/userId"),
     ("/ldap_guid", "/ldapGuid"),
-    ("/emails/0", "/email"),
+    ("/emails/0/value", "/email"),
+    ("/emails/0/primary", "/email"),
+    ("/emails/0/type", "/email"),
     ("/name/given", "/firstName"),
     ("/name/family", "/lastName"),
     ("/status", "/status"),
@@ -455,10 +459,10 @@ impl DialectSpec for Primavera {
                 last_name: u.name.family.clone(),
                 mobile,
                 phone,
-                status: u.status.and_then(|s| match s {
-                    Status::Active => Some("ACTIVE".to_owned()),
+                status: u.status.map(|s| match s {
+                    Status::Active => "ACTIVE".to_owned(),
                     Status::Inactive | Status::LockedOut | Status::Archived | Status::Suspended => {
-                        Some("INACTIVE".to_owned())
+                        "INACTIVE".to_owned()
                     }
                 }),
                 title: u.job_title.clone(),

@@ -1,13 +1,749 @@
-//! Scim dialect (to be written; see primavera.rs for the shape every dialect follows).
+//! SCIM 2.0 Users: the standard identity providers speak (RFC 7643 schema, RFC 7644 protocol).
+//!
+//! * create: `POST /scim/v2/Users`, body [`User`] → 201 + [`User`]
+//! * replace: `PUT /scim/v2/Users/{id}`, body [`User`] → 200 + [`User`] (`userName` required again)
+//! * patch: `PATCH /scim/v2/Users/{id}`, body [`PatchOp`] → 200 + [`User`] (or 204)
+//! * get: `GET /scim/v2/Users/{id}` → 200 + [`User`]; delete: `DELETE …/{id}` → 204
+//! * query: `GET /scim/v2/Users?filter=…` or `POST /scim/v2/Users/.search` with [`SearchRequest`]
+//!   → 200 + [`ListResponse`]
+//! * errors: [`Error`], with a [`ScimType`] that fixes the HTTP status
+//!
+//! Create and PUT share one field table. Attribute names are case-insensitive (RFC 7643 §2.1):
+//! [`Scim::prepare`] rewrites every key to the schema's spelling first, so the table, the
+//! pointers in reports and the mappings only ever see one spelling. `id`, `meta` and `groups` are
+//! read-only: a request may carry them (a client often PUTs back what it read) and they are
+//! ignored, as RFC 7644 §3.5.1 says, and listed under `ignored`.
 
-use crate::canonical;
-use crate::dialect::{Dialect, DialectSpec, Op};
-use crate::fields::Field;
-use crate::report::Report;
-use serde_json::Value;
+use crate::canonical::{
+    self, Address, Email, EmailAddress, Image, Locale, Manager, MultiValue, Password, Phone,
+    PhoneKind, Status, TimeZone,
+};
+use crate::dialect::{Dialect, DialectSpec, Op, deserialize, map_pointer};
+use crate::dialects::index_after;
+use crate::fields::{Field, Format, Kind};
+use crate::report::{Code, Report, Violation};
+use serde::{Deserialize, Deserializer, Serialize};
+use serde_json::{Value, json};
+use std::borrow::Cow;
+use std::fmt;
 
-pub static CREATE: &[Field] = &[];
-pub static UPDATE: &[Field] = &[];
+/// The core User schema (RFC 7643 §4.1).
+pub const USER: &str = "urn:ietf:params:scim:schemas:core:2.0:User";
+/// The enterprise User extension (RFC 7643 §4.3); also the key of its attributes in a body.
+pub const ENTERPRISE_USER: &str = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
+/// RFC 7644 §3.4.2.
+pub const LIST_RESPONSE: &str = "urn:ietf:params:scim:api:messages:2.0:ListResponse";
+/// RFC 7644 §3.4.3.
+pub const SEARCH_REQUEST: &str = "urn:ietf:params:scim:api:messages:2.0:SearchRequest";
+/// RFC 7644 §3.5.2.
+pub const PATCH_OP: &str = "urn:ietf:params:scim:api:messages:2.0:PatchOp";
+/// RFC 7644 §3.12.
+pub const ERROR: &str = "urn:ietf:params:scim:api:messages:2.0:Error";
+
+/// The schemas a User body may name.
+pub const USER_SCHEMAS: &[&str] = &[USER, ENTERPRISE_USER];
+/// Attributes the service sets; a request's values are ignored.
+pub const READ_ONLY: &[&str] = &["id", "meta", "groups"];
+/// Multi-valued attributes with a `primary` flag that may be true on one entry only.
+pub const MULTI_VALUED: &[&str] = &[
+    "emails",
+    "phoneNumbers",
+    "ims",
+    "photos",
+    "addresses",
+    "entitlements",
+    "roles",
+    "x509Certificates",
+];
+
+/// `name`: the components of the user's real name.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Name {
+    /// The full name for display ("Ms. Barbara J Jensen, III").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub formatted: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub family_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub given_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub middle_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub honorific_prefix: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub honorific_suffix: Option<String>,
+}
+
+/// An `emails` entry. `display` is not carried: the schema calls it read-only and the canonical
+/// user has no place for it, so a request's `display` is listed as ignored.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EmailEntry {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+    /// Canonical values `work`, `home`, `other`; any string is accepted (they are suggestions).
+    #[serde(default, rename = "type", skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub primary: Option<bool>,
+}
+
+/// A `phoneNumbers` entry (`display` as for [`EmailEntry`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PhoneNumber {
+    /// Ideally RFC 3966 (`tel:+1-201-555-0123`); not enforced, IdPs send what users typed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+    /// `work`, `home`, `mobile`, `fax`, `pager`, `other`.
+    #[serde(default, rename = "type", skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub primary: Option<bool>,
+}
+
+/// An entry of `ims`, `photos`, `entitlements`, `roles` or `x509Certificates`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MultiValued {
+    /// `photos`: an `http(s)` URL; `x509Certificates`: base64 DER (the RFC's own example wraps
+    /// it in lines, so it is not checked as strict base64).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub display: Option<String>,
+    #[serde(default, rename = "type", skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub primary: Option<bool>,
+}
+
+/// An `addresses` entry.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AddressEntry {
+    /// The full mailing address for display; may contain newlines.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub formatted: Option<String>,
+    /// House number, street and extended lines; may contain newlines.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub street_address: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub locality: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub postal_code: Option<String>,
+    /// ISO 3166-1 alpha-2 is recommended; the RFC's own example says "USA", so not enforced.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub country: Option<String>,
+    /// `work`, `home`, `other`.
+    #[serde(default, rename = "type", skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub primary: Option<bool>,
+}
+
+/// A `groups` entry: read-only, the service derives it from group membership.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GroupRef {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+    #[serde(default, rename = "$ref", skip_serializing_if = "Option::is_none")]
+    pub reference: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub display: Option<String>,
+    /// `direct` or `indirect`.
+    #[serde(default, rename = "type", skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
+}
+
+/// `meta`: read-only resource metadata; `version` is the ETag.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Meta {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resource_type: Option<String>,
+    /// RFC 3339 date-time.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_modified: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub location: Option<String>,
+    /// The entity tag (`W/"3694e05e9dff591"`), compared with `If-Match`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+}
+
+/// `manager` in the enterprise extension.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ManagerRef {
+    /// The manager's `id`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+    /// The URI of the manager's User resource.
+    #[serde(default, rename = "$ref", skip_serializing_if = "Option::is_none")]
+    pub reference: Option<String>,
+    /// Read-only in the schema; kept because clients send what they read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub display_name: Option<String>,
+}
+
+/// The enterprise extension's attributes (under the [`ENTERPRISE_USER`] key).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EnterpriseUser {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub employee_number: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cost_center: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub organization: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub division: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub department: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub manager: Option<ManagerRef>,
+}
+
+impl EnterpriseUser {
+    pub fn is_empty(&self) -> bool {
+        *self == EnterpriseUser::default()
+    }
+}
+
+/// The User resource: the body of POST and PUT, and of every answer about a user.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct User {
+    /// Required: [`USER`], plus [`ENTERPRISE_USER`] when the extension is present.
+    #[serde(default)]
+    pub schemas: Vec<String>,
+    /// Read-only: assigned by the service.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// The client's own id for the user.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub external_id: Option<String>,
+    /// Required, non-empty, unique (case-insensitively) across users.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<Name>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub display_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nick_name: Option<String>,
+    /// An `http(s)` URL of the user's profile page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub profile_url: Option<String>,
+    /// Job title ("Vice President").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// Relationship to the organization ("Employee", "Contractor"): free text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_type: Option<String>,
+    /// A language tag (`en-US`, `en_US`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub preferred_language: Option<String>,
+    /// For formatting dates, numbers and currency (`en-US`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub locale: Option<String>,
+    /// IANA time zone (`America/Los_Angeles`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timezone: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub active: Option<bool>,
+    /// Write-only: never returned.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub password: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub emails: Vec<EmailEntry>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub phone_numbers: Vec<PhoneNumber>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ims: Vec<MultiValued>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub photos: Vec<MultiValued>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub addresses: Vec<AddressEntry>,
+    /// Read-only.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub groups: Vec<GroupRef>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub entitlements: Vec<MultiValued>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub roles: Vec<MultiValued>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub x509_certificates: Vec<MultiValued>,
+    #[serde(
+        default,
+        rename = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub enterprise: Option<EnterpriseUser>,
+    /// Read-only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub meta: Option<Meta>,
+}
+
+impl User {
+    /// The required fields: the core schema and a `userName`.
+    pub fn new(user_name: impl Into<String>) -> Self {
+        User {
+            schemas: vec![USER.to_owned()],
+            user_name: Some(user_name.into()),
+            ..User::default()
+        }
+    }
+}
+
+/// A page of query results (RFC 7644 §3.4.2).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ListResponse<T> {
+    pub schemas: Vec<String>,
+    /// Matches in the whole result set, not just this page.
+    pub total_results: u64,
+    /// 1-based index of the first resource of this page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start_index: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub items_per_page: Option<u64>,
+    #[serde(rename = "Resources", default)]
+    pub resources: Vec<T>,
+}
+
+impl<T> ListResponse<T> {
+    pub fn new(resources: Vec<T>, total_results: u64, start_index: u64) -> Self {
+        ListResponse {
+            schemas: vec![LIST_RESPONSE.to_owned()],
+            total_results,
+            start_index: Some(start_index),
+            items_per_page: Some(resources.len() as u64),
+            resources,
+        }
+    }
+}
+
+/// A PATCH operation's verb. Matched case-insensitively: Azure AD sends `Replace`, `Add`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PatchOpKind {
+    Add,
+    Remove,
+    Replace,
+}
+
+impl<'de> Deserialize<'de> for PatchOpKind {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s: Cow<'de, str> = Deserialize::deserialize(d)?;
+        match s.to_ascii_lowercase().as_str() {
+            "add" => Ok(PatchOpKind::Add),
+            "remove" => Ok(PatchOpKind::Remove),
+            "replace" => Ok(PatchOpKind::Replace),
+            _ => Err(serde::de::Error::unknown_variant(
+                &s,
+                &["add", "remove", "replace"],
+            )),
+        }
+    }
+}
+
+/// One operation of a [`PatchOp`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PatchOperation {
+    pub op: PatchOpKind,
+    /// An attribute path (`emails[type eq "work"].value`); optional for `add` and `replace`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<Value>,
+}
+
+/// A PATCH body (RFC 7644 §3.5.2).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PatchOp {
+    pub schemas: Vec<String>,
+    #[serde(rename = "Operations")]
+    pub operations: Vec<PatchOperation>,
+}
+
+impl PatchOp {
+    pub fn new(operations: Vec<PatchOperation>) -> Self {
+        PatchOp {
+            schemas: vec![PATCH_OP.to_owned()],
+            operations,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SortOrder {
+    Ascending,
+    Descending,
+}
+
+/// A query sent as `POST …/.search` (RFC 7644 §3.4.3).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SearchRequest {
+    pub schemas: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attributes: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub excluded_attributes: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub filter: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sort_by: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sort_order: Option<SortOrder>,
+    /// 1-based.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start_index: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub count: Option<u64>,
+}
+
+impl SearchRequest {
+    pub fn new(filter: impl Into<String>) -> Self {
+        SearchRequest {
+            schemas: vec![SEARCH_REQUEST.to_owned()],
+            filter: Some(filter.into()),
+            ..SearchRequest::default()
+        }
+    }
+}
+
+/// The detail error keywords of RFC 7644 §3.12, each with its HTTP status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum ScimType {
+    InvalidFilter,
+    TooMany,
+    Uniqueness,
+    Mutability,
+    InvalidSyntax,
+    InvalidPath,
+    NoTarget,
+    InvalidValue,
+    InvalidVers,
+    Sensitive,
+}
+
+impl ScimType {
+    pub const ALL: [ScimType; 10] = [
+        ScimType::InvalidFilter,
+        ScimType::TooMany,
+        ScimType::Uniqueness,
+        ScimType::Mutability,
+        ScimType::InvalidSyntax,
+        ScimType::InvalidPath,
+        ScimType::NoTarget,
+        ScimType::InvalidValue,
+        ScimType::InvalidVers,
+        ScimType::Sensitive,
+    ];
+
+    /// The wire keyword.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ScimType::InvalidFilter => "invalidFilter",
+            ScimType::TooMany => "tooMany",
+            ScimType::Uniqueness => "uniqueness",
+            ScimType::Mutability => "mutability",
+            ScimType::InvalidSyntax => "invalidSyntax",
+            ScimType::InvalidPath => "invalidPath",
+            ScimType::NoTarget => "noTarget",
+            ScimType::InvalidValue => "invalidValue",
+            ScimType::InvalidVers => "invalidVers",
+            ScimType::Sensitive => "sensitive",
+        }
+    }
+
+    /// 409 for `uniqueness` (RFC 7644 §3.3), 403 for `sensitive` (§7.5.2, erratum 6893), else 400.
+    pub fn http_status(self) -> u16 {
+        match self {
+            ScimType::Uniqueness => 409,
+            ScimType::Sensitive => 403,
+            _ => 400,
+        }
+    }
+
+    /// The RFC's description, the default `detail`.
+    pub fn description(self) -> &'static str {
+        match self {
+            ScimType::InvalidFilter => {
+                "The specified filter syntax was invalid, or the specified attribute and filter comparison combination is not supported."
+            }
+            ScimType::TooMany => {
+                "The specified filter yields many more results than the server is willing to calculate or process."
+            }
+            ScimType::Uniqueness => {
+                "One or more of the attribute values are already in use or are reserved."
+            }
+            ScimType::Mutability => {
+                "The attempted modification is not compatible with the target attribute's mutability or current state."
+            }
+            ScimType::InvalidSyntax => {
+                "The request body message structure was invalid or did not conform to the request schema."
+            }
+            ScimType::InvalidPath => "The \"path\" attribute was invalid or malformed.",
+            ScimType::NoTarget => {
+                "The specified \"path\" did not yield an attribute or attribute value that could be operated on."
+            }
+            ScimType::InvalidValue => {
+                "A required value was missing, or the value specified was not compatible with the operation or attribute type, or resource schema."
+            }
+            ScimType::InvalidVers => "The specified SCIM protocol version is not supported.",
+            ScimType::Sensitive => {
+                "The specified request cannot be completed, due to the passing of sensitive information in a request URI."
+            }
+        }
+    }
+}
+
+impl fmt::Display for ScimType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// An error answer (RFC 7644 §3.12). `status` is the HTTP status as a string, as the RFC says.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Error {
+    pub schemas: Vec<String>,
+    pub status: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scim_type: Option<ScimType>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+}
+
+impl Error {
+    /// An error without a `scimType` (404, 412, 500…).
+    pub fn new(status: u16, detail: impl Into<String>) -> Self {
+        Error {
+            schemas: vec![ERROR.to_owned()],
+            status: status.to_string(),
+            scim_type: None,
+            detail: Some(detail.into()),
+        }
+    }
+
+    /// The error of a detail keyword, with its status and the RFC's description.
+    pub fn of(scim_type: ScimType) -> Self {
+        Error {
+            scim_type: Some(scim_type),
+            ..Error::new(scim_type.http_status(), scim_type.description())
+        }
+    }
+
+    /// A 400 for a rejected body: `invalidSyntax` when it could not be read, else `invalidValue`;
+    /// the detail names every violation by pointer.
+    pub fn from_report(report: &Report) -> Self {
+        let syntax = report.errors.iter().any(|v| v.code == Code::Syntax);
+        let kind = if syntax {
+            ScimType::InvalidSyntax
+        } else {
+            ScimType::InvalidValue
+        };
+        let detail: Vec<String> = report
+            .errors
+            .iter()
+            .map(|v| {
+                if v.pointer.is_empty() {
+                    v.message.clone()
+                } else {
+                    format!("{}: {}", v.pointer, v.message)
+                }
+            })
+            .collect();
+        Error {
+            detail: Some(detail.join("; ")),
+            ..Error::of(kind)
+        }
+    }
+
+    /// The HTTP status to answer with (500 if `status` is not a number).
+    pub fn http_status(&self) -> u16 {
+        self.status.parse().unwrap_or(500)
+    }
+}
+
+const EXT_EMPLOYEE_NUMBER: &str =
+    "/urn:ietf:params:scim:schemas:extension:enterprise:2.0:User/employeeNumber";
+const EXT_COST_CENTER: &str =
+    "/urn:ietf:params:scim:schemas:extension:enterprise:2.0:User/costCenter";
+const EXT_ORGANIZATION: &str =
+    "/urn:ietf:params:scim:schemas:extension:enterprise:2.0:User/organization";
+const EXT_DIVISION: &str = "/urn:ietf:params:scim:schemas:extension:enterprise:2.0:User/division";
+const EXT_DEPARTMENT: &str =
+    "/urn:ietf:params:scim:schemas:extension:enterprise:2.0:User/department";
+const EXT_MANAGER: &str = "/urn:ietf:params:scim:schemas:extension:enterprise:2.0:User/manager";
+
+/// Create and replace (PUT) take the same resource. Entries of multi-valued attributes need a
+/// `value`: RFC 7643's schema marks it optional, but an entry without one says nothing the
+/// service could store, so it is refused rather than dropped.
+pub static CREATE: &[Field] = &[
+    Field::array("/schemas", "schemas").required(),
+    Field::string("/schemas/*", "schema"),
+    Field::string("/externalId", "external_id"),
+    Field::string("/userName", "username").required().min(1),
+    Field::object("/name", "name"),
+    Field::string("/name/formatted", "formatted_name"),
+    Field::string("/name/familyName", "family_name"),
+    Field::string("/name/givenName", "given_name"),
+    Field::string("/name/middleName", "middle_name"),
+    Field::string("/name/honorificPrefix", "honorific_prefix"),
+    Field::string("/name/honorificSuffix", "honorific_suffix"),
+    Field::string("/displayName", "display_name"),
+    Field::string("/nickName", "nick_name"),
+    Field::string("/profileUrl", "profile_url").format(Format::Url),
+    Field::string("/title", "job_title"),
+    Field::string("/userType", "user_type"),
+    Field::string("/preferredLanguage", "language").format(Format::Locale),
+    Field::string("/locale", "locale").format(Format::Locale),
+    Field::string("/timezone", "timezone").format(Format::Timezone),
+    Field::boolean("/active", "status"),
+    Field::string("/password", "password").write_only(),
+    Field::array("/emails", "emails"),
+    Field::object("/emails/*", "email"),
+    Field::string("/emails/*/value", "email")
+        .required()
+        .format(Format::Email),
+    Field::string("/emails/*/type", "email_type"),
+    Field::boolean("/emails/*/primary", "primary"),
+    Field::array("/phoneNumbers", "phones"),
+    Field::object("/phoneNumbers/*", "phone"),
+    Field::string("/phoneNumbers/*/value", "phone")
+        .required()
+        .min(1),
+    Field::string("/phoneNumbers/*/type", "phone_type"),
+    Field::boolean("/phoneNumbers/*/primary", "primary"),
+    Field::array("/ims", "ims"),
+    Field::object("/ims/*", "im"),
+    Field::string("/ims/*/value", "im").required().min(1),
+    Field::string("/ims/*/display", "display"),
+    Field::string("/ims/*/type", "im_type"),
+    Field::boolean("/ims/*/primary", "primary"),
+    Field::array("/photos", "photos"),
+    Field::object("/photos/*", "photo"),
+    Field::string("/photos/*/value", "image_url")
+        .required()
+        .format(Format::Url),
+    Field::string("/photos/*/display", "display"),
+    Field::string("/photos/*/type", "photo_type"),
+    Field::boolean("/photos/*/primary", "primary"),
+    Field::array("/addresses", "addresses"),
+    Field::object("/addresses/*", "address"),
+    Field::string("/addresses/*/formatted", "formatted_address"),
+    Field::string("/addresses/*/streetAddress", "address_line1"),
+    Field::string("/addresses/*/locality", "locality"),
+    Field::string("/addresses/*/region", "region"),
+    Field::string("/addresses/*/postalCode", "postal_code"),
+    Field::string("/addresses/*/country", "country"),
+    Field::string("/addresses/*/type", "address_type"),
+    Field::boolean("/addresses/*/primary", "primary"),
+    Field::array("/entitlements", "entitlements"),
+    Field::object("/entitlements/*", "entitlement"),
+    Field::string("/entitlements/*/value", "entitlement")
+        .required()
+        .min(1),
+    Field::string("/entitlements/*/display", "display"),
+    Field::string("/entitlements/*/type", "entitlement_type"),
+    Field::boolean("/entitlements/*/primary", "primary"),
+    Field::array("/roles", "roles"),
+    Field::object("/roles/*", "role"),
+    Field::string("/roles/*/value", "role").required().min(1),
+    Field::string("/roles/*/display", "display"),
+    Field::string("/roles/*/type", "role_type"),
+    Field::boolean("/roles/*/primary", "primary"),
+    Field::array("/x509Certificates", "certificates"),
+    Field::object("/x509Certificates/*", "certificate"),
+    Field::string("/x509Certificates/*/value", "certificate")
+        .required()
+        .min(1),
+    Field::string("/x509Certificates/*/display", "display"),
+    Field::string("/x509Certificates/*/type", "certificate_type"),
+    Field::boolean("/x509Certificates/*/primary", "primary"),
+    Field::object(
+        "/urn:ietf:params:scim:schemas:extension:enterprise:2.0:User",
+        "enterprise",
+    ),
+    Field::string(EXT_EMPLOYEE_NUMBER, "employee_number"),
+    Field::string(EXT_COST_CENTER, "cost_center"),
+    Field::string(EXT_ORGANIZATION, "organization_name"),
+    Field::string(EXT_DIVISION, "division"),
+    Field::string(EXT_DEPARTMENT, "department"),
+    Field::object(EXT_MANAGER, "manager"),
+    Field::string(
+        "/urn:ietf:params:scim:schemas:extension:enterprise:2.0:User/manager/value",
+        "manager_id",
+    ),
+    Field::string(
+        "/urn:ietf:params:scim:schemas:extension:enterprise:2.0:User/manager/$ref",
+        "manager_url",
+    ),
+    Field::string(
+        "/urn:ietf:params:scim:schemas:extension:enterprise:2.0:User/manager/displayName",
+        "manager_name",
+    ),
+];
+
+/// PUT replaces the resource: the same attributes and the same required ones.
+pub static UPDATE: &[Field] = CREATE;
+
+/// Canonical prefix → wire pointer, for fields whose place does not depend on values.
+static POINTERS: &[(&str, &str)] = &[
+    ("/uid", "/id"),
+    ("/external_id", "/externalId"),
+    ("/username", "/userName"),
+    ("/password", "/password"),
+    ("/name/formatted", "/name/formatted"),
+    ("/name/family", "/name/familyName"),
+    ("/name/given", "/name/givenName"),
+    ("/name/middle", "/name/middleName"),
+    ("/name/honorific_prefix", "/name/honorificPrefix"),
+    ("/name/honorific_suffix", "/name/honorificSuffix"),
+    ("/display_name", "/displayName"),
+    ("/nick_name", "/nickName"),
+    ("/profile_url", "/profileUrl"),
+    ("/job_title", "/title"),
+    ("/user_type", "/userType"),
+    ("/language", "/preferredLanguage"),
+    ("/locale", "/locale"),
+    ("/timezone", "/timezone"),
+    ("/status", "/active"),
+    ("/emails", "/emails"),
+    ("/phones", "/phoneNumbers"),
+    ("/ims", "/ims"),
+    ("/photos", "/photos"),
+    ("/entitlements", "/entitlements"),
+    ("/scim_roles", "/roles"),
+    ("/x509_certificates", "/x509Certificates"),
+    ("/employee_number", EXT_EMPLOYEE_NUMBER),
+    ("/cost_center", EXT_COST_CENTER),
+    ("/organization/name", EXT_ORGANIZATION),
+    ("/division", EXT_DIVISION),
+    ("/department", EXT_DEPARTMENT),
+    (
+        "/manager/value",
+        "/urn:ietf:params:scim:schemas:extension:enterprise:2.0:User/manager/value",
+    ),
+    (
+        "/manager/ref",
+        "/urn:ietf:params:scim:schemas:extension:enterprise:2.0:User/manager/$ref",
+    ),
+    (
+        "/manager/display_name",
+        "/urn:ietf:params:scim:schemas:extension:enterprise:2.0:User/manager/displayName",
+    ),
+];
 
 /// The dialect.
 pub struct Scim;
@@ -16,19 +752,498 @@ impl DialectSpec for Scim {
     fn id(&self) -> Dialect {
         Dialect::Scim
     }
+
     fn fields(&self, op: Op) -> &'static [Field] {
         match op {
             Op::Create => CREATE,
             Op::Update => UPDATE,
         }
     }
-    fn to_canonical(&self, _op: Op, _input: &Value) -> Result<canonical::User, Report> {
-        Ok(canonical::User::default())
+
+    /// Rewrites attribute names to the schema's spelling at every level, and the strings
+    /// "True"/"False" (any case) to booleans where the schema says boolean: some identity
+    /// providers send `"active": "False"`. A name given twice in different cases keeps the
+    /// schema's spelling for one (the exact spelling if present) and leaves the other as sent,
+    /// so it shows up under `ignored`.
+    fn prepare<'a>(&self, op: Op, input: &'a Value) -> (Cow<'a, Value>, &'static str) {
+        if !input.is_object() {
+            return (Cow::Borrowed(input), "");
+        }
+        let mut body = input.clone();
+        normalize(&mut body, &mut String::new(), self.fields(op));
+        (Cow::Owned(body), "")
     }
-    fn from_canonical(&self, _op: Op, _user: &canonical::User) -> Value {
-        Value::Object(Default::default())
+
+    fn check(&self, _op: Op, input: &Value, report: &mut Report) {
+        check_schemas(input, report);
+        check_primary(input, report);
     }
-    fn wire_pointer(&self, _op: Op, _user: &canonical::User, _canonical: &str) -> Option<String> {
-        None
+
+    fn to_canonical(&self, _op: Op, input: &Value) -> Result<canonical::User, Report> {
+        // Read-only attributes are ignored, so they were not validated: keep them out of the
+        // typed read (an `id` is kept when it is a string, so a resource read back keeps it).
+        let mut body = input.clone();
+        if let Some(obj) = body.as_object_mut() {
+            obj.remove("meta");
+            obj.remove("groups");
+            if !obj.get("id").is_some_and(Value::is_string) {
+                obj.remove("id");
+            }
+        }
+        let w: User = deserialize(&body)?;
+        let mut u = canonical::User {
+            uid: w.id,
+            external_id: w.external_id,
+            username: w.user_name,
+            password: w.password.map(Password::new),
+            display_name: w.display_name,
+            nick_name: w.nick_name,
+            profile_url: w.profile_url,
+            job_title: w.title,
+            user_type: w.user_type,
+            language: w.preferred_language.and_then(|l| Locale::parse(&l).ok()),
+            locale: w.locale.and_then(|l| Locale::parse(&l).ok()),
+            timezone: w.timezone.and_then(|t| TimeZone::try_from(t).ok()),
+            status: w
+                .active
+                .map(|a| if a { Status::Active } else { Status::Inactive }),
+            ..canonical::User::default()
+        };
+        if let Some(n) = w.name {
+            u.name = canonical::Name {
+                given: n.given_name,
+                family: n.family_name,
+                middle: n.middle_name,
+                honorific_prefix: n.honorific_prefix,
+                honorific_suffix: n.honorific_suffix,
+                formatted: n.formatted,
+            };
+        }
+        u.emails = w
+            .emails
+            .into_iter()
+            .filter_map(|e| {
+                Some(Email {
+                    value: EmailAddress::try_from(e.value?).ok()?,
+                    kind: e.kind,
+                    primary: e.primary.unwrap_or(false),
+                })
+            })
+            .collect();
+        u.phones = w
+            .phone_numbers
+            .into_iter()
+            .filter_map(|p| {
+                Some(Phone {
+                    value: p.value?,
+                    kind: phone_kind(p.kind.as_deref()),
+                    primary: p.primary.unwrap_or(false),
+                })
+            })
+            .collect();
+        u.addresses = w.addresses.into_iter().map(address_to_canonical).collect();
+        u.ims = multi(w.ims);
+        u.photos = multi(w.photos);
+        u.entitlements = multi(w.entitlements);
+        u.scim_roles = multi(w.roles);
+        u.x509_certificates = multi(w.x509_certificates);
+        // Single-picture dialects get the primary photo (else the first); `photos` stays whole,
+        // and writing SCIM back uses `photos`, so SCIM → SCIM is exact.
+        u.image = u
+            .photos
+            .iter()
+            .find(|p| p.primary)
+            .or(u.photos.first())
+            .map(|p| Image::Url(p.value.clone()));
+        if let Some(e) = w.enterprise {
+            u.employee_number = e.employee_number;
+            u.cost_center = e.cost_center;
+            u.organization = e.organization.map(|name| canonical::Organization {
+                name: Some(name),
+                ..Default::default()
+            });
+            u.division = e.division;
+            u.department = e.department;
+            u.manager = e.manager.map(|m| Manager {
+                value: m.value,
+                display_name: m.display_name,
+                reference: m.reference,
+            });
+        }
+        Ok(u)
+    }
+
+    fn from_canonical(&self, _op: Op, u: &canonical::User) -> Value {
+        let name = Name {
+            formatted: u.name.formatted.clone(),
+            family_name: u.name.family.clone(),
+            given_name: u.name.given.clone(),
+            middle_name: u.name.middle.clone(),
+            honorific_prefix: u.name.honorific_prefix.clone(),
+            honorific_suffix: u.name.honorific_suffix.clone(),
+        };
+        let enterprise = EnterpriseUser {
+            employee_number: u.employee_number.clone(),
+            cost_center: u.cost_center.clone(),
+            organization: u.organization.as_ref().and_then(|o| o.name.clone()),
+            division: u.division.clone(),
+            department: u.department.clone(),
+            manager: u.manager.as_ref().map(|m| ManagerRef {
+                value: m.value.clone(),
+                reference: m.reference.clone(),
+                display_name: m.display_name.clone(),
+            }),
+        };
+        let mut schemas = vec![USER.to_owned()];
+        if !enterprise.is_empty() {
+            schemas.push(ENTERPRISE_USER.to_owned());
+        }
+        // A dialect with one picture URL (learningcloud, publisher) becomes one photo.
+        let photos = match (&u.photos[..], &u.image) {
+            ([], Some(Image::Url(url))) => vec![MultiValued {
+                value: Some(url.clone()),
+                kind: Some("photo".to_owned()),
+                ..MultiValued::default()
+            }],
+            (photos, _) => wire_multi(photos),
+        };
+        let wire = User {
+            schemas,
+            id: u.uid.clone(),
+            external_id: u.external_id.clone(),
+            user_name: u.username.clone(),
+            name: (name != Name::default()).then_some(name),
+            display_name: u.display_name.clone(),
+            nick_name: u.nick_name.clone(),
+            profile_url: u.profile_url.clone(),
+            title: u.job_title.clone(),
+            user_type: u.user_type.clone(),
+            preferred_language: u.language.as_ref().map(ToString::to_string),
+            locale: u.locale.as_ref().map(ToString::to_string),
+            timezone: u.timezone.as_ref().map(ToString::to_string),
+            active: u.status.map(|s| s == Status::Active),
+            password: u.password.as_ref().map(|p| p.expose().to_owned()),
+            emails: u
+                .emails
+                .iter()
+                .map(|e| EmailEntry {
+                    value: Some(e.value.to_string()),
+                    kind: e.kind.clone(),
+                    primary: e.primary.then_some(true),
+                })
+                .collect(),
+            phone_numbers: u
+                .phones
+                .iter()
+                .map(|p| PhoneNumber {
+                    value: Some(p.value.clone()),
+                    kind: Some(phone_type(p.kind).to_owned()),
+                    primary: p.primary.then_some(true),
+                })
+                .collect(),
+            ims: wire_multi(&u.ims),
+            photos,
+            addresses: u.addresses.iter().map(address_to_wire).collect(),
+            groups: Vec::new(),
+            entitlements: wire_multi(&u.entitlements),
+            roles: wire_multi(&u.scim_roles),
+            x509_certificates: wire_multi(&u.x509_certificates),
+            enterprise: (!enterprise.is_empty()).then_some(enterprise),
+            meta: None,
+        };
+        serde_json::to_value(wire).unwrap_or(Value::Null)
+    }
+
+    fn wire_pointer(&self, _op: Op, u: &canonical::User, canonical: &str) -> Option<String> {
+        if let Some(i) = index_after(canonical, "/addresses") {
+            let leaf = canonical.split('/').nth(3).unwrap_or_default();
+            let wire = match leaf {
+                "line1" | "line2" => "streetAddress",
+                "postal_code" => "postalCode",
+                "" => return Some(format!("/addresses/{i}")),
+                other => other,
+            };
+            return Some(format!("/addresses/{i}/{wire}"));
+        }
+        if canonical == "/image" || canonical.starts_with("/image/") {
+            let i = u.photos.iter().position(|p| p.primary).unwrap_or(0);
+            return Some(format!("/photos/{i}/value"));
+        }
+        map_pointer(POINTERS, canonical)
+    }
+}
+
+/// Rewrites keys to the table's spelling under `shape` and coerces boolean strings, recursing
+/// only into attributes the table defines (unknown members are left as sent).
+fn normalize(value: &mut Value, shape: &mut String, fields: &[Field]) {
+    let Value::Object(map) = value else { return };
+    let keys: Vec<String> = map.keys().cloned().collect();
+    let mut taken: Vec<&'static str> = keys
+        .iter()
+        .filter_map(|k| schema_name(fields, shape, k).filter(|name| name == k))
+        .collect();
+    for key in &keys {
+        let Some(name) = schema_name(fields, shape, key) else {
+            continue;
+        };
+        if name == key || taken.contains(&name) {
+            continue;
+        }
+        taken.push(name);
+        if let Some(v) = map.remove(key) {
+            map.insert(name.to_owned(), v);
+        }
+    }
+    for (key, child) in map.iter_mut() {
+        let len = shape.len();
+        shape.push('/');
+        shape.push_str(key);
+        match fields
+            .iter()
+            .find(|f| f.pointer == shape.as_str())
+            .map(|f| f.kind)
+        {
+            Some(Kind::Object) => normalize(child, shape, fields),
+            Some(Kind::Boolean) => coerce_bool(child),
+            Some(Kind::Array) => {
+                if let Value::Array(items) = child {
+                    shape.push_str("/*");
+                    for item in items {
+                        normalize(item, shape, fields);
+                    }
+                }
+            }
+            _ => {}
+        }
+        shape.truncate(len);
+    }
+}
+
+/// The schema's spelling of `key` as a member of `shape`, if the schema has it. The table's
+/// pointers need no RFC 6901 escaping (no `~` or `/` in SCIM names), so tokens compare as is.
+fn schema_name(fields: &[Field], shape: &str, key: &str) -> Option<&'static str> {
+    let read_only = if shape.is_empty() { READ_ONLY } else { &[] }
+        .iter()
+        .copied();
+    fields
+        .iter()
+        .filter_map(|f| {
+            f.pointer
+                .strip_prefix(shape)?
+                .strip_prefix('/')
+                .filter(|t| !t.contains('/'))
+        })
+        .chain(read_only)
+        .find(|name| name.eq_ignore_ascii_case(key))
+}
+
+fn coerce_bool(v: &mut Value) {
+    if let Value::String(s) = v {
+        if s.eq_ignore_ascii_case("true") {
+            *v = Value::Bool(true);
+        } else if s.eq_ignore_ascii_case("false") {
+            *v = Value::Bool(false);
+        }
+    }
+}
+
+fn names_schema(items: &[Value], urn: &str) -> bool {
+    items
+        .iter()
+        .any(|v| v.as_str().is_some_and(|s| s.eq_ignore_ascii_case(urn)))
+}
+
+/// `schemas` must name the core User schema, and the enterprise extension when its attributes
+/// are present (RFC 7643 §3); a schema this service does not know is refused (`invalidValue`).
+fn check_schemas(input: &Value, report: &mut Report) {
+    let Some(Value::Array(items)) = input.get("schemas") else {
+        return;
+    };
+    for (i, item) in items.iter().enumerate() {
+        if let Some(s) = item.as_str()
+            && !USER_SCHEMAS.iter().any(|k| k.eq_ignore_ascii_case(s))
+        {
+            report.push(
+                Violation::new(format!("/schemas/{i}"), Code::NotAllowedValue)
+                    .param("allowed", json!(USER_SCHEMAS)),
+            );
+        }
+    }
+    if !names_schema(items, USER) {
+        report.push(Violation::new("/schemas", Code::MissingValue).param("allowed", json!([USER])));
+    }
+    if input.get(ENTERPRISE_USER).is_some_and(|v| !v.is_null())
+        && !names_schema(items, ENTERPRISE_USER)
+    {
+        report.push(
+            Violation::new("/schemas", Code::MissingValue)
+                .param("allowed", json!([ENTERPRISE_USER])),
+        );
+    }
+}
+
+/// "The primary attribute value 'true' MUST appear no more than once" (RFC 7643 §2.4): every
+/// later `primary: true` is a `duplicate`, with a pointer to the first.
+fn check_primary(input: &Value, report: &mut Report) {
+    for attr in MULTI_VALUED {
+        let Some(Value::Array(items)) = input.get(*attr) else {
+            continue;
+        };
+        let mut first: Option<String> = None;
+        for (i, item) in items.iter().enumerate() {
+            if item.get("primary") != Some(&Value::Bool(true)) {
+                continue;
+            }
+            let pointer = format!("/{attr}/{i}/primary");
+            match &first {
+                None => first = Some(pointer),
+                Some(f) => {
+                    report.push(Violation::new(pointer, Code::Duplicate).param("first", f.as_str()))
+                }
+            }
+        }
+    }
+}
+
+fn phone_kind(t: Option<&str>) -> PhoneKind {
+    let t = t.unwrap_or_default();
+    [
+        ("work", PhoneKind::Work),
+        ("mobile", PhoneKind::Mobile),
+        ("home", PhoneKind::Home),
+        ("fax", PhoneKind::Fax),
+        ("pager", PhoneKind::Pager),
+    ]
+    .into_iter()
+    .find(|(name, _)| name.eq_ignore_ascii_case(t))
+    .map_or(PhoneKind::Other, |(_, k)| k)
+}
+
+fn phone_type(k: PhoneKind) -> &'static str {
+    match k {
+        PhoneKind::Work => "work",
+        PhoneKind::Mobile => "mobile",
+        PhoneKind::Home => "home",
+        PhoneKind::Fax => "fax",
+        PhoneKind::Pager => "pager",
+        PhoneKind::Other => "other",
+    }
+}
+
+fn multi(items: Vec<MultiValued>) -> Vec<MultiValue> {
+    items
+        .into_iter()
+        .filter_map(|m| {
+            Some(MultiValue {
+                value: m.value?,
+                display: m.display,
+                kind: m.kind,
+                primary: m.primary.unwrap_or(false),
+            })
+        })
+        .collect()
+}
+
+fn wire_multi(items: &[MultiValue]) -> Vec<MultiValued> {
+    items
+        .iter()
+        .map(|m| MultiValued {
+            value: Some(m.value.clone()),
+            display: m.display.clone(),
+            kind: m.kind.clone(),
+            primary: m.primary.then_some(true),
+        })
+        .collect()
+}
+
+/// `streetAddress` may hold several lines; the first is `line1`, the rest `line2`, so a
+/// two-line address (publisher `addressline1`/`addressline2`) survives the trip.
+fn address_to_canonical(a: AddressEntry) -> Address {
+    let (line1, line2) = match a.street_address {
+        Some(s) => match s.split_once('\n') {
+            Some((l1, l2)) => (Some(l1.to_owned()), Some(l2.to_owned())),
+            None => (Some(s), None),
+        },
+        None => (None, None),
+    };
+    Address {
+        line1,
+        line2,
+        locality: a.locality,
+        region: a.region,
+        postal_code: a.postal_code,
+        country: a.country,
+        formatted: a.formatted,
+        kind: a.kind,
+        primary: a.primary.unwrap_or(false),
+    }
+}
+
+fn address_to_wire(a: &Address) -> AddressEntry {
+    let street_address = match (&a.line1, &a.line2) {
+        (Some(l1), Some(l2)) => Some(format!("{l1}\n{l2}")),
+        (Some(l), None) | (None, Some(l)) => Some(l.clone()),
+        (None, None) => None,
+    };
+    AddressEntry {
+        formatted: a.formatted.clone(),
+        street_address,
+        locality: a.locality.clone(),
+        region: a.region.clone(),
+        postal_code: a.postal_code.clone(),
+        country: a.country.clone(),
+        kind: a.kind.clone(),
+        primary: a.primary.then_some(true),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scim_types_know_their_status() {
+        for t in ScimType::ALL {
+            let expected = match t {
+                ScimType::Uniqueness => 409,
+                ScimType::Sensitive => 403,
+                _ => 400,
+            };
+            assert_eq!(t.http_status(), expected);
+            assert_eq!(serde_json::to_value(t).ok(), Some(Value::from(t.as_str())));
+            assert_eq!(Error::of(t).http_status(), expected);
+        }
+    }
+
+    #[test]
+    fn schema_names_are_found_case_insensitively() {
+        assert_eq!(schema_name(CREATE, "", "USERNAME"), Some("userName"));
+        assert_eq!(schema_name(CREATE, "", "ID"), Some("id"));
+        assert_eq!(schema_name(CREATE, "/emails/*", "Primary"), Some("primary"));
+        assert_eq!(schema_name(CREATE, "/name", "userName"), None);
+        assert_eq!(
+            schema_name(
+                CREATE,
+                "",
+                "urn:ietf:params:scim:schemas:extension:Enterprise:2.0:user"
+            ),
+            Some(ENTERPRISE_USER)
+        );
+    }
+
+    #[test]
+    fn street_address_lines() {
+        let a = address_to_canonical(AddressEntry {
+            street_address: Some("a\nb\nc".into()),
+            ..AddressEntry::default()
+        });
+        assert_eq!(
+            (a.line1.as_deref(), a.line2.as_deref()),
+            (Some("a"), Some("b\nc"))
+        );
+        assert_eq!(
+            address_to_wire(&a).street_address.as_deref(),
+            Some("a\nb\nc")
+        );
     }
 }
