@@ -37,7 +37,8 @@ fn validate_invalid_exits_1_with_pointers() {
     assert_eq!(out.status.code(), Some(1));
     let report = json(&out);
     assert_eq!(report["valid"], false);
-    let pointers: Vec<&str> = report["errors"].as_array().unwrap().iter().map(|e| e["pointer"].as_str().unwrap()).collect();
+    let pointers: Vec<&str> =
+        report["errors"].as_array().unwrap().iter().map(|e| e["pointer"].as_str().unwrap()).collect();
     assert_eq!(pointers, ["/email", "/firstName", "/lastName", "/title"]);
 }
 

@@ -25,7 +25,9 @@ fn bench(c: &mut Criterion) {
         group.bench_function("reference: serde_json parse", |b| {
             b.iter(|| black_box(serde_json::from_str::<Value>(black_box(&text)).ok()))
         });
-        group.bench_function("validate", |b| b.iter(|| black_box(userbridge_core::validate(from, op, black_box(&body)))));
+        group.bench_function("validate", |b| {
+            b.iter(|| black_box(userbridge_core::validate(from, op, black_box(&body))))
+        });
         group.bench_function("validate + canonicalize", |b| {
             b.iter(|| black_box(userbridge_core::to_canonical(from, op, black_box(&body)).ok()))
         });

@@ -155,9 +155,9 @@ pub trait DialectSpec: Sync {
     fn parse(&self, _op: Op, body: &str, format: BodyFormat) -> Result<Value, Report> {
         match format {
             BodyFormat::Json => parse_json(body),
-            BodyFormat::Xml => Err(Report::single(
-                Violation::new("", Code::InvalidType).param("expected", "application/json"),
-            )),
+            BodyFormat::Xml => {
+                Err(Report::single(Violation::new("", Code::InvalidType).param("expected", "application/json")))
+            }
         }
     }
 
@@ -165,9 +165,9 @@ pub trait DialectSpec: Sync {
     fn render(&self, value: &Value, format: BodyFormat) -> Result<String, Report> {
         match format {
             BodyFormat::Json => Ok(value.to_string()),
-            BodyFormat::Xml => Err(Report::single(
-                Violation::new("", Code::InvalidType).param("expected", "application/json"),
-            )),
+            BodyFormat::Xml => {
+                Err(Report::single(Violation::new("", Code::InvalidType).param("expected", "application/json")))
+            }
         }
     }
 

@@ -219,7 +219,9 @@ impl Field {
                     report.push(Violation::new(path.pointer(), Code::TooLong).param("max", max));
                 }
                 if !self.allowed.is_empty() && !self.allowed.contains(&s.as_str()) {
-                    report.push(Violation::new(path.pointer(), Code::NotAllowedValue).param("allowed", json!(self.allowed)));
+                    report.push(
+                        Violation::new(path.pointer(), Code::NotAllowedValue).param("allowed", json!(self.allowed)),
+                    );
                 } else if let Some(mut v) = self.format.and_then(|f| f.check(s)) {
                     v.pointer = path.pointer();
                     report.push(v);
@@ -359,7 +361,9 @@ fn collect_ignored<'a>(fields: &[Field], value: &'a Value, path: &mut Path<'a>, 
                 path.0.push(Seg::Key(key));
                 match field {
                     None => out.push(path.pointer()),
-                    Some(f) if matches!(f.kind, Kind::Object | Kind::Array) => collect_ignored(fields, child, path, out),
+                    Some(f) if matches!(f.kind, Kind::Object | Kind::Array) => {
+                        collect_ignored(fields, child, path, out)
+                    }
                     Some(_) => {}
                 }
                 path.0.pop();
@@ -441,7 +445,11 @@ mod tests {
         let r = validate(FIELDS, &json!({"email": "nope", "role": "1", "name": []}));
         assert_eq!(
             codes(&r),
-            vec![("/email".into(), "invalid_email"), ("/role".into(), "invalid_type"), ("/name".into(), "invalid_type")]
+            vec![
+                ("/email".into(), "invalid_email"),
+                ("/role".into(), "invalid_type"),
+                ("/name".into(), "invalid_type")
+            ]
         );
     }
 

@@ -151,7 +151,8 @@ mod tests {
 
     #[test]
     fn timezones_valid() {
-        for tz in ["Europe/London", "Europe/Madrid", "America/Argentina/Buenos_Aires", "UTC", "US/Eastern", "Etc/GMT+5"] {
+        for tz in ["Europe/London", "Europe/Madrid", "America/Argentina/Buenos_Aires", "UTC", "US/Eastern", "Etc/GMT+5"]
+        {
             assert!(is_timezone(tz), "{tz}");
         }
     }

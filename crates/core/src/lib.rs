@@ -30,7 +30,7 @@ pub use dialect::{BodyFormat, Dialect, DialectSpec, Op};
 pub use fields::Field;
 pub use report::{Code, Report, Violation};
 pub use schema::schema;
-pub use translate::{Lost, LossReason, Translation, translate};
+pub use translate::{LossReason, Lost, Translation, translate};
 
 use serde_json::Value;
 

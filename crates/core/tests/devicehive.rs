@@ -53,11 +53,7 @@ mod required {
     fn create_required_invalid() {
         assert_eq!(
             check(DeviceHive, Op::Create, &json!({"data": {}})),
-            [
-                ("/login".to_owned(), "required"),
-                ("/password".to_owned(), "required"),
-                ("/role".to_owned(), "required")
-            ]
+            [("/login".to_owned(), "required"), ("/password".to_owned(), "required"), ("/role".to_owned(), "required")]
         );
     }
 
@@ -70,19 +66,9 @@ mod required {
     #[test]
     fn update_is_partial_valid() {
         assert_eq!(check(DeviceHive, Op::Update, &json!({})), vec![]);
-        assert_eq!(
-            check(DeviceHive, Op::Update, &json!({"data": null})),
-            vec![]
-        );
+        assert_eq!(check(DeviceHive, Op::Update, &json!({"data": null})), vec![]);
         // The vendor's Python client saves with exactly these three.
-        assert_eq!(
-            check(
-                DeviceHive,
-                Op::Update,
-                &json!({"role": 1, "status": 0, "data": {"a": 1}})
-            ),
-            vec![]
-        );
+        assert_eq!(check(DeviceHive, Op::Update, &json!({"role": 1, "status": 0, "data": {"a": 1}})), vec![]);
     }
 }
 
@@ -91,21 +77,8 @@ mod login {
 
     #[test]
     fn login_valid() {
-        for l in [
-            "abc",
-            "jane.doe@acme-iot.example",
-            "user_01-x",
-            &"l".repeat(128),
-        ] {
-            assert_eq!(
-                check(
-                    DeviceHive,
-                    Op::Create,
-                    &with(create(), "login", Some(json!(l)))
-                ),
-                vec![],
-                "{l}"
-            );
+        for l in ["abc", "jane.doe@acme-iot.example", "user_01-x", &"l".repeat(128)] {
+            assert_eq!(check(DeviceHive, Op::Create, &with(create(), "login", Some(json!(l)))), vec![], "{l}");
         }
     }
 
@@ -127,11 +100,7 @@ mod login {
     fn pattern_invalid() {
         for l in ["jane doe", "jöhn", "jane+doe", "jane/doe"] {
             let r = report(Op::Update, &json!({ "login": l }));
-            assert_eq!(
-                common::errors(&r),
-                vec![("/login".into(), "invalid_pattern")],
-                "{l}"
-            );
+            assert_eq!(common::errors(&r), vec![("/login".into(), "invalid_pattern")], "{l}");
             assert_eq!(r.errors[0].params["pattern"], "^[\\w@.-]+$");
         }
     }
@@ -142,43 +111,18 @@ mod password {
 
     #[test]
     fn any_characters_valid() {
-        for p in [
-            "secret",
-            "pässwörd mit leerzeichen",
-            "🔑🔑🔑🔑🔑🔑",
-            &"p".repeat(128),
-        ] {
-            assert_eq!(
-                check(
-                    DeviceHive,
-                    Op::Create,
-                    &with(create(), "password", Some(json!(p)))
-                ),
-                vec![],
-                "{p}"
-            );
+        for p in ["secret", "pässwörd mit leerzeichen", "🔑🔑🔑🔑🔑🔑", &"p".repeat(128)] {
+            assert_eq!(check(DeviceHive, Op::Create, &with(create(), "password", Some(json!(p)))), vec![], "{p}");
         }
     }
 
     #[test]
     fn length_invalid() {
-        let short = report(
-            Op::Create,
-            &with(create(), "password", Some(json!("12345"))),
-        );
-        assert_eq!(
-            common::errors(&short),
-            vec![("/password".into(), "too_short")]
-        );
+        let short = report(Op::Create, &with(create(), "password", Some(json!("12345"))));
+        assert_eq!(common::errors(&short), vec![("/password".into(), "too_short")]);
         assert_eq!(short.errors[0].params["min"], 6);
-        let long = report(
-            Op::Create,
-            &with(create(), "password", Some(json!("p".repeat(129)))),
-        );
-        assert_eq!(
-            common::errors(&long),
-            vec![("/password".into(), "too_long")]
-        );
+        let long = report(Op::Create, &with(create(), "password", Some(json!("p".repeat(129)))));
+        assert_eq!(common::errors(&long), vec![("/password".into(), "too_long")]);
         assert_eq!(long.errors[0].params["max"], 128);
     }
 
@@ -188,11 +132,7 @@ mod password {
         assert_eq!(common::errors(&r), vec![("/password".into(), "too_short")]);
         assert_eq!(r.errors[0].params["min"], 6);
         assert_eq!(
-            check(
-                DeviceHive,
-                Op::Update,
-                &json!({"password": "p".repeat(129)})
-            ),
+            check(DeviceHive, Op::Update, &json!({"password": "p".repeat(129)})),
             vec![("/password".into(), "too_long")]
         );
     }
@@ -205,21 +145,14 @@ mod password {
         assert!(user.password.is_none());
         // On create there is nothing to keep: empty is too short.
         assert_eq!(
-            check(
-                DeviceHive,
-                Op::Create,
-                &with(create(), "password", Some(json!("")))
-            ),
+            check(DeviceHive, Op::Create, &with(create(), "password", Some(json!("")))),
             vec![("/password".into(), "too_short")]
         );
     }
 
     #[test]
     fn is_write_only() {
-        let field = userbridge_core::fields(DeviceHive, Op::Create)
-            .iter()
-            .find(|f| f.pointer == "/password")
-            .unwrap();
+        let field = userbridge_core::fields(DeviceHive, Op::Create).iter().find(|f| f.pointer == "/password").unwrap();
         assert!(field.write_only);
     }
 }
@@ -230,40 +163,21 @@ mod role_and_status {
     #[test]
     fn role_valid() {
         for r in [0, 1] {
-            assert_eq!(
-                check(
-                    DeviceHive,
-                    Op::Create,
-                    &with(create(), "role", Some(json!(r)))
-                ),
-                vec![],
-                "{r}"
-            );
+            assert_eq!(check(DeviceHive, Op::Create, &with(create(), "role", Some(json!(r)))), vec![], "{r}");
         }
     }
 
     #[test]
     fn role_invalid() {
         let r = report(Op::Create, &with(create(), "role", Some(json!(2))));
-        assert_eq!(
-            common::errors(&r),
-            vec![("/role".into(), "not_allowed_value")]
-        );
+        assert_eq!(common::errors(&r), vec![("/role".into(), "not_allowed_value")]);
         assert_eq!(r.errors[0].params["allowed"], json!([0, 1]));
         assert_eq!(
-            check(
-                DeviceHive,
-                Op::Create,
-                &with(create(), "role", Some(json!("1")))
-            ),
+            check(DeviceHive, Op::Create, &with(create(), "role", Some(json!("1")))),
             vec![("/role".into(), "invalid_type")]
         );
         assert_eq!(
-            check(
-                DeviceHive,
-                Op::Create,
-                &with(create(), "role", Some(json!(1.0)))
-            ),
+            check(DeviceHive, Op::Create, &with(create(), "role", Some(json!(1.0)))),
             vec![("/role".into(), "invalid_type")]
         );
     }
@@ -271,11 +185,7 @@ mod role_and_status {
     #[test]
     fn status_valid() {
         for s in [0, 1, 2] {
-            assert_eq!(
-                check(DeviceHive, Op::Update, &json!({ "status": s })),
-                vec![],
-                "{s}"
-            );
+            assert_eq!(check(DeviceHive, Op::Update, &json!({ "status": s })), vec![], "{s}");
         }
     }
 
@@ -283,10 +193,7 @@ mod role_and_status {
     fn status_invalid() {
         // The vendor's validator lets 3 through and then fails with a 500: refuse it up front.
         let r = report(Op::Update, &json!({"status": 3}));
-        assert_eq!(
-            common::errors(&r),
-            vec![("/status".into(), "not_allowed_value")]
-        );
+        assert_eq!(common::errors(&r), vec![("/status".into(), "not_allowed_value")]);
         assert_eq!(r.errors[0].params["allowed"], json!([0, 1, 2]));
     }
 }
@@ -296,21 +203,12 @@ mod flags_and_data {
 
     #[test]
     fn data_takes_any_json_valid() {
-        for d in [
-            json!([1, "two"]),
-            json!("text"),
-            json!(3.5),
-            json!(u64::MAX),
-            json!(true),
-            json!({"deep": {"x": [{}]}}),
-        ] {
+        for d in
+            [json!([1, "two"]), json!("text"), json!(3.5), json!(u64::MAX), json!(true), json!({"deep": {"x": [{}]}})]
+        {
             let r = report(Op::Update, &json!({ "data": d }));
             assert!(r.is_valid(), "{d}");
-            assert!(
-                r.ignored.is_empty(),
-                "nothing inside data is ignored: {:?}",
-                r.ignored
-            );
+            assert!(r.ignored.is_empty(), "nothing inside data is ignored: {:?}", r.ignored);
         }
     }
 
@@ -320,10 +218,7 @@ mod flags_and_data {
         let r = report(Op::Update, &body);
         assert_eq!(
             common::errors(&r),
-            vec![
-                ("/introReviewed".into(), "invalid_type"),
-                ("/allDeviceTypesAvailable".into(), "invalid_type")
-            ]
+            vec![("/introReviewed".into(), "invalid_type"), ("/allDeviceTypesAvailable".into(), "invalid_type")]
         );
         assert_eq!(r.errors[0].params["expected"], "boolean");
     }
@@ -331,11 +226,7 @@ mod flags_and_data {
     #[test]
     fn booleans_valid() {
         assert_eq!(
-            check(
-                DeviceHive,
-                Op::Update,
-                &json!({"introReviewed": false, "allDeviceTypesAvailable": true})
-            ),
+            check(DeviceHive, Op::Update, &json!({"introReviewed": false, "allDeviceTypesAvailable": true})),
             vec![]
         );
     }
@@ -347,36 +238,19 @@ mod id {
     #[test]
     fn id_on_create_invalid() {
         let r = report(Op::Create, &with(create(), "id", Some(json!(42))));
-        assert_eq!(
-            common::errors(&r),
-            vec![("/id".into(), "not_allowed_field")]
-        );
-        assert!(
-            r.ignored.is_empty(),
-            "refused, so not merely ignored: {:?}",
-            r.ignored
-        );
+        assert_eq!(common::errors(&r), vec![("/id".into(), "not_allowed_field")]);
+        assert!(r.ignored.is_empty(), "refused, so not merely ignored: {:?}", r.ignored);
     }
 
     #[test]
     fn null_id_on_create_valid() {
-        assert_eq!(
-            check(
-                DeviceHive,
-                Op::Create,
-                &with(create(), "id", Some(Value::Null))
-            ),
-            vec![]
-        );
+        assert_eq!(check(DeviceHive, Op::Create, &with(create(), "id", Some(Value::Null))), vec![]);
     }
 
     #[test]
     fn id_on_update_valid() {
         assert_eq!(check(DeviceHive, Op::Update, &json!({"id": 42})), vec![]);
-        assert_eq!(
-            check(DeviceHive, Op::Update, &json!({"id": "42"})),
-            vec![("/id".into(), "invalid_type")]
-        );
+        assert_eq!(check(DeviceHive, Op::Update, &json!({"id": "42"})), vec![("/id".into(), "invalid_type")]);
     }
 }
 
@@ -385,11 +259,7 @@ mod ignored {
 
     #[test]
     fn unknown_fields_are_listed() {
-        let body = with(
-            with(update(), "networks", Some(json!([1, 2]))),
-            "allowedNetworkIds",
-            Some(json!([1])),
-        );
+        let body = with(with(update(), "networks", Some(json!([1, 2]))), "allowedNetworkIds", Some(json!([1])));
         let r = report(Op::Update, &body);
         assert!(r.is_valid());
         assert_eq!(r.ignored, ["/allowedNetworkIds", "/networks"]);
@@ -403,18 +273,11 @@ mod mapping {
     #[test]
     fn role_and_status_values() {
         for (role, access) in [(0, Access::Admin), (1, Access::Client)] {
-            let u = userbridge_core::to_canonical(DeviceHive, Op::Update, &json!({ "role": role }))
-                .unwrap();
+            let u = userbridge_core::to_canonical(DeviceHive, Op::Update, &json!({ "role": role })).unwrap();
             assert_eq!(u.access, Some(access));
         }
-        for (status, canonical) in [
-            (0, Status::Active),
-            (1, Status::LockedOut),
-            (2, Status::Inactive),
-        ] {
-            let u =
-                userbridge_core::to_canonical(DeviceHive, Op::Update, &json!({ "status": status }))
-                    .unwrap();
+        for (status, canonical) in [(0, Status::Active), (1, Status::LockedOut), (2, Status::Inactive)] {
+            let u = userbridge_core::to_canonical(DeviceHive, Op::Update, &json!({ "status": status })).unwrap();
             assert_eq!(u.status, Some(canonical));
         }
     }
@@ -425,10 +288,7 @@ mod mapping {
         assert_eq!(u.id, Some(42));
         assert_eq!(u.username.as_deref(), Some("jane.doe"));
         assert_eq!(u.password.as_ref().map(|p| p.expose()), Some("n3w-Secret!"));
-        assert_eq!(
-            u.data,
-            Some(json!({"dashboards": ["temperature", "humidity"], "theme": "dark"}))
-        );
+        assert_eq!(u.data, Some(json!({"dashboards": ["temperature", "humidity"], "theme": "dark"})));
         assert_eq!(u.intro_reviewed, Some(true));
         assert_eq!(u.all_device_types_available, Some(false));
     }
@@ -438,26 +298,15 @@ mod mapping {
         let mut u = userbridge_core::to_canonical(DeviceHive, Op::Update, &update()).unwrap();
         for s in [Status::Archived, Status::Suspended, Status::Inactive] {
             u.status = Some(s);
-            assert_eq!(
-                userbridge_core::from_canonical(DeviceHive, Op::Update, &u)["status"],
-                2,
-                "{s:?}"
-            );
+            assert_eq!(userbridge_core::from_canonical(DeviceHive, Op::Update, &u)["status"], 2, "{s:?}");
         }
     }
 
     #[test]
     fn id_is_written_on_update_only() {
         let u = userbridge_core::to_canonical(DeviceHive, Op::Update, &update()).unwrap();
-        assert!(
-            userbridge_core::from_canonical(DeviceHive, Op::Create, &u)
-                .get("id")
-                .is_none()
-        );
-        assert_eq!(
-            userbridge_core::from_canonical(DeviceHive, Op::Update, &u)["id"],
-            42
-        );
+        assert!(userbridge_core::from_canonical(DeviceHive, Op::Create, &u).get("id").is_none());
+        assert_eq!(userbridge_core::from_canonical(DeviceHive, Op::Update, &u)["id"], 42);
     }
 }
 
@@ -467,8 +316,7 @@ mod translation {
 
     #[test]
     fn to_primavera_loses_data_and_login() {
-        let t = userbridge_core::translate(DeviceHive, Dialect::Primavera, Op::Update, &update())
-            .unwrap();
+        let t = userbridge_core::translate(DeviceHive, Dialect::Primavera, Op::Update, &update()).unwrap();
         let lost: Vec<&str> = t.lost.iter().map(|l| l.pointer.as_str()).collect();
         for p in [
             "/login",
@@ -482,10 +330,7 @@ mod translation {
             assert!(lost.contains(&p), "{p} not in {lost:?}");
         }
         // Held: the id and the status.
-        assert!(
-            !lost.contains(&"/id") && !lost.contains(&"/status"),
-            "{lost:?}"
-        );
+        assert!(!lost.contains(&"/id") && !lost.contains(&"/status"), "{lost:?}");
         assert_eq!(t.body["userId"], 42);
         assert_eq!(t.body["status"], "INACTIVE");
         let unmet: Vec<&str> = t.unmet.iter().map(|v| v.pointer.as_str()).collect();
@@ -509,29 +354,21 @@ mod translation {
 
     #[test]
     fn to_learningcloud_keeps_login_and_status() {
-        let t =
-            userbridge_core::translate(DeviceHive, Dialect::LearningCloud, Op::Create, &create())
-                .unwrap();
+        let t = userbridge_core::translate(DeviceHive, Dialect::LearningCloud, Op::Create, &create()).unwrap();
         assert_eq!(t.body["username"], "jane.doe@acme-iot.example");
         assert_eq!(t.body["password"], "Thermo-Stat 42!");
         assert_eq!(t.body["enabled"], true);
         let lost: Vec<&str> = t.lost.iter().map(|l| l.pointer.as_str()).collect();
-        assert!(
-            lost.contains(&"/role") && lost.contains(&"/data/site/city"),
-            "{lost:?}"
-        );
-        assert!(
-            !lost.contains(&"/login") && !lost.contains(&"/status"),
-            "{lost:?}"
-        );
+        assert!(lost.contains(&"/role") && lost.contains(&"/data/site/city"), "{lost:?}");
+        assert!(!lost.contains(&"/login") && !lost.contains(&"/status"), "{lost:?}");
     }
 }
 
 mod messages {
     use super::*;
     use userbridge_core::dialects::devicehive::{
-        AccessToken, CreatedUser, ErrorBody, RefreshRequest, TokenPair, TokenRequest, User,
-        UserIdRef, UserWithNetworks, WsRequest, WsResponse, WsStatus,
+        AccessToken, CreatedUser, ErrorBody, RefreshRequest, TokenPair, TokenRequest, User, UserIdRef,
+        UserWithNetworks, WsRequest, WsResponse, WsStatus,
     };
 
     #[test]
@@ -550,15 +387,11 @@ mod messages {
 
     #[test]
     fn user_id_current_keyword() {
-        let req: WsRequest = serde_json::from_value(
-            json!({"action": "user/update", "userId": "current", "user": {"data": {}}}),
-        )
-        .unwrap();
+        let req: WsRequest =
+            serde_json::from_value(json!({"action": "user/update", "userId": "current", "user": {"data": {}}}))
+                .unwrap();
         assert_eq!(req.user_id, Some(UserIdRef::Current));
-        assert!(
-            serde_json::from_value::<WsRequest>(json!({"action": "user/update", "userId": "me"}))
-                .is_err()
-        );
+        assert!(serde_json::from_value::<WsRequest>(json!({"action": "user/update", "userId": "me"})).is_err());
     }
 
     #[test]
@@ -568,12 +401,7 @@ mod messages {
             serde_json::to_value(&ok).unwrap(),
             json!({"action": "user/update", "requestId": "req-7f3a", "status": "success"})
         );
-        let err = WsResponse::error(
-            "user/update",
-            Some(json!(7)),
-            404,
-            "User with id = 42 not found",
-        );
+        let err = WsResponse::error("user/update", Some(json!(7)), 404, "User with id = 42 not found");
         let v = serde_json::to_value(&err).unwrap();
         assert_eq!(
             v,
@@ -585,10 +413,7 @@ mod messages {
         assert_eq!(serde_json::from_value::<WsResponse>(v).unwrap(), err);
         let got = WsResponse::success("user/get", None).with("user", json!({"id": 42}));
         let v = serde_json::to_value(&got).unwrap();
-        assert_eq!(
-            v,
-            json!({"action": "user/get", "status": "success", "user": {"id": 42}})
-        );
+        assert_eq!(v, json!({"action": "user/get", "status": "success", "user": {"id": 42}}));
         let back: WsResponse = serde_json::from_value(v).unwrap();
         assert_eq!(back.status, WsStatus::Success);
         assert_eq!(back.payload["user"]["id"], 42);
@@ -605,16 +430,9 @@ mod messages {
                 "data": null, "introReviewed": true, "allDeviceTypesAvailable": true,
                 "networks": [{"id": 3, "name": "Depot", "description": null}]}))
             .unwrap();
-        assert_eq!(
-            with_networks.user.last_login.as_deref(),
-            Some("2024-05-01T08:30:00.000")
-        );
+        assert_eq!(with_networks.user.last_login.as_deref(), Some("2024-05-01T08:30:00.000"));
         assert_eq!(with_networks.networks[0].name, "Depot");
-        let created = serde_json::to_value(CreatedUser {
-            id: 43,
-            ..CreatedUser::default()
-        })
-        .unwrap();
+        let created = serde_json::to_value(CreatedUser { id: 43, ..CreatedUser::default() }).unwrap();
         assert_eq!(
             created,
             json!({
@@ -637,38 +455,16 @@ mod messages {
                 "message": "User with such login already exists. Please, select another one"
             })
         );
-        let invalid = ErrorBody::invalid(&report(
-            Op::Create,
-            &json!({"login": "jane", "password": "secret"}),
-        ));
+        let invalid = ErrorBody::invalid(&report(Op::Create, &json!({"login": "jane", "password": "secret"})));
         assert_eq!(invalid.error, 400);
-        assert!(
-            invalid
-                .message
-                .ends_with("Validation failed: /role is required"),
-            "{}",
-            invalid.message
-        );
-        let req: TokenRequest =
-            serde_json::from_value(json!({"login": "jane", "password": "secret"})).unwrap();
+        assert!(invalid.message.ends_with("Validation failed: /role is required"), "{}", invalid.message);
+        let req: TokenRequest = serde_json::from_value(json!({"login": "jane", "password": "secret"})).unwrap();
         assert_eq!(req.password.expose(), "secret");
-        let pair = TokenPair {
-            access_token: "a.b.c".into(),
-            refresh_token: "d.e.f".into(),
-        };
-        assert_eq!(
-            serde_json::to_value(&pair).unwrap(),
-            json!({"accessToken": "a.b.c", "refreshToken": "d.e.f"})
-        );
-        let refresh: RefreshRequest =
-            serde_json::from_value(json!({"refreshToken": "d.e.f"})).unwrap();
+        let pair = TokenPair { access_token: "a.b.c".into(), refresh_token: "d.e.f".into() };
+        assert_eq!(serde_json::to_value(&pair).unwrap(), json!({"accessToken": "a.b.c", "refreshToken": "d.e.f"}));
+        let refresh: RefreshRequest = serde_json::from_value(json!({"refreshToken": "d.e.f"})).unwrap();
         assert_eq!(refresh.refresh_token, "d.e.f");
-        let access = AccessToken {
-            access_token: "g.h.i".into(),
-        };
-        assert_eq!(
-            serde_json::to_value(&access).unwrap(),
-            json!({"accessToken": "g.h.i"})
-        );
+        let access = AccessToken { access_token: "g.h.i".into() };
+        assert_eq!(serde_json::to_value(&access).unwrap(), json!({"accessToken": "g.h.i"}));
     }
 }

@@ -58,41 +58,24 @@ mod required {
 
     #[test]
     fn create_username_alone_valid() {
-        assert_eq!(
-            check(
-                LearningCloud,
-                Op::Create,
-                &json!({"username": "oliver.twist"})
-            ),
-            vec![]
-        );
+        assert_eq!(check(LearningCloud, Op::Create, &json!({"username": "oliver.twist"})), vec![]);
     }
 
     #[test]
     fn create_without_username_invalid() {
         let body = with(create(), "username", None);
-        assert_eq!(
-            check(LearningCloud, Op::Create, &body),
-            vec![("/username".into(), "required")]
-        );
+        assert_eq!(check(LearningCloud, Op::Create, &body), vec![("/username".into(), "required")]);
     }
 
     #[test]
     fn empty_username_invalid() {
         let body = with(create(), "username", Some(json!("")));
-        assert_eq!(
-            check(LearningCloud, Op::Create, &body),
-            vec![("/username".into(), "required")]
-        );
+        assert_eq!(check(LearningCloud, Op::Create, &body), vec![("/username".into(), "required")]);
     }
 
     #[test]
     fn update_six_required_invalid() {
-        let found = check(
-            LearningCloud,
-            Op::Update,
-            &json!({"officePhone": "+34 910 000 000"}),
-        );
+        let found = check(LearningCloud, Op::Update, &json!({"officePhone": "+34 910 000 000"}));
         assert_eq!(
             found,
             [
@@ -116,10 +99,7 @@ mod required {
     #[test]
     fn null_counts_as_missing_invalid() {
         let body = with(update(), "surname", Some(Value::Null));
-        assert_eq!(
-            check(LearningCloud, Op::Update, &body),
-            vec![("/surname".into(), "required")]
-        );
+        assert_eq!(check(LearningCloud, Op::Update, &body), vec![("/surname".into(), "required")]);
     }
 }
 
@@ -129,15 +109,7 @@ mod formats {
     #[test]
     fn language_valid() {
         for l in ["en", "es", "pt", "zh"] {
-            assert_eq!(
-                check(
-                    LearningCloud,
-                    Op::Update,
-                    &with(update(), "language", Some(json!(l)))
-                ),
-                vec![],
-                "{l}"
-            );
+            assert_eq!(check(LearningCloud, Op::Update, &with(update(), "language", Some(json!(l)))), vec![], "{l}");
         }
     }
 
@@ -145,11 +117,7 @@ mod formats {
     fn language_invalid() {
         for l in ["EN", "english", "en_GB", "pt-BR", "xx", ""] {
             assert_eq!(
-                check(
-                    LearningCloud,
-                    Op::Update,
-                    &with(update(), "language", Some(json!(l)))
-                ),
+                check(LearningCloud, Op::Update, &with(update(), "language", Some(json!(l)))),
                 vec![("/language".into(), "invalid_language")],
                 "{l}"
             );
@@ -159,15 +127,7 @@ mod formats {
     #[test]
     fn timezone_valid() {
         for tz in ["Europe/London", "America/Argentina/Buenos_Aires", "UTC"] {
-            assert_eq!(
-                check(
-                    LearningCloud,
-                    Op::Create,
-                    &with(create(), "timezone", Some(json!(tz)))
-                ),
-                vec![],
-                "{tz}"
-            );
+            assert_eq!(check(LearningCloud, Op::Create, &with(create(), "timezone", Some(json!(tz)))), vec![], "{tz}");
         }
     }
 
@@ -175,11 +135,7 @@ mod formats {
     fn timezone_invalid() {
         for tz in ["GMT+1", "europe/london", "Mars/Olympus"] {
             assert_eq!(
-                check(
-                    LearningCloud,
-                    Op::Create,
-                    &with(create(), "timezone", Some(json!(tz)))
-                ),
+                check(LearningCloud, Op::Create, &with(create(), "timezone", Some(json!(tz)))),
                 vec![("/timezone".into(), "invalid_timezone")],
                 "{tz}"
             );
@@ -189,29 +145,18 @@ mod formats {
     #[test]
     fn email_invalid() {
         assert_eq!(
-            check(
-                LearningCloud,
-                Op::Create,
-                &with(create(), "email", Some(json!("oliver@localhost")))
-            ),
+            check(LearningCloud, Op::Create, &with(create(), "email", Some(json!("oliver@localhost")))),
             vec![("/email".into(), "invalid_email")]
         );
     }
 
     #[test]
     fn wrong_types_invalid() {
-        let body = with(
-            with(create(), "enabled", Some(json!("true"))),
-            "officePhone",
-            Some(json!(442079460018_i64)),
-        );
+        let body = with(with(create(), "enabled", Some(json!("true"))), "officePhone", Some(json!(442079460018_i64)));
         let r = report(Op::Create, &body);
         assert_eq!(
             common::errors(&r),
-            vec![
-                ("/officePhone".into(), "invalid_type"),
-                ("/enabled".into(), "invalid_type")
-            ]
+            vec![("/officePhone".into(), "invalid_type"), ("/enabled".into(), "invalid_type")]
         );
         assert_eq!(r.errors[1].params["expected"], "boolean");
     }
@@ -226,14 +171,7 @@ mod image {
 
     #[test]
     fn url_valid() {
-        assert_eq!(
-            check(
-                LearningCloud,
-                Op::Create,
-                &image(json!({"url": "http://img.example/a.jpg"}))
-            ),
-            vec![]
-        );
+        assert_eq!(check(LearningCloud, Op::Create, &image(json!({"url": "http://img.example/a.jpg"}))), vec![]);
     }
 
     #[test]
@@ -254,72 +192,45 @@ mod image {
 
     #[test]
     fn neither_invalid() {
+        assert_eq!(check(LearningCloud, Op::Create, &image(json!({}))), vec![("/image".into(), "one_of")]);
         assert_eq!(
-            check(LearningCloud, Op::Create, &image(json!({}))),
-            vec![("/image".into(), "one_of")]
-        );
-        assert_eq!(
-            check(
-                LearningCloud,
-                Op::Create,
-                &image(json!({"url": null, "mimeType": "image/png"}))
-            ),
+            check(LearningCloud, Op::Create, &image(json!({"url": null, "mimeType": "image/png"}))),
             vec![("/image".into(), "one_of")]
         );
     }
 
     #[test]
     fn url_scheme_invalid() {
-        for url in [
-            "ftp://img.example/a.jpg",
-            "javascript:alert(1)",
-            "/avatars/a.png",
-        ] {
+        for url in ["ftp://img.example/a.jpg", "javascript:alert(1)", "/avatars/a.png"] {
             let r = report(Op::Create, &image(json!({"url": url})));
-            assert_eq!(
-                common::errors(&r),
-                vec![("/image/url".into(), "invalid_url")],
-                "{url}"
-            );
+            assert_eq!(common::errors(&r), vec![("/image/url".into(), "invalid_url")], "{url}");
         }
     }
 
     #[test]
     fn base64_invalid() {
         let body = image(json!({"base64Image": "not base64!", "mimeType": "image/png"}));
-        assert_eq!(
-            check(LearningCloud, Op::Create, &body),
-            vec![("/image/base64Image".into(), "invalid_base64")]
-        );
+        assert_eq!(check(LearningCloud, Op::Create, &body), vec![("/image/base64Image".into(), "invalid_base64")]);
     }
 
     #[test]
     fn mime_type_invalid() {
         let body = image(json!({"base64Image": "YWJj", "mimeType": "application/pdf"}));
         let r = report(Op::Create, &body);
-        assert_eq!(
-            common::errors(&r),
-            vec![("/image/mimeType".into(), "invalid_mime_type")]
-        );
+        assert_eq!(common::errors(&r), vec![("/image/mimeType".into(), "invalid_mime_type")]);
         assert_eq!(r.errors[0].params["kind"], "image");
     }
 
     #[test]
     fn inline_needs_mime_type_invalid() {
         let body = image(json!({"base64Image": "YWJj"}));
-        assert_eq!(
-            check(LearningCloud, Op::Create, &body),
-            vec![("/image/mimeType".into(), "required")]
-        );
+        assert_eq!(check(LearningCloud, Op::Create, &body), vec![("/image/mimeType".into(), "required")]);
     }
 
     #[test]
     fn mime_type_beside_url_invalid() {
         let body = image(json!({"url": "https://img.example/a.png", "mimeType": "image/png"}));
-        assert_eq!(
-            check(LearningCloud, Op::Create, &body),
-            vec![("/image/mimeType".into(), "not_allowed_field")]
-        );
+        assert_eq!(check(LearningCloud, Op::Create, &body), vec![("/image/mimeType".into(), "not_allowed_field")]);
     }
 
     #[test]
@@ -328,30 +239,18 @@ mod image {
         let body = image(json!({"url": null, "base64Image": "YWJj", "mimeType": "image/png"}));
         assert_eq!(check(LearningCloud, Op::Create, &body), vec![]);
         let user = userbridge_core::to_canonical(LearningCloud, Op::Create, &body).unwrap();
-        assert_eq!(
-            user.image,
-            Some(Image::Inline {
-                base64: "YWJj".into(),
-                mime_type: "image/png".into()
-            })
-        );
+        assert_eq!(user.image, Some(Image::Inline { base64: "YWJj".into(), mime_type: "image/png".into() }));
     }
 
     #[test]
     fn not_an_object_invalid() {
         let body = image(json!("https://img.example/a.png"));
-        assert_eq!(
-            check(LearningCloud, Op::Create, &body),
-            vec![("/image".into(), "invalid_type")]
-        );
+        assert_eq!(check(LearningCloud, Op::Create, &body), vec![("/image".into(), "invalid_type")]);
     }
 
     #[test]
     fn unknown_image_keys_are_ignored() {
-        let r = report(
-            Op::Create,
-            &image(json!({"url": "https://img.example/a.png", "width": 64})),
-        );
+        let r = report(Op::Create, &image(json!({"url": "https://img.example/a.png", "width": 64})));
         assert!(r.is_valid());
         assert_eq!(r.ignored, ["/image/width"]);
     }
@@ -380,42 +279,19 @@ mod roles {
 
     #[test]
     fn unknown_section_invalid() {
-        let body = with(
-            create(),
-            "roles",
-            Some(json!({"management": ["user"], "talent": ["employee"]})),
-        );
+        let body = with(create(), "roles", Some(json!({"management": ["user"], "talent": ["employee"]})));
         let r = report(Op::Create, &body);
-        assert_eq!(
-            common::errors(&r),
-            vec![("/roles/talent".into(), "not_allowed_value")]
-        );
-        assert_eq!(
-            r.errors[0].params["allowed"],
-            json!(["management", "training", "social", "play"])
-        );
+        assert_eq!(common::errors(&r), vec![("/roles/talent".into(), "not_allowed_value")]);
+        assert_eq!(r.errors[0].params["allowed"], json!(["management", "training", "social", "play"]));
         // The same section is known to update.
-        assert_eq!(
-            roles(
-                Op::Update,
-                json!({"management": ["user"], "talent": ["employee"]})
-            ),
-            vec![]
-        );
+        assert_eq!(roles(Op::Update, json!({"management": ["user"], "talent": ["employee"]})), vec![]);
     }
 
     #[test]
     fn unknown_role_invalid() {
-        let body = with(
-            update(),
-            "roles",
-            Some(json!({"management": ["user"], "social": ["user", "moderator"]})),
-        );
+        let body = with(update(), "roles", Some(json!({"management": ["user"], "social": ["user", "moderator"]})));
         let r = report(Op::Update, &body);
-        assert_eq!(
-            common::errors(&r),
-            vec![("/roles/social/1".into(), "not_allowed_value")]
-        );
+        assert_eq!(common::errors(&r), vec![("/roles/social/1".into(), "not_allowed_value")]);
         assert_eq!(r.errors[0].params["allowed"], json!(["user", "admin"]));
     }
 
@@ -423,46 +299,28 @@ mod roles {
     fn play_groupadmin_only_on_update() {
         let play = json!({"management": ["user"], "play": ["groupadmin"]});
         assert_eq!(roles(Op::Update, play.clone()), vec![]);
-        assert_eq!(
-            roles(Op::Create, play),
-            vec![("/roles/play/0".into(), "not_allowed_value")]
-        );
+        assert_eq!(roles(Op::Create, play), vec![("/roles/play/0".into(), "not_allowed_value")]);
     }
 
     #[test]
     fn management_missing_invalid() {
         let body = with(create(), "roles", Some(json!({"training": ["user"]})));
         let r = report(Op::Create, &body);
-        assert_eq!(
-            common::errors(&r),
-            vec![("/roles/management".into(), "missing_value")]
-        );
-        assert_eq!(
-            r.errors[0].params["allowed"],
-            json!(["user", "groupadmin", "admin"])
-        );
-        assert_eq!(
-            roles(Op::Create, json!({})),
-            vec![("/roles/management".into(), "missing_value")]
-        );
+        assert_eq!(common::errors(&r), vec![("/roles/management".into(), "missing_value")]);
+        assert_eq!(r.errors[0].params["allowed"], json!(["user", "groupadmin", "admin"]));
+        assert_eq!(roles(Op::Create, json!({})), vec![("/roles/management".into(), "missing_value")]);
     }
 
     #[test]
     fn management_empty_invalid() {
-        assert_eq!(
-            roles(Op::Update, json!({"management": []})),
-            vec![("/roles/management".into(), "missing_value")]
-        );
+        assert_eq!(roles(Op::Update, json!({"management": []})), vec![("/roles/management".into(), "missing_value")]);
     }
 
     #[test]
     fn management_without_a_valid_role_invalid() {
         assert_eq!(
             roles(Op::Update, json!({"management": ["superuser"]})),
-            vec![
-                ("/roles/management/0".into(), "not_allowed_value"),
-                ("/roles/management".into(), "missing_value")
-            ]
+            vec![("/roles/management/0".into(), "not_allowed_value"), ("/roles/management".into(), "missing_value")]
         );
     }
 
@@ -476,10 +334,7 @@ mod roles {
     #[test]
     fn shapes_invalid() {
         assert_eq!(
-            roles(
-                Op::Update,
-                json!({"management": ["user"], "training": "user"})
-            ),
+            roles(Op::Update, json!({"management": ["user"], "training": "user"})),
             vec![("/roles/training".into(), "invalid_type")]
         );
         assert_eq!(
@@ -487,14 +342,8 @@ mod roles {
             vec![("/roles/management/1".into(), "invalid_type")]
         );
         // Not `missing_value` as well: the section is there, in the wrong shape.
-        assert_eq!(
-            roles(Op::Update, json!({"management": null})),
-            vec![("/roles/management".into(), "invalid_type")]
-        );
-        assert_eq!(
-            roles(Op::Update, json!(["user"])),
-            vec![("/roles".into(), "invalid_type")]
-        );
+        assert_eq!(roles(Op::Update, json!({"management": null})), vec![("/roles/management".into(), "invalid_type")]);
+        assert_eq!(roles(Op::Update, json!(["user"])), vec![("/roles".into(), "invalid_type")]);
     }
 
     #[test]
@@ -507,10 +356,7 @@ mod roles {
 
     #[test]
     fn roles_absent_valid() {
-        assert_eq!(
-            check(LearningCloud, Op::Update, &with(update(), "roles", None)),
-            vec![]
-        );
+        assert_eq!(check(LearningCloud, Op::Update, &with(update(), "roles", None)), vec![]);
     }
 }
 
@@ -527,9 +373,7 @@ mod operations {
         assert!(r.is_valid());
         assert_eq!(r.ignored, ["/extendedFields", "/externalId", "/extra"]);
         let user = userbridge_core::to_canonical(LearningCloud, Op::Create, &body).unwrap();
-        assert!(
-            user.extended_fields.is_empty() && user.external_id.is_none() && user.extra.is_none()
-        );
+        assert!(user.extended_fields.is_empty() && user.external_id.is_none() && user.extra.is_none());
     }
 
     #[test]
@@ -538,12 +382,7 @@ mod operations {
         let r = report(Op::Update, &body);
         assert!(r.is_valid());
         assert_eq!(r.ignored, ["/password"]);
-        assert!(
-            userbridge_core::to_canonical(LearningCloud, Op::Update, &body)
-                .unwrap()
-                .password
-                .is_none()
-        );
+        assert!(userbridge_core::to_canonical(LearningCloud, Op::Update, &body).unwrap().password.is_none());
     }
 
     #[test]
@@ -580,11 +419,7 @@ mod wrapper {
 
     #[test]
     fn errors_point_inside_the_wrapper_invalid() {
-        let inner = with(
-            with(update(), "email", None),
-            "nickname",
-            Some(json!("Resty")),
-        );
+        let inner = with(with(update(), "email", None), "nickname", Some(json!("Resty")));
         let body = json!({"user": with(inner, "roles", Some(json!({"management": ["nobody"]})))});
         let r = report(Op::Update, &body);
         assert_eq!(
@@ -630,31 +465,14 @@ mod mapping {
         assert_eq!(u.username.as_deref(), Some("restuser.acme"));
         assert_eq!(u.name.given.as_deref(), Some("Rest"));
         assert_eq!(u.name.family.as_deref(), Some("User"));
-        assert_eq!(
-            u.primary_email().map(|e| e.value.as_str()),
-            Some("rest.user@acme-learning.example")
-        );
-        assert_eq!(
-            u.phone(PhoneKind::Work).map(|p| p.value.as_str()),
-            Some("+34 910 000 000")
-        );
-        assert_eq!(
-            u.phone(PhoneKind::Mobile).map(|p| p.value.as_str()),
-            Some("+34 600 111 222")
-        );
+        assert_eq!(u.primary_email().map(|e| e.value.as_str()), Some("rest.user@acme-learning.example"));
+        assert_eq!(u.phone(PhoneKind::Work).map(|p| p.value.as_str()), Some("+34 910 000 000"));
+        assert_eq!(u.phone(PhoneKind::Mobile).map(|p| p.value.as_str()), Some("+34 600 111 222"));
         assert_eq!(u.language.as_ref().map(|l| l.as_str()), Some("es"));
-        assert_eq!(
-            u.timezone.as_ref().map(|t| t.as_str()),
-            Some("Europe/Madrid")
-        );
-        assert_eq!(
-            u.bio.as_deref(),
-            Some("Integration account owner for the HR team.")
-        );
+        assert_eq!(u.timezone.as_ref().map(|t| t.as_str()), Some("Europe/Madrid"));
+        assert_eq!(u.bio.as_deref(), Some("Integration account owner for the HR team."));
         assert_eq!(u.auth_source.as_deref(), Some("LDAP"));
-        assert!(
-            matches!(&u.image, Some(Image::Inline { mime_type, .. }) if mime_type == "image/png")
-        );
+        assert!(matches!(&u.image, Some(Image::Inline { mime_type, .. }) if mime_type == "image/png"));
         assert_eq!(u.status, Some(Status::Inactive));
         assert_eq!(u.roles["content"], ["author", "reviewer"]);
         assert_eq!(u.extended_fields["costCenter"], "HR-042");
@@ -665,10 +483,7 @@ mod mapping {
     #[test]
     fn create_password_and_enabled() {
         let u = userbridge_core::to_canonical(LearningCloud, Op::Create, &create()).unwrap();
-        assert_eq!(
-            u.password.as_ref().map(|p| p.expose()),
-            Some("Workh0use-Gruel!")
-        );
+        assert_eq!(u.password.as_ref().map(|p| p.expose()), Some("Workh0use-Gruel!"));
         assert_eq!(u.status, Some(Status::Active));
         assert!(matches!(&u.image, Some(Image::Url(url)) if url.ends_with("oliver.twist.png")));
     }
@@ -676,12 +491,9 @@ mod mapping {
     #[test]
     fn any_status_but_active_is_disabled() {
         let mut u = userbridge_core::to_canonical(LearningCloud, Op::Create, &create()).unwrap();
-        for (status, enabled) in [
-            (Status::Active, true),
-            (Status::Suspended, false),
-            (Status::LockedOut, false),
-            (Status::Archived, false),
-        ] {
+        for (status, enabled) in
+            [(Status::Active, true), (Status::Suspended, false), (Status::LockedOut, false), (Status::Archived, false)]
+        {
             u.status = Some(status);
             assert_eq!(
                 userbridge_core::from_canonical(LearningCloud, Op::Create, &u)["enabled"],
@@ -695,10 +507,7 @@ mod mapping {
     fn regional_language_narrows_to_its_language() {
         let mut u = userbridge_core::to_canonical(LearningCloud, Op::Update, &update()).unwrap();
         u.language = Some(userbridge_core::canonical::Locale::parse("pt_BR").unwrap());
-        assert_eq!(
-            userbridge_core::from_canonical(LearningCloud, Op::Update, &u)["language"],
-            "pt"
-        );
+        assert_eq!(userbridge_core::from_canonical(LearningCloud, Op::Update, &u)["language"], "pt");
     }
 }
 
@@ -708,9 +517,7 @@ mod translation {
 
     #[test]
     fn to_primavera_loses_what_it_cannot_hold() {
-        let t =
-            userbridge_core::translate(LearningCloud, Dialect::Primavera, Op::Update, &update())
-                .unwrap();
+        let t = userbridge_core::translate(LearningCloud, Dialect::Primavera, Op::Update, &update()).unwrap();
         let lost: Vec<&str> = t.lost.iter().map(|l| l.pointer.as_str()).collect();
         for p in [
             "/username",
@@ -727,21 +534,10 @@ mod translation {
         ] {
             assert!(lost.contains(&p), "{p} not in {lost:?}");
         }
-        assert!(
-            lost.contains(&"/roles/management/0") && lost.contains(&"/roles/content/1"),
-            "{lost:?}"
-        );
+        assert!(lost.contains(&"/roles/management/0") && lost.contains(&"/roles/content/1"), "{lost:?}");
         assert!(t.lost.iter().all(|l| l.reason == LossReason::NotSupported));
         // What primavera holds arrives.
-        for p in [
-            "/email",
-            "/name",
-            "/surname",
-            "/officePhone",
-            "/mobilePhone",
-            "/enabled",
-            "/language",
-        ] {
+        for p in ["/email", "/name", "/surname", "/officePhone", "/mobilePhone", "/enabled", "/language"] {
             assert!(!lost.contains(&p), "{p} lost");
         }
         assert_eq!(t.body["email"], "rest.user@acme-learning.example");
@@ -753,37 +549,21 @@ mod translation {
         assert_eq!(t.body["userLocale"], "es");
         // Primavera needs a key learningcloud does not have.
         assert_eq!(
-            common::errors(&userbridge_core::Report {
-                errors: t.unmet,
-                ignored: vec![]
-            }),
+            common::errors(&userbridge_core::Report { errors: t.unmet, ignored: vec![] }),
             vec![("/userId".into(), "required")]
         );
     }
 
     #[test]
     fn to_devicehive_keeps_the_login_and_password() {
-        let t =
-            userbridge_core::translate(LearningCloud, Dialect::DeviceHive, Op::Create, &create())
-                .unwrap();
+        let t = userbridge_core::translate(LearningCloud, Dialect::DeviceHive, Op::Create, &create()).unwrap();
         assert_eq!(t.body["login"], "oliver.twist");
         assert_eq!(t.body["password"], "Workh0use-Gruel!");
         assert_eq!(t.body["status"], 0);
         let lost: Vec<&str> = t.lost.iter().map(|l| l.pointer.as_str()).collect();
-        assert!(
-            lost.contains(&"/email") && lost.contains(&"/roles/play/1"),
-            "{lost:?}"
-        );
-        assert!(
-            !lost.contains(&"/username")
-                && !lost.contains(&"/password")
-                && !lost.contains(&"/enabled")
-        );
-        assert!(
-            t.unmet
-                .iter()
-                .any(|v| v.pointer == "/role" && v.code.as_str() == "required")
-        );
+        assert!(lost.contains(&"/email") && lost.contains(&"/roles/play/1"), "{lost:?}");
+        assert!(!lost.contains(&"/username") && !lost.contains(&"/password") && !lost.contains(&"/enabled"));
+        assert!(t.unmet.iter().any(|v| v.pointer == "/role" && v.code.as_str() == "required"));
     }
 
     #[test]
@@ -819,22 +599,10 @@ mod envelope {
 
     #[test]
     fn constructors_match_the_seed_examples() {
-        assert_eq!(
-            serde_json::to_value(Envelope::created(true)).unwrap(),
-            seed("create_sync")
-        );
-        assert_eq!(
-            serde_json::to_value(Envelope::created(false)).unwrap(),
-            seed("create_async")
-        );
-        assert_eq!(
-            serde_json::to_value(Envelope::no_content(true)).unwrap(),
-            seed("update_sync")
-        );
-        assert_eq!(
-            serde_json::to_value(Envelope::no_content(false)).unwrap(),
-            seed("update_async")
-        );
+        assert_eq!(serde_json::to_value(Envelope::created(true)).unwrap(), seed("create_sync"));
+        assert_eq!(serde_json::to_value(Envelope::created(false)).unwrap(), seed("create_async"));
+        assert_eq!(serde_json::to_value(Envelope::no_content(true)).unwrap(), seed("update_sync"));
+        assert_eq!(serde_json::to_value(Envelope::no_content(false)).unwrap(), seed("update_async"));
     }
 
     #[test]
@@ -850,27 +618,15 @@ mod envelope {
         );
         let invalid = Envelope::invalid(&report(Op::Create, &json!({})));
         assert_eq!(invalid.status, 400);
-        assert_eq!(
-            invalid.message.as_deref(),
-            Some("Invalid user: /username: is required")
-        );
+        assert_eq!(invalid.message.as_deref(), Some("Invalid user: /username: is required"));
         let p = Envelope::password_changed();
-        assert_eq!(
-            p.response_platforms.keys().collect::<Vec<_>>(),
-            ["management"]
-        );
+        assert_eq!(p.response_platforms.keys().collect::<Vec<_>>(), ["management"]);
     }
 
     #[test]
     fn small_bodies() {
-        assert_eq!(
-            serde_json::to_value(ChangePassword::new("N3w-pass")).unwrap(),
-            json!({"newPassword": "N3w-pass"})
-        );
-        assert_eq!(
-            serde_json::to_value(Deactivate::default()).unwrap(),
-            json!({})
-        );
+        assert_eq!(serde_json::to_value(ChangePassword::new("N3w-pass")).unwrap(), json!({"newPassword": "N3w-pass"}));
+        assert_eq!(serde_json::to_value(Deactivate::default()).unwrap(), json!({}));
         let d: Deactivate = serde_json::from_value(json!({"message": "Contract ended"})).unwrap();
         assert_eq!(d.message.as_deref(), Some("Contract ended"));
     }

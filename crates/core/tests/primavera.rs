@@ -73,9 +73,15 @@ mod limits_differ_by_operation {
     fn title_200_on_create_25_on_update() {
         let t26 = json!("t".repeat(26));
         assert_eq!(check(Primavera, Op::Create, &with(create(), "title", Some(t26.clone()))), vec![]);
-        assert_eq!(check(Primavera, Op::Update, &with(update(), "title", Some(t26))), vec![("/title".into(), "too_long")]);
+        assert_eq!(
+            check(Primavera, Op::Update, &with(update(), "title", Some(t26))),
+            vec![("/title".into(), "too_long")]
+        );
         let t201 = json!("t".repeat(201));
-        assert_eq!(check(Primavera, Op::Create, &with(create(), "title", Some(t201))), vec![("/title".into(), "too_long")]);
+        assert_eq!(
+            check(Primavera, Op::Create, &with(create(), "title", Some(t201))),
+            vec![("/title".into(), "too_long")]
+        );
     }
 
     #[test]
@@ -96,7 +102,10 @@ mod limits_differ_by_operation {
     #[test]
     fn phones_20_on_create_100_on_update() {
         let p21 = json!("1".repeat(21));
-        assert_eq!(check(Primavera, Op::Create, &with(create(), "phone", Some(p21.clone()))), vec![("/phone".into(), "too_long")]);
+        assert_eq!(
+            check(Primavera, Op::Create, &with(create(), "phone", Some(p21.clone()))),
+            vec![("/phone".into(), "too_long")]
+        );
         assert_eq!(check(Primavera, Op::Update, &with(update(), "phone", Some(p21))), vec![]);
     }
 

@@ -70,34 +70,14 @@ mod schemas {
 
     #[test]
     fn core_schema_valid() {
-        assert_eq!(
-            check(
-                Scim,
-                Op::Create,
-                &json!({"schemas": [USER], "userName": "a"})
-            ),
-            vec![]
-        );
-        assert_eq!(
-            check(
-                Scim,
-                Op::Create,
-                &json!({"schemas": [USER.to_uppercase()], "userName": "a"})
-            ),
-            vec![]
-        );
+        assert_eq!(check(Scim, Op::Create, &json!({"schemas": [USER], "userName": "a"})), vec![]);
+        assert_eq!(check(Scim, Op::Create, &json!({"schemas": [USER.to_uppercase()], "userName": "a"})), vec![]);
     }
 
     #[test]
     fn schemas_required_invalid() {
-        assert_eq!(
-            check(Scim, Op::Create, &json!({"userName": "a"})),
-            vec![("/schemas".into(), "required")]
-        );
-        assert_eq!(
-            check(Scim, Op::Update, &json!({"userName": "a"})),
-            vec![("/schemas".into(), "required")]
-        );
+        assert_eq!(check(Scim, Op::Create, &json!({"userName": "a"})), vec![("/schemas".into(), "required")]);
+        assert_eq!(check(Scim, Op::Update, &json!({"userName": "a"})), vec![("/schemas".into(), "required")]);
         assert_eq!(
             check(Scim, Op::Create, &json!({"schemas": USER, "userName": "a"})),
             vec![("/schemas".into(), "invalid_type")]
@@ -107,11 +87,7 @@ mod schemas {
     #[test]
     fn core_schema_missing_invalid() {
         assert_eq!(
-            check(
-                Scim,
-                Op::Create,
-                &json!({"schemas": [ENTERPRISE_USER], "userName": "a"})
-            ),
+            check(Scim, Op::Create, &json!({"schemas": [ENTERPRISE_USER], "userName": "a"})),
             vec![("/schemas".into(), "missing_value")]
         );
     }
@@ -119,20 +95,14 @@ mod schemas {
     #[test]
     fn unknown_schema_invalid() {
         let body = json!({"schemas": [USER, "urn:example:custom"], "userName": "a"});
-        assert_eq!(
-            check(Scim, Op::Create, &body),
-            vec![("/schemas/1".into(), "not_allowed_value")]
-        );
+        assert_eq!(check(Scim, Op::Create, &body), vec![("/schemas/1".into(), "not_allowed_value")]);
     }
 
     #[test]
     fn extension_needs_its_schema_invalid() {
         let body = with(create(), "schemas", Some(json!([USER])));
         let report = userbridge_core::validate(Scim, Op::Create, &body);
-        assert_eq!(
-            common::errors(&report),
-            vec![("/schemas".into(), "missing_value")]
-        );
+        assert_eq!(common::errors(&report), vec![("/schemas".into(), "missing_value")]);
         assert_eq!(report.errors[0].params["allowed"], json!([ENTERPRISE_USER]));
     }
 
@@ -149,23 +119,13 @@ mod user_name {
 
     #[test]
     fn user_name_valid() {
-        assert_eq!(
-            check(
-                Scim,
-                Op::Update,
-                &with(update(), "userName", Some(json!("b")))
-            ),
-            vec![]
-        );
+        assert_eq!(check(Scim, Op::Update, &with(update(), "userName", Some(json!("b")))), vec![]);
     }
 
     #[test]
     fn user_name_invalid() {
         for op in [Op::Create, Op::Update] {
-            assert_eq!(
-                check(Scim, op, &with(create(), "userName", None)),
-                vec![("/userName".into(), "required")]
-            );
+            assert_eq!(check(Scim, op, &with(create(), "userName", None)), vec![("/userName".into(), "required")]);
             assert_eq!(
                 check(Scim, op, &with(create(), "userName", Some(json!("")))),
                 vec![("/userName".into(), "required")]
@@ -218,10 +178,7 @@ mod case_insensitive_names {
 
     #[test]
     fn unknown_names_stay_as_sent() {
-        assert_eq!(
-            ignored(&json!({"schemas": [USER], "userName": "a", "ShoeSize": 44})),
-            ["/ShoeSize"]
-        );
+        assert_eq!(ignored(&json!({"schemas": [USER], "userName": "a", "ShoeSize": 44})), ["/ShoeSize"]);
     }
 }
 
@@ -231,27 +188,14 @@ mod boolean_strings {
 
     #[test]
     fn true_and_false_strings_valid() {
-        for (s, status) in [
-            ("True", "active"),
-            ("FALSE", "inactive"),
-            ("false", "inactive"),
-        ] {
+        for (s, status) in [("True", "active"), ("FALSE", "inactive"), ("false", "inactive")] {
             let body = with(minimal(), "active", Some(json!(s)));
             assert_eq!(check(Scim, Op::Create, &body), vec![], "{s}");
             let user = userbridge_core::to_canonical(Scim, Op::Create, &body).unwrap();
             assert_eq!(serde_json::to_value(user.status).unwrap(), status);
         }
-        let body = with(
-            minimal(),
-            "emails",
-            Some(json!([{"value": "a@b.co", "primary": "True"}])),
-        );
-        assert!(
-            userbridge_core::to_canonical(Scim, Op::Create, &body)
-                .unwrap()
-                .emails[0]
-                .primary
-        );
+        let body = with(minimal(), "emails", Some(json!([{"value": "a@b.co", "primary": "True"}])));
+        assert!(userbridge_core::to_canonical(Scim, Op::Create, &body).unwrap().emails[0].primary);
     }
 
     #[test]
@@ -280,9 +224,7 @@ mod primary_uniqueness {
             with(
                 minimal(),
                 "emails",
-                Some(
-                    json!([{"value": "a@b.co", "primary": true}, {"value": "c@d.co", "primary": false}]),
-                ),
+                Some(json!([{"value": "a@b.co", "primary": true}, {"value": "c@d.co", "primary": false}])),
             ),
             "phoneNumbers",
             Some(json!([{"value": "1", "primary": true}])),
@@ -295,15 +237,10 @@ mod primary_uniqueness {
         let body = with(
             minimal(),
             "addresses",
-            Some(
-                json!([{"locality": "A", "primary": true}, {"locality": "B"}, {"locality": "C", "primary": "true"}]),
-            ),
+            Some(json!([{"locality": "A", "primary": true}, {"locality": "B"}, {"locality": "C", "primary": "true"}])),
         );
         let report = userbridge_core::validate(Scim, Op::Create, &body);
-        assert_eq!(
-            common::errors(&report),
-            vec![("/addresses/2/primary".into(), "duplicate")]
-        );
+        assert_eq!(common::errors(&report), vec![("/addresses/2/primary".into(), "duplicate")]);
         assert_eq!(report.errors[0].params["first"], "/addresses/0/primary");
     }
 }
@@ -342,10 +279,7 @@ mod formats {
     #[test]
     fn entries_need_a_value() {
         let body = with(minimal(), "ims", Some(json!([{"type": "aim"}])));
-        assert_eq!(
-            check(Scim, Op::Create, &body),
-            vec![("/ims/0/value".into(), "required")]
-        );
+        assert_eq!(check(Scim, Op::Create, &body), vec![("/ims/0/value".into(), "required")]);
     }
 }
 
@@ -357,10 +291,7 @@ mod read_only {
     fn id_meta_groups_are_ignored_not_errors() {
         let body = json!({"schemas": [USER], "userName": "a", "ID": 5, "meta": "anything", "Groups": [{"value": 1}]});
         assert_eq!(check(Scim, Op::Update, &body), vec![]);
-        assert_eq!(
-            userbridge_core::validate(Scim, Op::Update, &body).ignored,
-            ["/groups", "/id", "/meta"]
-        );
+        assert_eq!(userbridge_core::validate(Scim, Op::Update, &body).ignored, ["/groups", "/id", "/meta"]);
         // Whatever their shape, they do not stop the mapping.
         let user = userbridge_core::to_canonical(Scim, Op::Update, &body).unwrap();
         assert_eq!(user.uid, None);
@@ -370,8 +301,7 @@ mod read_only {
     fn the_full_rfc_resource_validates_as_a_put_body() {
         let mut body = update();
         body["meta"] = json!({"resourceType": "User", "version": "W/\"3694e05e9dff591\""});
-        body["groups"] =
-            json!([{"value": "e9e30dba-f08f-4109-8486-d5c6a331660a", "display": "Tour Guides"}]);
+        body["groups"] = json!([{"value": "e9e30dba-f08f-4109-8486-d5c6a331660a", "display": "Tour Guides"}]);
         let report = userbridge_core::validate(Scim, Op::Update, &body);
         assert!(report.is_valid());
         assert_eq!(report.ignored, ["/groups", "/id", "/meta"]);
@@ -379,11 +309,7 @@ mod read_only {
 
     #[test]
     fn email_display_is_ignored() {
-        let body = with(
-            minimal(),
-            "emails",
-            Some(json!([{"value": "a@b.co", "display": "A"}])),
-        );
+        let body = with(minimal(), "emails", Some(json!([{"value": "a@b.co", "display": "A"}])));
         assert_eq!(ignored(&body), ["/emails/0/display"]);
     }
 }
@@ -396,33 +322,16 @@ mod canonical {
     #[test]
     fn maps_the_rfc_user() {
         let u = userbridge_core::to_canonical(Scim, Op::Update, &update()).unwrap();
-        assert_eq!(
-            u.uid.as_deref(),
-            Some("2819c223-7f76-453a-919d-413861904646")
-        );
+        assert_eq!(u.uid.as_deref(), Some("2819c223-7f76-453a-919d-413861904646"));
         assert_eq!(u.username.as_deref(), Some("bjensen@example.com"));
         assert_eq!(u.job_title.as_deref(), Some("Tour Guide"));
         assert_eq!(u.language.as_ref().unwrap().as_str(), "en-US");
         assert_eq!(u.status, Some(Status::Active));
-        assert_eq!(
-            u.primary_email().unwrap().value.as_str(),
-            "bjensen@example.com"
-        );
+        assert_eq!(u.primary_email().unwrap().value.as_str(), "bjensen@example.com");
         assert_eq!(u.phone(PhoneKind::Mobile).unwrap().value, "555-555-4444");
-        assert_eq!(
-            u.image,
-            Some(Image::Url(
-                "https://photos.example.com/profilephoto/72930000000Ccne/F".into()
-            ))
-        );
-        assert_eq!(
-            u.organization.as_ref().unwrap().name.as_deref(),
-            Some("Universal Studios")
-        );
-        assert_eq!(
-            u.manager.as_ref().unwrap().display_name.as_deref(),
-            Some("John Smith")
-        );
+        assert_eq!(u.image, Some(Image::Url("https://photos.example.com/profilephoto/72930000000Ccne/F".into())));
+        assert_eq!(u.organization.as_ref().unwrap().name.as_deref(), Some("Universal Studios"));
+        assert_eq!(u.manager.as_ref().unwrap().display_name.as_deref(), Some("John Smith"));
         assert!(u.addresses[0].primary);
     }
 
@@ -434,10 +343,7 @@ mod canonical {
             Some(json!([{"value": "1", "type": "Office"}, {"value": "2", "type": "MOBILE"}])),
         );
         let u = userbridge_core::to_canonical(Scim, Op::Create, &body).unwrap();
-        assert_eq!(
-            u.phones.iter().map(|p| p.kind).collect::<Vec<_>>(),
-            [PhoneKind::Other, PhoneKind::Mobile]
-        );
+        assert_eq!(u.phones.iter().map(|p| p.kind).collect::<Vec<_>>(), [PhoneKind::Other, PhoneKind::Mobile]);
     }
 
     #[test]
@@ -448,30 +354,16 @@ mod canonical {
             ..User::default()
         };
         let body = userbridge_core::from_canonical(Scim, Op::Create, &user);
-        assert_eq!(
-            body["photos"],
-            json!([{"value": "https://x.example/a.png", "type": "photo"}])
-        );
+        assert_eq!(body["photos"], json!([{"value": "https://x.example/a.png", "type": "photo"}]));
         let back = userbridge_core::to_canonical(Scim, Op::Create, &body).unwrap();
         assert_eq!(back.image, user.image);
     }
 
     #[test]
     fn non_active_statuses_write_false() {
-        for status in [
-            Status::Inactive,
-            Status::LockedOut,
-            Status::Archived,
-            Status::Suspended,
-        ] {
-            let user = User {
-                status: Some(status),
-                ..User::default()
-            };
-            assert_eq!(
-                userbridge_core::from_canonical(Scim, Op::Create, &user)["active"],
-                false
-            );
+        for status in [Status::Inactive, Status::LockedOut, Status::Archived, Status::Suspended] {
+            let user = User { status: Some(status), ..User::default() };
+            assert_eq!(userbridge_core::from_canonical(Scim, Op::Create, &user)["active"], false);
         }
     }
 
@@ -487,15 +379,8 @@ mod canonical {
             },
         );
         let t = userbridge_core::translate(Dialect::LearningCloud, Scim, Op::Create, &lc).unwrap();
-        assert_eq!(
-            t.body["photos"][0]["value"],
-            "https://img.example.com/ana.png"
-        );
-        assert!(
-            t.lost.iter().all(|l| !l.canonical.starts_with("/image")),
-            "{:?}",
-            t.lost
-        );
+        assert_eq!(t.body["photos"][0]["value"], "https://img.example.com/ana.png");
+        assert!(t.lost.iter().all(|l| !l.canonical.starts_with("/image")), "{:?}", t.lost);
     }
 }
 
@@ -532,29 +417,13 @@ mod translation {
         ] {
             assert!(lost.contains(&p), "{p} not in {lost:#?}");
         }
-        let locale = t
-            .lost
-            .iter()
-            .find(|l| l.pointer == "/preferredLanguage")
-            .unwrap();
+        let locale = t.lost.iter().find(|l| l.pointer == "/preferredLanguage").unwrap();
         assert_eq!(locale.target_value, Some(json!("en")));
-        for held in [
-            "/emails/0/value",
-            "/name/givenName",
-            "/name/familyName",
-            "/title",
-            "/active",
-        ] {
+        for held in ["/emails/0/value", "/name/givenName", "/name/familyName", "/title", "/active"] {
             assert!(!lost.contains(&held), "{held} reported lost");
         }
         // primavera needs `userId` or `ldapGuid`; a SCIM id is neither.
-        assert_eq!(
-            t.unmet
-                .iter()
-                .map(|v| v.pointer.as_str())
-                .collect::<Vec<_>>(),
-            ["/userId"]
-        );
+        assert_eq!(t.unmet.iter().map(|v| v.pointer.as_str()).collect::<Vec<_>>(), ["/userId"]);
     }
 
     #[test]
@@ -568,20 +437,11 @@ mod translation {
     fn publisher_addresses_survive_as_street_lines() {
         let body = fixture("publisher", "update.json");
         let t = translate(Dialect::Publisher, Scim, Op::Update, &body).unwrap();
-        assert_eq!(
-            t.body["addresses"][0]["streetAddress"],
-            "New London House\n6 London Street"
-        );
-        assert_eq!(
-            t.body["photos"][0]["value"],
-            "http://blog.newrelic.com/wp-content/uploads/java-logo.jpg"
-        );
+        assert_eq!(t.body["addresses"][0]["streetAddress"], "New London House\n6 London Street");
+        assert_eq!(t.body["photos"][0]["value"], "http://blog.newrelic.com/wp-content/uploads/java-logo.jpg");
         let lost: Vec<&str> = t.lost.iter().map(|l| l.pointer.as_str()).collect();
         assert!(lost.contains(&"/user/organisation/orgid"), "{lost:?}");
-        assert!(
-            !lost.contains(&"/user/location/addressline2") && !lost.contains(&"/user/img"),
-            "{lost:?}"
-        );
+        assert!(!lost.contains(&"/user/location/addressline2") && !lost.contains(&"/user/img"), "{lost:?}");
     }
 }
 
@@ -593,29 +453,20 @@ mod errors {
     fn error_body_follows_rfc_7644() {
         let e = Error::of(ScimType::Uniqueness);
         let v = serde_json::to_value(&e).unwrap();
-        assert_eq!(
-            v["schemas"],
-            serde_json::json!(["urn:ietf:params:scim:api:messages:2.0:Error"])
-        );
+        assert_eq!(v["schemas"], serde_json::json!(["urn:ietf:params:scim:api:messages:2.0:Error"]));
         assert_eq!(v["status"], "409");
         assert_eq!(v["scimType"], "uniqueness");
         let back: Error = serde_json::from_value(v).unwrap();
         assert_eq!(back, e);
         assert_eq!(Error::of(ScimType::Sensitive).http_status(), 403);
-        assert_eq!(
-            Error::new(404, "Resource 2819c223 not found").http_status(),
-            404
-        );
+        assert_eq!(Error::new(404, "Resource 2819c223 not found").http_status(), 404);
     }
 
     #[test]
     fn reports_become_invalid_value_or_invalid_syntax() {
         let report = Report::single(Violation::new("/userName", Code::Required));
         let e = Error::from_report(&report);
-        assert_eq!(
-            (e.scim_type, e.http_status()),
-            (Some(ScimType::InvalidValue), 400)
-        );
+        assert_eq!((e.scim_type, e.http_status()), (Some(ScimType::InvalidValue), 400));
         assert_eq!(e.detail.as_deref(), Some("/userName: is required"));
         let syntax = userbridge_core::validate_str(
             userbridge_core::Dialect::Scim,
@@ -623,10 +474,7 @@ mod errors {
             "{",
             Default::default(),
         );
-        assert_eq!(
-            Error::from_report(&syntax).scim_type,
-            Some(ScimType::InvalidSyntax)
-        );
+        assert_eq!(Error::from_report(&syntax).scim_type, Some(ScimType::InvalidSyntax));
     }
 
     #[test]
@@ -637,15 +485,10 @@ mod errors {
             "Operations": [{"op": "Replace", "path": "active", "value": false}, {"op": "add", "value": {"title": "x"}}]
         }))
         .unwrap();
-        assert_eq!(
-            p.operations.iter().map(|o| o.op).collect::<Vec<_>>(),
-            [PatchOpKind::Replace, PatchOpKind::Add]
-        );
+        assert_eq!(p.operations.iter().map(|o| o.op).collect::<Vec<_>>(), [PatchOpKind::Replace, PatchOpKind::Add]);
         assert!(
-            serde_json::from_value::<PatchOp>(
-                serde_json::json!({"schemas": [], "Operations": [{"op": "move"}]})
-            )
-            .is_err()
+            serde_json::from_value::<PatchOp>(serde_json::json!({"schemas": [], "Operations": [{"op": "move"}]}))
+                .is_err()
         );
     }
 

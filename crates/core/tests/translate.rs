@@ -101,8 +101,10 @@ fn check_pair(from: Dialect, to: Dialect, op: Op) -> Vec<String> {
 }
 
 fn check_all(op: Op) {
-    let problems: Vec<String> =
-        Dialect::ALL.into_iter().flat_map(|from| Dialect::ALL.into_iter().flat_map(move |to| check_pair(from, to, op))).collect();
+    let problems: Vec<String> = Dialect::ALL
+        .into_iter()
+        .flat_map(|from| Dialect::ALL.into_iter().flat_map(move |to| check_pair(from, to, op)))
+        .collect();
     assert!(problems.is_empty(), "{} problems:\n{}", problems.len(), problems.join("\n"));
 }
 
@@ -118,16 +120,19 @@ fn update_all_pairs() {
 
 #[test]
 fn invalid_source_gives_its_report() {
-    let err = userbridge_core::translate(Dialect::Primavera, Dialect::Scim, Op::Update, &serde_json::json!({"userId": 1}))
-        .err()
-        .unwrap();
+    let err =
+        userbridge_core::translate(Dialect::Primavera, Dialect::Scim, Op::Update, &serde_json::json!({"userId": 1}))
+            .err()
+            .unwrap();
     assert!(err.errors.iter().any(|v| v.pointer == "/email"));
 }
 
 #[test]
 fn missing_target_requirements_are_unmet_not_invented() {
     // Primavera create needs companyId and officeIds, which SCIM has no field for.
-    let t = userbridge_core::translate(Dialect::Scim, Dialect::Primavera, Op::Create, &fixture(Dialect::Scim, Op::Create)).unwrap();
+    let t =
+        userbridge_core::translate(Dialect::Scim, Dialect::Primavera, Op::Create, &fixture(Dialect::Scim, Op::Create))
+            .unwrap();
     assert!(t.body.get("companyId").is_none() && t.body.get("officeIds").is_none());
     let unmet: Vec<(&str, &str)> = t.unmet.iter().map(|v| (v.pointer.as_str(), v.code.as_str())).collect();
     assert!(unmet.contains(&("/companyId", "required")) && unmet.contains(&("/officeIds", "required")), "{unmet:?}");

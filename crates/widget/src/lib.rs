@@ -12,13 +12,7 @@ pub const DEFAULT_DIALECT: &str = "learningcloud";
 
 /// The dialect ids the facade speaks (see `spec/decisions.md`). The core crate will own this
 /// list once its dialect modules land; the widget then reads it from there.
-pub const DIALECTS: [&str; 5] = [
-    "learningcloud",
-    "publisher",
-    "primavera",
-    "devicehive",
-    "scim",
-];
+pub const DIALECTS: [&str; 5] = ["learningcloud", "publisher", "primavera", "devicehive", "scim"];
 
 /// The widget's version (the crate version), so a page can tell which build it loaded.
 #[wasm_bindgen]
@@ -46,9 +40,8 @@ p{margin:.25rem 0}\
 /// replaces the previous content, so rendering is idempotent.
 #[wasm_bindgen(js_name = renderUserEdit)]
 pub fn render_user_edit(host: &Element) -> Result<(), JsValue> {
-    let document = host
-        .owner_document()
-        .ok_or_else(|| JsValue::from_str("user-edit: the element has no owner document"))?;
+    let document =
+        host.owner_document().ok_or_else(|| JsValue::from_str("user-edit: the element has no owner document"))?;
     let root = shadow_root(host)?;
     // Clears the previous render; assigning `textContent` removes all children, no markup parsed.
     root.set_text_content(None);
@@ -62,9 +55,7 @@ pub fn render_user_edit(host: &Element) -> Result<(), JsValue> {
     let title = create(&document, "h2", "Edit user")?;
     card.append_child(&title)?;
 
-    let dialect = host
-        .get_attribute("dialect")
-        .unwrap_or_else(|| DEFAULT_DIALECT.to_owned());
+    let dialect = host.get_attribute("dialect").unwrap_or_else(|| DEFAULT_DIALECT.to_owned());
     let line = if is_dialect(&dialect) {
         create(&document, "p", &format!("Dialect: {dialect}"))?
     } else {

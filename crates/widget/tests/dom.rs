@@ -11,23 +11,17 @@ wasm_bindgen_test_configure!(run_in_browser);
 
 /// A fresh `<user-edit>` host attached to the test page's body.
 fn host(dialect: Option<&str>) -> Result<Element, JsValue> {
-    let document = web_sys::window()
-        .and_then(|w| w.document())
-        .ok_or_else(|| JsValue::from_str("no document"))?;
+    let document = web_sys::window().and_then(|w| w.document()).ok_or_else(|| JsValue::from_str("no document"))?;
     let host = document.create_element("div")?;
     if let Some(d) = dialect {
         host.set_attribute("dialect", d)?;
     }
-    document
-        .body()
-        .ok_or_else(|| JsValue::from_str("no body"))?
-        .append_child(&host)?;
+    document.body().ok_or_else(|| JsValue::from_str("no body"))?.append_child(&host)?;
     Ok(host)
 }
 
 fn root(host: &Element) -> Result<ShadowRoot, JsValue> {
-    host.shadow_root()
-        .ok_or_else(|| JsValue::from_str("no shadow root"))
+    host.shadow_root().ok_or_else(|| JsValue::from_str("no shadow root"))
 }
 
 #[wasm_bindgen_test]
@@ -50,11 +44,7 @@ fn rendering_twice_replaces_the_content() -> Result<(), JsValue> {
     render_user_edit(&host)?;
     let root = root(&host)?;
     assert_eq!(root.query_selector_all("section")?.length(), 1);
-    assert!(
-        root.text_content()
-            .unwrap_or_default()
-            .contains("Dialect: learningcloud")
-    );
+    assert!(root.text_content().unwrap_or_default().contains("Dialect: learningcloud"));
     Ok(())
 }
 
@@ -64,9 +54,7 @@ fn attribute_values_stay_text() -> Result<(), JsValue> {
     render_user_edit(&host)?;
     let root = root(&host)?;
     assert!(root.query_selector("img")?.is_none());
-    let alert = root
-        .query_selector("[role=alert]")?
-        .ok_or_else(|| JsValue::from_str("no alert"))?;
+    let alert = root.query_selector("[role=alert]")?.ok_or_else(|| JsValue::from_str("no alert"))?;
     assert!(alert.text_content().unwrap_or_default().contains("<img"));
     Ok(())
 }

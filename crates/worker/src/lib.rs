@@ -26,10 +26,7 @@ fn start() {
 /// The Worker's entry point: one router, one place where errors become responses.
 #[event(fetch)]
 async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
-    Router::new()
-        .get_async("/health", health)
-        .run(req, env)
-        .await
+    Router::new().get_async("/health", health).run(req, env).await
 }
 
 /// Body of `GET /health`.
@@ -65,10 +62,7 @@ async fn health(_req: Request, ctx: RouteContext<()>) -> Result<Response> {
 /// migration has been applied.
 async fn check_db(ctx: &RouteContext<()>) -> Result<()> {
     let db = ctx.d1(DB_BINDING)?;
-    let rows: Option<i64> = db
-        .prepare("SELECT COUNT(*) AS n FROM schema_meta")
-        .first(Some("n"))
-        .await?;
+    let rows: Option<i64> = db.prepare("SELECT COUNT(*) AS n FROM schema_meta").first(Some("n")).await?;
     match rows {
         Some(_) => Ok(()),
         None => Err(worker::Error::RustError("schema_meta: no row".into())),

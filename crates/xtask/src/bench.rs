@@ -32,26 +32,26 @@ pub fn bench(root: &Path) -> Result<()> {
 /// (wasm + JS glue), raw and gzip-compressed file by file (what a client or Cloudflare transfers).
 fn sizes(root: &Path) -> Result<()> {
     let out = TempDir::new("userbridge-upload")?;
-    util::run(
-        util::wrangler(root)
-            .args(["deploy", "--dry-run", "--outdir"])
-            .arg(out.path()),
-    )?;
-    let upload = files_under(out.path())?;
+    let (status, log) = util::run_tee(util::wrangler(root).args(["deploy", "--dry-run", "--outdir"]).arg(out.path()))?;
+    if !status.success() {
+        return Err(fail!("wrangler deploy --dry-run failed ({status})"));
+    }
+    // The outdir also holds a README and the source map, which are not uploaded (no
+    // `upload_source_maps` in wrangler.toml); the sum then matches wrangler's "Total Upload".
+    let upload: Vec<PathBuf> = files_under(out.path())?
+        .into_iter()
+        .filter(|p| !p.ends_with("README.md") && p.extension().is_none_or(|e| e != "map"))
+        .collect();
     if upload.is_empty() {
         return Err(fail!("wrangler deploy --dry-run wrote no files"));
     }
-    let widget: Vec<PathBuf> = [build::WIDGET_WASM, build::WIDGET_JS]
-        .into_iter()
-        .map(|f| root.join(f))
-        .collect();
+    let widget: Vec<PathBuf> = [build::WIDGET_WASM, build::WIDGET_JS].into_iter().map(|f| root.join(f)).collect();
 
     println!();
-    print_sizes(
-        "worker upload (wrangler deploy --dry-run)",
-        out.path(),
-        &upload,
-    )?;
+    if let Some(line) = log.lines().find(|l| l.contains("Total Upload")) {
+        println!("wrangler reports: {}", line.trim());
+    }
+    print_sizes("worker upload (wrangler deploy --dry-run)", out.path(), &upload)?;
     print_sizes("widget (wasm + JS glue)", root, &widget)?;
     Ok(())
 }
@@ -61,24 +61,14 @@ fn print_sizes(title: &str, base: &Path, files: &[PathBuf]) -> Result<()> {
     println!("{title}");
     let (mut raw_total, mut gz_total) = (0, 0);
     for file in files {
-        let bytes =
-            std::fs::read(file).map_err(|e| fail!("cannot read {}: {e}", file.display()))?;
+        let bytes = std::fs::read(file).map_err(|e| fail!("cannot read {}: {e}", file.display()))?;
         let gz = gzip_len(&bytes)?;
         raw_total += bytes.len();
         gz_total += gz;
         let name = file.strip_prefix(base).unwrap_or(file).display();
-        println!(
-            "  {name:<44} {:>9.1} KiB  gzip {:>8.1} KiB",
-            kib(bytes.len()),
-            kib(gz)
-        );
+        println!("  {name:<56} {:>9.1} KiB  gzip {:>8.1} KiB", kib(bytes.len()), kib(gz));
     }
-    println!(
-        "  {:<44} {:>9.1} KiB  gzip {:>8.1} KiB",
-        "total",
-        kib(raw_total),
-        kib(gz_total)
-    );
+    println!("  {:<56} {:>9.1} KiB  gzip {:>8.1} KiB", "total", kib(raw_total), kib(gz_total));
     Ok(())
 }
 

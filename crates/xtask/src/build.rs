@@ -52,26 +52,11 @@ pub fn build_worker(root: &Path) -> Result<()> {
 /// download binaryen (TOOLCHAIN trap 2).
 pub fn build_widget(root: &Path) -> Result<()> {
     println!("== build: widget");
-    run(command(root, "cargo").args([
-        "build",
-        "--release",
-        "--target",
-        WASM_TARGET,
-        "-p",
-        "userbridge-widget",
-    ]))?;
-    let input = util::target_dir(root)
-        .join(WASM_TARGET)
-        .join("release/userbridge_widget.wasm");
+    run(command(root, "cargo").args(["build", "--release", "--target", WASM_TARGET, "-p", "userbridge-widget"]))?;
+    let input = util::target_dir(root).join(WASM_TARGET).join("release/userbridge_widget.wasm");
     let out_dir = root.join("www/pkg");
     run(command(root, cargo_bin("wasm-bindgen"))
-        .args([
-            "--target",
-            "web",
-            "--no-typescript",
-            "--out-name",
-            "userbridge_widget",
-        ])
+        .args(["--target", "web", "--no-typescript", "--out-name", "userbridge_widget"])
         .arg("--out-dir")
         .arg(&out_dir)
         .arg(&input))?;
@@ -84,7 +69,6 @@ pub fn build_widget(root: &Path) -> Result<()> {
         opt.arg(format!("--enable-{feature}"));
     }
     run(opt.arg(&wasm).arg("-o").arg(&optimised))?;
-    std::fs::rename(&optimised, &wasm)
-        .map_err(|e| fail!("cannot replace {}: {e}", wasm.display()))?;
+    std::fs::rename(&optimised, &wasm).map_err(|e| fail!("cannot replace {}: {e}", wasm.display()))?;
     Ok(())
 }

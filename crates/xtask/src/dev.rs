@@ -31,9 +31,7 @@ impl DevArgs {
             match arg.to_str() {
                 Some("--port") => {
                     let value = iter.next().and_then(|v| v.to_str()).unwrap_or_default();
-                    port = value
-                        .parse()
-                        .map_err(|_| fail!("--port needs a port number, got `{value}`"))?;
+                    port = value.parse().map_err(|_| fail!("--port needs a port number, got `{value}`"))?;
                 }
                 Some("--") => {
                     extra.extend(iter.by_ref().cloned());
@@ -62,10 +60,7 @@ pub fn dev(root: &Path, args: &DevArgs) -> Result<()> {
     server.wait_ready(args.port, "/health", Duration::from_secs(60))?;
 
     println!();
-    println!(
-        "userbridge is running (wrangler process group {})",
-        server.pid()
-    );
+    println!("userbridge is running (wrangler process group {})", server.pid());
     println!("  API health  {base}/health");
     println!("  demo page   {base}/");
     println!("development credentials (wrangler.toml [vars]; never honoured in production):");
@@ -97,9 +92,7 @@ pub fn apply_migrations(root: &Path, persist_to: Option<&Path>) -> Result<()> {
 /// `wrangler dev` on 127.0.0.1 only (never on all interfaces).
 pub fn dev_command(root: &Path, port: u16, persist_to: Option<&Path>) -> std::process::Command {
     let mut cmd = util::wrangler(root);
-    cmd.args(["dev", "--ip", "127.0.0.1", "--port"])
-        .arg(port.to_string())
-        .arg("--show-interactive-dev-session=false");
+    cmd.args(["dev", "--ip", "127.0.0.1", "--port"]).arg(port.to_string()).arg("--show-interactive-dev-session=false");
     if let Some(dir) = persist_to {
         cmd.arg("--persist-to").arg(dir);
     }
@@ -147,13 +140,7 @@ mod tests {
     #[test]
     fn port_and_passthrough() {
         let parsed = DevArgs::parse(&args(&["--port", "9000", "--", "--var", "A:B"])).ok();
-        assert_eq!(
-            parsed,
-            Some(DevArgs {
-                port: 9000,
-                extra: args(&["--var", "A:B"])
-            })
-        );
+        assert_eq!(parsed, Some(DevArgs { port: 9000, extra: args(&["--var", "A:B"]) }));
     }
 
     #[test]

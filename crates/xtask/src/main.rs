@@ -37,11 +37,7 @@ fn main() -> ExitCode {
         "dev" => dev::DevArgs::parse(rest).and_then(|a| dev::dev(&root, &a)),
         "test" => {
             let total = test::test(&root);
-            return if total.failed == 0 {
-                ExitCode::SUCCESS
-            } else {
-                ExitCode::FAILURE
-            };
+            return if total.failed == 0 { ExitCode::SUCCESS } else { ExitCode::FAILURE };
         }
         "bench" => setup::setup(&root).and_then(|()| bench::bench(&root)),
         "" | "help" | "--help" | "-h" => {

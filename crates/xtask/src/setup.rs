@@ -8,8 +8,8 @@ use std::process::Command;
 
 use crate::fail;
 use crate::util::{
-    self, CHROMEDRIVER, CHROMIUM, Result, WASM_BINDGEN_VERSION, WASM_TARGET, WORKER_BUILD_VERSION,
-    cargo_bin, command, probe, run,
+    self, CHROMEDRIVER, CHROMIUM, Result, WASM_BINDGEN_VERSION, WASM_TARGET, WORKER_BUILD_VERSION, cargo_bin, command,
+    probe, run,
 };
 
 /// Runs every setup step; prints what it does and what it skips.
@@ -37,24 +37,12 @@ fn rust_target(root: &Path) -> Result<()> {
 fn worker_build(root: &Path) -> Result<()> {
     let found = probe(Command::new(cargo_bin("worker-build")).arg("--version"));
     // It prints the bare version, e.g. `0.8.7`.
-    if found
-        .as_deref()
-        .is_some_and(|v| v.ends_with(WORKER_BUILD_VERSION))
-    {
+    if found.as_deref().is_some_and(|v| v.ends_with(WORKER_BUILD_VERSION)) {
         println!("ok: worker-build {WORKER_BUILD_VERSION}");
         return Ok(());
     }
-    println!(
-        "worker-build: found {}, need {WORKER_BUILD_VERSION}",
-        found.as_deref().unwrap_or("none")
-    );
-    run(command(root, "cargo").args([
-        "install",
-        "--locked",
-        "worker-build",
-        "--version",
-        WORKER_BUILD_VERSION,
-    ]))
+    println!("worker-build: found {}, need {WORKER_BUILD_VERSION}", found.as_deref().unwrap_or("none"));
+    run(command(root, "cargo").args(["install", "--locked", "worker-build", "--version", WORKER_BUILD_VERSION]))
 }
 
 /// wasm-bindgen-cli (`wasm-bindgen`, `wasm-bindgen-test-runner`), which must equal the crate pin.
@@ -67,16 +55,8 @@ fn wasm_bindgen(root: &Path) -> Result<()> {
         println!("ok: wasm-bindgen-cli {WASM_BINDGEN_VERSION}");
         return Ok(());
     }
-    println!(
-        "wasm-bindgen-cli: found {}, need {WASM_BINDGEN_VERSION}",
-        found.as_deref().unwrap_or("none")
-    );
-    run(command(root, "cargo").args([
-        "install",
-        "wasm-bindgen-cli",
-        "--version",
-        WASM_BINDGEN_VERSION,
-    ]))
+    println!("wasm-bindgen-cli: found {}, need {WASM_BINDGEN_VERSION}", found.as_deref().unwrap_or("none"));
+    run(command(root, "cargo").args(["install", "wasm-bindgen-cli", "--version", WASM_BINDGEN_VERSION]))
 }
 
 /// The npm pins (wrangler, Node 22, binaryen, playwright-core, …) from `package-lock.json`.
@@ -93,17 +73,13 @@ fn npm(root: &Path) -> Result<()> {
         return Ok(());
     }
     // The machine's npm, not the pinned Node: `npm ci` only unpacks packages.
-    run(Command::new("npm")
-        .current_dir(root)
-        .args(["ci", "--no-audit", "--no-fund"]))
+    run(Command::new("npm").current_dir(root).args(["ci", "--no-audit", "--no-fund"]))
 }
 
 /// Debian's Chromium and ChromeDriver (browser tests; never a browser download) and wrk (bench).
 fn apt() -> Result<()> {
-    let missing: Vec<&str> = [CHROMIUM, CHROMEDRIVER, "/usr/bin/wrk"]
-        .into_iter()
-        .filter(|p| !Path::new(p).exists())
-        .collect();
+    let missing: Vec<&str> =
+        [CHROMIUM, CHROMEDRIVER, "/usr/bin/wrk"].into_iter().filter(|p| !Path::new(p).exists()).collect();
     if missing.is_empty() {
         println!("ok: chromium, chromedriver, wrk");
         return Ok(());

@@ -46,13 +46,14 @@ pub const CHROMIUM: &str = "/usr/bin/chromium";
 pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 
 /// The repository root: xtask lives in `<root>/crates/xtask`.
+///
+/// `cargo run` sets `CARGO_MANIFEST_DIR` at run time too; that value wins over the compile-time
+/// one, which a copied or moved checkout with a reused target directory would get wrong.
 pub fn repo_root() -> PathBuf {
-    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
-    manifest
-        .ancestors()
-        .nth(2)
-        .map(Path::to_path_buf)
-        .unwrap_or_else(|| manifest.to_path_buf())
+    let manifest = std::env::var_os("CARGO_MANIFEST_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")));
+    manifest.ancestors().nth(2).map(Path::to_path_buf).unwrap_or(manifest)
 }
 
 /// Where `cargo install` puts binaries: `$CARGO_HOME/bin`, else `~/.cargo/bin`.
@@ -66,9 +67,7 @@ pub fn cargo_bin(name: &str) -> PathBuf {
 
 /// Cargo's target directory (honours `CARGO_TARGET_DIR`).
 pub fn target_dir(root: &Path) -> PathBuf {
-    std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| root.join("target"))
+    std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| root.join("target"))
 }
 
 /// `<root>/node_modules/.bin`: Node 22, wrangler, wasm-opt and esbuild from the npm pins.
@@ -126,40 +125,26 @@ pub fn display(cmd: &Command) -> String {
 /// Runs a command with inherited stdio; an exit other than success is an error.
 pub fn run(cmd: &mut Command) -> Result<()> {
     let status = status(cmd)?;
-    if status.success() {
-        Ok(())
-    } else {
-        Err(fail!("`{}` failed ({status})", display(cmd)))
-    }
+    if status.success() { Ok(()) } else { Err(fail!("`{}` failed ({status})", display(cmd))) }
 }
 
 /// Runs a command with inherited stdio and returns its exit status.
 pub fn status(cmd: &mut Command) -> Result<ExitStatus> {
     println!("$ {}", display(cmd));
-    cmd.status()
-        .map_err(|e| fail!("cannot start `{}`: {e}", display(cmd)))
+    cmd.status().map_err(|e| fail!("cannot start `{}`: {e}", display(cmd)))
 }
 
 /// Runs a command quietly and returns its trimmed stdout, or `None` when it cannot run or fails.
 /// Used for version probes, where "missing" and "broken" mean the same: install it.
 pub fn probe(cmd: &mut Command) -> Option<String> {
-    let out = cmd
-        .stdin(Stdio::null())
-        .stderr(Stdio::null())
-        .output()
-        .ok()?;
-    out.status
-        .success()
-        .then(|| String::from_utf8_lossy(&out.stdout).trim().to_owned())
+    let out = cmd.stdin(Stdio::null()).stderr(Stdio::null()).output().ok()?;
+    out.status.success().then(|| String::from_utf8_lossy(&out.stdout).trim().to_owned())
 }
 
 /// Runs a command, printing its stdout as it arrives and returning it for parsing.
 pub fn run_tee(cmd: &mut Command) -> Result<(ExitStatus, String)> {
     println!("$ {}", display(cmd));
-    let mut child = cmd
-        .stdout(Stdio::piped())
-        .spawn()
-        .map_err(|e| fail!("cannot start `{}`: {e}", display(cmd)))?;
+    let mut child = cmd.stdout(Stdio::piped()).spawn().map_err(|e| fail!("cannot start `{}`: {e}", display(cmd)))?;
     let mut captured = String::new();
     if let Some(stdout) = child.stdout.take() {
         let mut out = std::io::stdout();
@@ -183,10 +168,7 @@ pub struct TempDir(PathBuf);
 
 impl TempDir {
     pub fn new(prefix: &str) -> Result<Self> {
-        let nanos = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map(|d| d.subsec_nanos())
-            .unwrap_or(0);
+        let nanos = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or(0);
         let dir = std::env::temp_dir().join(format!("{prefix}-{}-{nanos}", std::process::id()));
         std::fs::create_dir_all(&dir)?;
         Ok(TempDir(dir))
@@ -209,10 +191,7 @@ impl Drop for TempDir {
 pub fn http_get(port: u16, path: &str, timeout: Duration) -> Result<(u16, String)> {
     let mut stream = TcpStream::connect_timeout(&([127, 0, 0, 1], port).into(), timeout)?;
     stream.set_read_timeout(Some(timeout))?;
-    write!(
-        stream,
-        "GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n"
-    )?;
+    write!(stream, "GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n")?;
     let mut response = String::new();
     stream.read_to_string(&mut response)?;
     let code = response
@@ -220,10 +199,7 @@ pub fn http_get(port: u16, path: &str, timeout: Duration) -> Result<(u16, String
         .nth(1)
         .and_then(|c| c.parse().ok())
         .ok_or_else(|| fail!("not an HTTP response from 127.0.0.1:{port}{path}"))?;
-    let body = response
-        .split_once("\r\n\r\n")
-        .map(|(_, b)| b.to_owned())
-        .unwrap_or_default();
+    let body = response.split_once("\r\n\r\n").map(|(_, b)| b.to_owned()).unwrap_or_default();
     Ok((code, body))
 }
 
@@ -268,10 +244,7 @@ impl Server {
     /// Spawns `cmd` as the leader of a new process group.
     pub fn spawn(cmd: &mut Command) -> Result<Self> {
         println!("$ {}", display(cmd));
-        let child = cmd
-            .process_group(0)
-            .spawn()
-            .map_err(|e| fail!("cannot start `{}`: {e}", display(cmd)))?;
+        let child = cmd.process_group(0).spawn().map_err(|e| fail!("cannot start `{}`: {e}", display(cmd)))?;
         let pgid = child.id();
         if let Ok(mut running) = RUNNING.lock() {
             running.push(pgid);
@@ -292,17 +265,11 @@ impl Server {
                 return Err(fail!("the server exited before answering ({status})"));
             }
             if let Ok((code, _)) = http_get(port, path, Duration::from_secs(2)) {
-                println!(
-                    "server answered {path} with {code} after {:.1} s",
-                    start.elapsed().as_secs_f64()
-                );
+                println!("server answered {path} with {code} after {:.1} s", start.elapsed().as_secs_f64());
                 return Ok(code);
             }
             if start.elapsed() > timeout {
-                return Err(fail!(
-                    "no answer on 127.0.0.1:{port}{path} within {} s",
-                    timeout.as_secs()
-                ));
+                return Err(fail!("no answer on 127.0.0.1:{port}{path} within {} s", timeout.as_secs()));
             }
             thread::sleep(Duration::from_millis(200));
         }
@@ -323,8 +290,8 @@ impl Drop for Server {
     }
 }
 
-/// Stops process group `pgid`: SIGTERM, up to 5 s for every live member to exit, then SIGKILL.
-/// `leader`, when we own it, is reaped along the way so it does not linger as a zombie.
+/// Stops process group `pgid`: SIGTERM, up to 5 s for every member to exit, then SIGKILL.
+/// `leader`, when we own it, is reaped along the way.
 ///
 /// Uses the `kill` program because the workspace forbids `unsafe` (no direct `libc::kill`).
 fn stop_group(pgid: u32, mut leader: Option<&mut Child>) {
@@ -337,24 +304,26 @@ fn stop_group(pgid: u32, mut leader: Option<&mut Child>) {
             .map(|s| s.success())
             .unwrap_or(false)
     };
-    if !signal("-TERM") {
-        if let Some(child) = leader {
-            let _ = child.wait();
-        }
-        return; // the group is already gone
-    }
+    signal("-TERM");
     let start = Instant::now();
+    let mut killed = false;
     loop {
         if let Some(child) = leader.as_mut() {
             let _ = child.try_wait();
         }
-        if live_members(pgid) == 0 {
-            println!("stopped process group {pgid}");
+        let (live, zombies) = members(pgid);
+        if live + zombies == 0 {
             break;
         }
-        if start.elapsed() > Duration::from_secs(5) {
+        if live > 0 && !killed && start.elapsed() > Duration::from_secs(5) {
             signal("-KILL");
-            println!("killed process group {pgid} (it ignored SIGTERM for 5 s)");
+            killed = true;
+            println!("process group {pgid} ignored SIGTERM for 5 s: sent SIGKILL");
+        }
+        // Exited children of wrangler wait as zombies until their parent (or PID 1) reaps them;
+        // they hold no port and no CPU, so after a while they are only reported.
+        if live == 0 && start.elapsed() > Duration::from_secs(10) {
+            println!("process group {pgid}: {zombies} exited process(es) not yet reaped");
             break;
         }
         thread::sleep(Duration::from_millis(100));
@@ -362,25 +331,30 @@ fn stop_group(pgid: u32, mut leader: Option<&mut Child>) {
     if let Some(child) = leader {
         let _ = child.wait();
     }
+    println!("stopped process group {pgid} ({:.1} s)", start.elapsed().as_secs_f64());
 }
 
-/// How many processes of group `pgid` are still running (zombies do not count: this machine's
-/// PID 1 may never reap orphans, and a zombie holds no port and no CPU).
-pub fn live_members(pgid: u32) -> usize {
-    let Ok(out) = Command::new("ps")
-        .args(["-e", "-o", "pgid=,stat="])
-        .output()
-    else {
-        return 0;
+/// `(running, zombie)` process counts of group `pgid`, read from `ps`.
+pub fn members(pgid: u32) -> (usize, usize) {
+    let Ok(out) = Command::new("ps").args(["-e", "-o", "pgid=,stat="]).output() else {
+        return (0, 0);
     };
-    String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .filter_map(|line| {
-            let mut parts = line.split_whitespace();
-            Some((parts.next()?.parse::<u32>().ok()?, parts.next()?.to_owned()))
-        })
-        .filter(|(group, stat)| *group == pgid && !stat.starts_with('Z'))
-        .count()
+    let mut counts = (0, 0);
+    for line in String::from_utf8_lossy(&out.stdout).lines() {
+        let mut parts = line.split_whitespace();
+        let (Some(group), Some(stat)) = (parts.next(), parts.next()) else {
+            continue;
+        };
+        if group.parse::<u32>().ok() != Some(pgid) {
+            continue;
+        }
+        if stat.starts_with('Z') {
+            counts.1 += 1;
+        } else {
+            counts.0 += 1;
+        }
+    }
+    counts
 }
 
 /// Last `n` lines of a text file, for showing a server log after a failure.

@@ -167,19 +167,12 @@ pub struct ErrorBody {
 
 impl ErrorBody {
     pub fn new(error: u16, message: impl Into<String>) -> Self {
-        ErrorBody {
-            error,
-            message: message.into(),
-        }
+        ErrorBody { error, message: message.into() }
     }
 
     /// A 400 in the wording of the vendor's bean validation, listing every violation.
     pub fn invalid(report: &Report) -> Self {
-        let details: Vec<String> = report
-            .errors
-            .iter()
-            .map(|v| format!("{} {}", v.pointer, v.message))
-            .collect();
+        let details: Vec<String> = report.errors.iter().map(|v| format!("{} {}", v.pointer, v.message)).collect();
         ErrorBody::new(
             400,
             format!(
@@ -266,9 +259,7 @@ impl<'de> Deserialize<'de> for UserIdRef {
                 Ok(UserIdRef::Number(n))
             }
             fn visit_u64<E: de::Error>(self, n: u64) -> Result<UserIdRef, E> {
-                i64::try_from(n)
-                    .map(UserIdRef::Number)
-                    .map_err(|_| E::custom("user id out of range"))
+                i64::try_from(n).map(UserIdRef::Number).map_err(|_| E::custom("user id out of range"))
             }
             fn visit_str<E: de::Error>(self, s: &str) -> Result<UserIdRef, E> {
                 if s == "current" {
@@ -334,10 +325,7 @@ pub struct WsRequest {
 
 impl WsRequest {
     pub fn new(action: impl Into<String>) -> Self {
-        WsRequest {
-            action: action.into(),
-            ..WsRequest::default()
-        }
+        WsRequest { action: action.into(), ..WsRequest::default() }
     }
 }
 
@@ -381,12 +369,7 @@ impl WsResponse {
         }
     }
 
-    pub fn error(
-        action: impl Into<String>,
-        request_id: Option<Value>,
-        code: u16,
-        message: impl Into<String>,
-    ) -> Self {
+    pub fn error(action: impl Into<String>, request_id: Option<Value>, code: u16, message: impl Into<String>) -> Self {
         WsResponse {
             action: action.into(),
             request_id,
@@ -405,16 +388,8 @@ impl WsResponse {
 }
 
 pub static CREATE: &[Field] = &[
-    Field::string("/login", "username")
-        .required()
-        .min(3)
-        .max(128)
-        .format(Format::Login),
-    Field::string("/password", "password")
-        .required()
-        .min(6)
-        .max(128)
-        .write_only(),
+    Field::string("/login", "username").required().min(3).max(128).format(Format::Login),
+    Field::string("/password", "password").required().min(6).max(128).write_only(),
     Field::integer("/role", "access").required().allowed(ROLES),
     Field::integer("/status", "status").allowed(STATUSES),
     Field::any("/data", "data"),
@@ -424,10 +399,7 @@ pub static CREATE: &[Field] = &[
 
 pub static UPDATE: &[Field] = &[
     Field::integer("/id", "id"),
-    Field::string("/login", "username")
-        .min(3)
-        .max(128)
-        .format(Format::Login),
+    Field::string("/login", "username").min(3).max(128).format(Format::Login),
     // No minimum here: an empty password means "unchanged"; `check` applies 6 otherwise.
     Field::string("/password", "password").max(128).write_only(),
     Field::integer("/role", "access").allowed(ROLES),
@@ -480,9 +452,7 @@ impl DialectSpec for DeviceHive {
                     && !p.is_empty()
                     && p.chars().count() < PASSWORD_MIN
                 {
-                    report.push(
-                        Violation::new("/password", Code::TooShort).param("min", PASSWORD_MIN),
-                    );
+                    report.push(Violation::new("/password", Code::TooShort).param("min", PASSWORD_MIN));
                 }
             }
         }
@@ -581,23 +551,14 @@ mod tests {
         assert_eq!(p("\"Current\""), None);
         assert_eq!(p("\"42\""), None);
         assert_eq!(p("18446744073709551615"), None);
-        assert_eq!(
-            serde_json::to_string(&UserIdRef::Current).ok().as_deref(),
-            Some("\"current\"")
-        );
+        assert_eq!(serde_json::to_string(&UserIdRef::Current).ok().as_deref(), Some("\"current\""));
     }
 
     #[test]
     fn secrets_are_not_printed() {
-        let t = TokenPair {
-            access_token: "aaa.bbb.ccc".into(),
-            refresh_token: "ddd.eee.fff".into(),
-        };
+        let t = TokenPair { access_token: "aaa.bbb.ccc".into(), refresh_token: "ddd.eee.fff".into() };
         assert!(!format!("{t:?}").contains("aaa"));
-        let r = TokenRequest {
-            login: "jane".into(),
-            password: Password::new("s3cret!"),
-        };
+        let r = TokenRequest { login: "jane".into(), password: Password::new("s3cret!") };
         assert!(!format!("{r:?}").contains("s3cret"));
     }
 }

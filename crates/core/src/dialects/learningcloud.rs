@@ -70,10 +70,7 @@ pub const PLATFORMS: &[&str] = &["training", "social", "play", "management"];
 /// Whether a path segment is an internal id (32 lowercase hex) rather than a username: the
 /// vendor does not say how it tells them apart, so decisions.md fixes this rule.
 pub fn is_user_id(segment: &str) -> bool {
-    segment.len() == 32
-        && segment
-            .bytes()
-            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    segment.len() == 32 && segment.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
 }
 
 /// A profile picture: by reference or inline, never both (the vendor has one slot).
@@ -141,10 +138,7 @@ pub struct CreateUser {
 impl CreateUser {
     /// The one required field; everything else starts unset.
     pub fn new(username: impl Into<String>) -> Self {
-        CreateUser {
-            username: Some(username.into()),
-            ..CreateUser::default()
-        }
+        CreateUser { username: Some(username.into()), ..CreateUser::default() }
     }
 }
 
@@ -319,11 +313,7 @@ pub struct PlatformResponse {
 
 impl PlatformResponse {
     fn status(status: u16) -> Self {
-        PlatformResponse {
-            status,
-            location: None,
-            message: None,
-        }
+        PlatformResponse { status, location: None, message: None }
     }
 }
 
@@ -367,21 +357,12 @@ impl Envelope {
 
     /// A failure before any platform was called: no per-platform answers.
     pub fn error(status: u16, message: impl Into<String>) -> Self {
-        Envelope {
-            status,
-            location: None,
-            message: Some(message.into()),
-            response_platforms: BTreeMap::new(),
-        }
+        Envelope { status, location: None, message: Some(message.into()), response_platforms: BTreeMap::new() }
     }
 
     /// A 400 naming every violation, since the vendor's envelope has only one message.
     pub fn invalid(report: &Report) -> Self {
-        let details: Vec<String> = report
-            .errors
-            .iter()
-            .map(|v| format!("{}: {}", v.pointer, v.message))
-            .collect();
+        let details: Vec<String> = report.errors.iter().map(|v| format!("{}: {}", v.pointer, v.message)).collect();
         Envelope::error(400, format!("Invalid user: {}", details.join("; ")))
     }
 
@@ -416,9 +397,7 @@ pub struct ChangePassword {
 
 impl ChangePassword {
     pub fn new(new_password: impl Into<String>) -> Self {
-        ChangePassword {
-            new_password: Password::new(new_password),
-        }
+        ChangePassword { new_password: Password::new(new_password) }
     }
 }
 
@@ -429,10 +408,7 @@ pub struct Deactivate {
     pub message: Option<String>,
 }
 
-pub static CHANGE_PASSWORD: &[Field] = &[Field::string("/newPassword", "password")
-    .required()
-    .min(1)
-    .write_only()];
+pub static CHANGE_PASSWORD: &[Field] = &[Field::string("/newPassword", "password").required().min(1).write_only()];
 
 pub static DEACTIVATE: &[Field] = &[Field::string("/message", "message")];
 
@@ -462,15 +438,9 @@ pub static UPDATE: &[Field] = &[
     Field::string("/username", "username").required().min(1),
     Field::string("/name", "given_name").required().min(1),
     Field::string("/surname", "family_name").required().min(1),
-    Field::string("/language", "language")
-        .required()
-        .format(Format::Language),
-    Field::string("/timezone", "timezone")
-        .required()
-        .format(Format::Timezone),
-    Field::string("/email", "email")
-        .required()
-        .format(Format::Email),
+    Field::string("/language", "language").required().format(Format::Language),
+    Field::string("/timezone", "timezone").required().format(Format::Timezone),
+    Field::string("/email", "email").required().format(Format::Email),
     Field::string("/officePhone", "work_phone"),
     Field::string("/mobilePhone", "mobile_phone"),
     Field::string("/interests", "interests"),
@@ -567,17 +537,11 @@ impl DialectSpec for LearningCloud {
             auth_source: w.auth_source,
             image: w.image.map(|i| match i {
                 Image::Url { url } => canonical::Image::Url(url),
-                Image::Inline {
-                    base64_image,
-                    mime_type,
-                } => canonical::Image::Inline {
-                    base64: base64_image,
-                    mime_type,
-                },
+                Image::Inline { base64_image, mime_type } => {
+                    canonical::Image::Inline { base64: base64_image, mime_type }
+                }
             }),
-            status: w
-                .enabled
-                .map(|e| if e { Status::Active } else { Status::Inactive }),
+            status: w.enabled.map(|e| if e { Status::Active } else { Status::Inactive }),
             roles: w.roles.unwrap_or_default(),
             extended_fields: w.extended_fields.unwrap_or_default(),
             external_id: w.external_id,
@@ -606,11 +570,7 @@ impl DialectSpec for LearningCloud {
             .iter()
             .filter_map(|(section, list)| {
                 let values = allowed.iter().find(|(s, _)| s == section)?.1;
-                let kept = list
-                    .iter()
-                    .filter(|r| values.contains(&r.as_str()))
-                    .cloned()
-                    .collect();
+                let kept = list.iter().filter(|r| values.contains(&r.as_str())).cloned().collect();
                 Some((section.clone(), kept))
             })
             .collect();
@@ -630,10 +590,7 @@ impl DialectSpec for LearningCloud {
             auth_source: u.auth_source.clone(),
             image: u.image.clone().map(|i| match i {
                 canonical::Image::Url(url) => Image::Url { url },
-                canonical::Image::Inline { base64, mime_type } => Image::Inline {
-                    base64_image: base64,
-                    mime_type,
-                },
+                canonical::Image::Inline { base64, mime_type } => Image::Inline { base64_image: base64, mime_type },
             }),
             enabled: u.status.map(|s| s == Status::Active),
             roles: (!roles.is_empty()).then_some(roles),
@@ -668,15 +625,9 @@ fn present(map: &Map<String, Value>, key: &str) -> bool {
 
 /// The image is a URL or inline data; `mimeType` belongs to the inline form only.
 fn check_image(image: &Map<String, Value>, report: &mut Report) {
-    let (url, data, mime) = (
-        present(image, "url"),
-        present(image, "base64Image"),
-        present(image, "mimeType"),
-    );
+    let (url, data, mime) = (present(image, "url"), present(image, "base64Image"), present(image, "mimeType"));
     if url == data {
-        report.push(
-            Violation::new("/image", Code::OneOf).param("fields", json!(["url", "base64Image"])),
-        );
+        report.push(Violation::new("/image", Code::OneOf).param("fields", json!(["url", "base64Image"])));
     } else if data && !mime {
         report.push(Violation::new("/image/mimeType", Code::Required));
     } else if url && mime {
@@ -701,30 +652,22 @@ fn check_roles(op: Op, roles: &Map<String, Value>, report: &mut Report) {
         };
         for (i, item) in items.iter().enumerate() {
             match item.as_str() {
-                None => report.push(
-                    Violation::new(at.index(i), Code::InvalidType).param("expected", "string"),
-                ),
-                Some(role) if !allowed.contains(&role) => report.push(
-                    Violation::new(at.index(i), Code::NotAllowedValue)
-                        .param("allowed", json!(allowed)),
-                ),
+                None => report.push(Violation::new(at.index(i), Code::InvalidType).param("expected", "string")),
+                Some(role) if !allowed.contains(&role) => {
+                    report.push(Violation::new(at.index(i), Code::NotAllowedValue).param("allowed", json!(allowed)))
+                }
                 Some(_) => {}
             }
         }
     }
-    let has_management = |items: &[Value]| {
-        items
-            .iter()
-            .any(|r| r.as_str().is_some_and(|r| MANAGEMENT_ROLES.contains(&r)))
-    };
+    let has_management =
+        |items: &[Value]| items.iter().any(|r| r.as_str().is_some_and(|r| MANAGEMENT_ROLES.contains(&r)));
     match roles.get("management") {
         Some(Value::Array(items)) if has_management(items) => {}
         // A non-array section is already an `invalid_type`.
         Some(v) if !v.is_array() => {}
-        _ => report.push(
-            Violation::new(base.key("management"), Code::MissingValue)
-                .param("allowed", json!(MANAGEMENT_ROLES)),
-        ),
+        _ => report
+            .push(Violation::new(base.key("management"), Code::MissingValue).param("allowed", json!(MANAGEMENT_ROLES))),
     }
 }
 
@@ -744,10 +687,7 @@ mod tests {
     fn only_a_lone_user_key_is_a_wrapper() {
         let lc = LearningCloud;
         let wrapped = json!({"user": {"username": "a"}});
-        assert_eq!(
-            lc.prepare(Op::Create, &wrapped),
-            (Cow::Owned(json!({"username": "a"})), "/user")
-        );
+        assert_eq!(lc.prepare(Op::Create, &wrapped), (Cow::Owned(json!({"username": "a"})), "/user"));
         let beside = json!({"user": {"username": "a"}, "username": "b"});
         assert_eq!(lc.prepare(Op::Create, &beside).1, "");
         let scalar = json!({"user": "a"});

@@ -12,14 +12,6 @@ pub mod primavera;
 pub mod publisher;
 pub mod scim;
 
-use serde_json::{Map, Value};
-
-/// Drops `null` members so bodies carry only what is set (wire types skip `None` already; this
-/// is for hand-built nested objects).
-pub(crate) fn compact(map: Map<String, Value>) -> Value {
-    Value::Object(map.into_iter().filter(|(_, v)| !v.is_null()).collect())
-}
-
 /// The array index that follows `prefix` in a canonical pointer (`/phones/2/value` → 2).
 pub(crate) fn index_after(pointer: &str, prefix: &str) -> Option<usize> {
     pointer.strip_prefix(prefix)?.strip_prefix('/')?.split('/').next()?.parse().ok()

@@ -341,7 +341,8 @@ impl DialectSpec for Primavera {
             // The user is found by one of the two unique keys.
             if input.get("userId").is_none_or(Value::is_null) && input.get("ldapGuid").is_none_or(Value::is_null) {
                 report.push(
-                    Violation::new("/userId", Code::Required).param("alternatives", serde_json::json!(["userId", "ldapGuid"])),
+                    Violation::new("/userId", Code::Required)
+                        .param("alternatives", serde_json::json!(["userId", "ldapGuid"])),
                 );
             }
             // "A valid productName value must be provided to perform deletion."

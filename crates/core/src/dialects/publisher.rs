@@ -12,12 +12,8 @@
 //! value the JSON body would be, and the field table validates either. The vendor documents no
 //! length limits (dialects.md §2.7), so the tables state none beyond what a format implies.
 
-use crate::canonical::{
-    self, EmailAddress, Image, Link, LinkKind, Organization, PhoneKind, Secretary, Status,
-};
-use crate::dialect::{
-    BodyFormat, Dialect, DialectSpec, Op, deserialize, map_pointer, parse_json, syntax_violation,
-};
+use crate::canonical::{self, EmailAddress, Image, Link, LinkKind, Organization, PhoneKind, Secretary, Status};
+use crate::dialect::{BodyFormat, Dialect, DialectSpec, Op, deserialize, map_pointer, parse_json, syntax_violation};
 use crate::dialects::index_after;
 use crate::fields::{Field, Format, Kind};
 use crate::report::{Code, Report, Violation, push_key};
@@ -179,10 +175,7 @@ pub struct UserObject {
 impl UserObject {
     /// The one required field; everything else starts unset.
     pub fn new(email: impl Into<String>) -> Self {
-        UserObject {
-            email: Some(email.into()),
-            ..UserObject::default()
-        }
+        UserObject { email: Some(email.into()), ..UserObject::default() }
     }
 }
 
@@ -210,11 +203,7 @@ pub struct Summary {
 
 impl Summary {
     pub fn new(id: i64, email: impl Into<String>, link: impl Into<String>) -> Self {
-        Summary {
-            id,
-            email: email.into(),
-            link: link.into(),
-        }
+        Summary { id, email: email.into(), link: link.into() }
     }
 }
 
@@ -244,12 +233,7 @@ pub struct ErrorBody {
 
 impl ErrorBody {
     pub fn new(reference: u32, summary: impl Into<String>) -> Self {
-        ErrorBody {
-            summary: summary.into(),
-            reference,
-            link: None,
-            fields: Vec::new(),
-        }
+        ErrorBody { summary: summary.into(), reference, link: None, fields: Vec::new() }
     }
 
     /// The 404 for an unknown id or email.
@@ -297,9 +281,7 @@ pub static CREATE: &[Field] = &[
     Field::string("/user/name/lastname", "family_name"),
     Field::string("/user/name/title", "honorific_prefix"),
     Field::string("/user/externalid", "external_id"),
-    Field::string("/user/email", "email")
-        .required()
-        .format(Format::Email),
+    Field::string("/user/email", "email").required().format(Format::Email),
     Field::string("/user/phone", "work_phone"),
     Field::string("/user/jobtitle", "job_title"),
     Field::string("/user/mobile", "mobile_phone"),
@@ -334,11 +316,8 @@ pub static CREATE: &[Field] = &[
 pub static UPDATE: &[Field] = CREATE;
 
 /// The three link containers with their canonical kind (JSON names).
-const LINK_CONTAINERS: [(&str, LinkKind); 3] = [
-    ("sociallinks", LinkKind::Social),
-    ("customlinks", LinkKind::Custom),
-    ("messaginglinks", LinkKind::Messaging),
-];
+const LINK_CONTAINERS: [(&str, LinkKind); 3] =
+    [("sociallinks", LinkKind::Social), ("customlinks", LinkKind::Custom), ("messaginglinks", LinkKind::Messaging)];
 
 /// Canonical prefix → wire pointer, for fields whose place does not depend on values.
 static POINTERS: &[(&str, &str)] = &[
@@ -355,10 +334,7 @@ static POINTERS: &[(&str, &str)] = &[
     ("/status", "/user/status"),
     ("/organization/name", "/user/organisation/orgname"),
     ("/organization/id", "/user/organisation/orgid"),
-    (
-        "/organization/address_id",
-        "/user/organisation/orgaddressid",
-    ),
+    ("/organization/address_id", "/user/organisation/orgaddressid"),
     ("/addresses/0/line1", "/user/location/addressline1"),
     ("/addresses/0/line2", "/user/location/addressline2"),
     ("/addresses/0/locality", "/user/location/city"),
@@ -416,11 +392,7 @@ impl DialectSpec for Publisher {
 
     fn to_canonical(&self, _op: Op, input: &Value) -> Result<canonical::User, Report> {
         let Envelope { user: w } = deserialize::<Envelope<UserObject>>(input)?;
-        let mut u = canonical::User {
-            id: w.id,
-            external_id: w.externalid,
-            ..canonical::User::default()
-        };
+        let mut u = canonical::User { id: w.id, external_id: w.externalid, ..canonical::User::default() };
         if let Some(n) = w.name {
             u.name.given = n.firstname;
             u.name.family = n.lastname;
@@ -444,11 +416,8 @@ impl DialectSpec for Publisher {
             "suspended" => Some(Status::Suspended),
             _ => None,
         });
-        u.organization = w.organisation.map(|o| Organization {
-            name: o.orgname,
-            id: o.orgid,
-            address_id: o.orgaddressid,
-        });
+        u.organization =
+            w.organisation.map(|o| Organization { name: o.orgname, id: o.orgid, address_id: o.orgaddressid });
         if let Some(l) = w.location {
             u.addresses.push(canonical::Address {
                 line1: l.addressline1,
@@ -465,15 +434,8 @@ impl DialectSpec for Publisher {
             (w.customlinks, LinkKind::Custom),
             (w.messaginglinks, LinkKind::Messaging),
         ] {
-            let entries = links
-                .and_then(|l| l.link)
-                .map(OneOrMany::into_vec)
-                .unwrap_or_default();
-            u.links.extend(entries.into_iter().map(|e| Link {
-                kind,
-                name: e.name,
-                value: e.value,
-            }));
+            let entries = links.and_then(|l| l.link).map(OneOrMany::into_vec).unwrap_or_default();
+            u.links.extend(entries.into_iter().map(|e| Link { kind, name: e.name, value: e.value }));
         }
         if w.secretaryname.is_some() || w.secretarymail.is_some() {
             u.secretary = Some(Secretary {
@@ -493,10 +455,7 @@ impl DialectSpec for Publisher {
                 .links
                 .iter()
                 .filter(|l| l.kind == kind)
-                .map(|l| LinkEntry {
-                    name: l.name.clone(),
-                    value: l.value.clone(),
-                })
+                .map(|l| LinkEntry { name: l.name.clone(), value: l.value.clone() })
                 .collect();
             OneOrMany::from_vec(entries).map(|link| Links { link: Some(link) })
         };
@@ -545,9 +504,7 @@ impl DialectSpec for Publisher {
             customlinks: links(LinkKind::Custom),
             messaginglinks: links(LinkKind::Messaging),
             secretaryname: secretary.and_then(|s| s.name.clone()),
-            secretarymail: secretary
-                .and_then(|s| s.email.as_ref())
-                .map(ToString::to_string),
+            secretarymail: secretary.and_then(|s| s.email.as_ref()).map(ToString::to_string),
             bio: u.bio.clone(),
             sourcetype: u.auth_source.clone(),
             specialities: u.specialities.clone(),
@@ -565,19 +522,13 @@ impl DialectSpec for Publisher {
         if let Some(i) = index_after(canonical, "/links") {
             let link = u.links.get(i)?;
             let (container, _) = LINK_CONTAINERS.iter().find(|(_, k)| *k == link.kind)?;
-            let same: Vec<usize> = (0..u.links.len())
-                .filter(|&j| u.links[j].kind == link.kind)
-                .collect();
+            let same: Vec<usize> = (0..u.links.len()).filter(|&j| u.links[j].kind == link.kind).collect();
             let mut p = format!("/user/{container}/link");
             if same.len() > 1 {
                 let nth = same.iter().position(|&j| j == i)?;
                 p.push_str(&format!("/{nth}"));
             }
-            if let Some(leaf) = canonical
-                .rsplit('/')
-                .next()
-                .filter(|l| *l == "name" || *l == "value")
-            {
+            if let Some(leaf) = canonical.rsplit('/').next().filter(|l| *l == "name" || *l == "value") {
                 p.push('/');
                 p.push_str(leaf);
             }
@@ -597,13 +548,11 @@ fn check_links(link: &Value, pointer: &str, report: &mut Report) {
                 let p = format!("{pointer}/{i}");
                 match item {
                     Value::Object(entry) => check_link_entry(entry, &p, report),
-                    _ => report
-                        .push(Violation::new(p, Code::InvalidType).param("expected", "object")),
+                    _ => report.push(Violation::new(p, Code::InvalidType).param("expected", "object")),
                 }
             }
         }
-        _ => report
-            .push(Violation::new(pointer, Code::InvalidType).param("expected", "object or array")),
+        _ => report.push(Violation::new(pointer, Code::InvalidType).param("expected", "object or array")),
     }
 }
 
@@ -689,10 +638,7 @@ mod xml {
     /// field is `{}`.
     fn leaf(text: String, shape: &str, fields: &[Field]) -> Value {
         match fields.iter().find(|f| f.pointer == shape).map(|f| f.kind) {
-            Some(Kind::Integer) => text
-                .trim()
-                .parse::<i64>()
-                .map_or(Value::String(text), Value::from),
+            Some(Kind::Integer) => text.trim().parse::<i64>().map_or(Value::String(text), Value::from),
             Some(Kind::Boolean) => match text.trim() {
                 "true" => Value::Bool(true),
                 "false" => Value::Bool(false),
@@ -772,19 +718,14 @@ mod xml {
                         match r.resolve_char_ref() {
                             Ok(Some(c)) => c,
                             _ => {
-                                return Err(syntax(
-                                    body,
-                                    start,
-                                    &format!("invalid character reference &{};", &*r),
-                                ));
+                                return Err(syntax(body, start, &format!("invalid character reference &{};", &*r)));
                             }
                         }
                     } else {
                         match predefined(&r) {
                             Some(c) => c,
                             None => {
-                                let detail =
-                                    format!("unknown entity &{};: entities are not expanded", &*r);
+                                let detail = format!("unknown entity &{};: entities are not expanded", &*r);
                                 return Err(syntax(body, start, &detail));
                             }
                         }
@@ -809,18 +750,9 @@ mod xml {
         }
     }
 
-    fn open(
-        e: &BytesStart<'_>,
-        stack: &mut Vec<Frame>,
-        body: &str,
-        start: usize,
-    ) -> Result<(), Report> {
+    fn open(e: &BytesStart<'_>, stack: &mut Vec<Frame>, body: &str, start: usize) -> Result<(), Report> {
         if stack.len() >= MAX_DEPTH {
-            return Err(syntax(
-                body,
-                start,
-                &format!("elements nested deeper than {MAX_DEPTH}"),
-            ));
+            return Err(syntax(body, start, &format!("elements nested deeper than {MAX_DEPTH}")));
         }
         let name = e.name().into_inner();
         let parent = stack.last().map_or("", |f| f.shape.as_str());
@@ -832,29 +764,17 @@ mod xml {
         // `<atom:link href="…"/>` carries the link.
         for attr in e.attributes() {
             let attr = attr.map_err(|err| syntax(body, start, &err.to_string()))?;
-            let value = attr
-                .normalized_value(XmlVersion::Implicit1_0)
-                .map_err(|err| syntax(body, start, &err.to_string()))?;
+            let value =
+                attr.normalized_value(XmlVersion::Implicit1_0).map_err(|err| syntax(body, start, &err.to_string()))?;
             if name == "atom:link" && attr.key.into_inner() == "href" {
                 text = value.into_owned();
             }
         }
-        stack.push(Frame {
-            key,
-            shape,
-            children: Map::new(),
-            text,
-            start,
-        });
+        stack.push(Frame { key, shape, children: Map::new(), text, start });
         Ok(())
     }
 
-    fn close(
-        stack: &mut Vec<Frame>,
-        root: &mut Option<Value>,
-        body: &str,
-        fields: &[Field],
-    ) -> Result<(), Report> {
+    fn close(stack: &mut Vec<Frame>, root: &mut Option<Value>, body: &str, fields: &[Field]) -> Result<(), Report> {
         let Some(frame) = stack.pop() else {
             return Ok(());
         };
@@ -863,11 +783,7 @@ mod xml {
         } else if frame.text.trim().is_empty() {
             Value::Object(frame.children)
         } else {
-            return Err(syntax(
-                body,
-                frame.start,
-                &format!("element <{}> mixes text and elements", frame.key),
-            ));
+            return Err(syntax(body, frame.start, &format!("element <{}> mixes text and elements", frame.key)));
         };
         match stack.last_mut() {
             Some(parent) => insert(&mut parent.children, frame.key, value),
@@ -902,8 +818,7 @@ mod xml {
                 '\t' | '\n' => out.push(c),
                 c if (c as u32) < 0x20 || c == '\u{fffe}' || c == '\u{ffff}' => {
                     return Err(Report::single(
-                        Violation::new(pointer, Code::InvalidType)
-                            .param("expected", "text XML 1.0 can carry"),
+                        Violation::new(pointer, Code::InvalidType).param("expected", "text XML 1.0 can carry"),
                     ));
                 }
                 c => out.push(c),
@@ -915,11 +830,7 @@ mod xml {
     type Out = Writer<Vec<u8>>;
 
     fn io(pointer: &str) -> impl Fn(std::io::Error) -> Report + '_ {
-        move |e| {
-            Report::single(
-                Violation::new(pointer, Code::InvalidType).param("expected", e.to_string()),
-            )
-        }
+        move |e| Report::single(Violation::new(pointer, Code::InvalidType).param("expected", e.to_string()))
     }
 
     /// Writes a body (`{"user": …}`, a summary or `{"error": …}`) as the vendor's XML.
@@ -930,17 +841,11 @@ mod xml {
         };
         let Some((name, content)) = root else {
             return Err(Report::single(
-                Violation::new("", Code::InvalidType)
-                    .param("expected", "an object with one member"),
+                Violation::new("", Code::InvalidType).param("expected", "an object with one member"),
             ));
         };
         let mut w = Writer::new_with_indent(Vec::new(), b' ', 2);
-        w.write_event(Event::Decl(BytesDecl::new(
-            "1.0",
-            Some("UTF-8"),
-            Some("yes"),
-        )))
-        .map_err(io(""))?;
+        w.write_event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), Some("yes")))).map_err(io(""))?;
         let mut pointer = String::new();
         push_key(&mut pointer, name);
         let atom = name == "user" && content.get("link").is_some_and(Value::is_string);
@@ -948,17 +853,10 @@ mod xml {
         String::from_utf8(w.into_inner()).map_err(|e| io("")(std::io::Error::other(e)))
     }
 
-    fn element(
-        w: &mut Out,
-        name: &str,
-        value: &Value,
-        pointer: &mut String,
-        atom_ns: bool,
-    ) -> Result<(), Report> {
+    fn element(w: &mut Out, name: &str, value: &Value, pointer: &mut String, atom_ns: bool) -> Result<(), Report> {
         if !is_name(name) {
             return Err(Report::single(
-                Violation::new(pointer.as_str(), Code::InvalidType)
-                    .param("expected", "an XML element name"),
+                Violation::new(pointer.as_str(), Code::InvalidType).param("expected", "an XML element name"),
             ));
         }
         let mut start = BytesStart::new(name);
@@ -982,9 +880,7 @@ mod xml {
                 }
                 Ok(())
             }
-            Value::Object(map) if map.is_empty() => {
-                w.write_event(Event::Empty(start)).map_err(io(pointer))
-            }
+            Value::Object(map) if map.is_empty() => w.write_event(Event::Empty(start)).map_err(io(pointer)),
             Value::Object(map) => {
                 w.write_event(Event::Start(start)).map_err(io(pointer))?;
                 let shape = shape_of(pointer);
@@ -993,8 +889,7 @@ mod xml {
                 for (key, child) in members {
                     let len = pointer.len();
                     push_key(pointer, key);
-                    if let (true, Some(href)) = (shape == "/user" && key == "link", child.as_str())
-                    {
+                    if let (true, Some(href)) = (shape == "/user" && key == "link", child.as_str()) {
                         // Checked for characters XML cannot carry; the attribute escapes the rest.
                         escape(href, pointer)?;
                         let mut link = BytesStart::new("atom:link");
@@ -1006,8 +901,7 @@ mod xml {
                     }
                     pointer.truncate(len);
                 }
-                w.write_event(Event::End(BytesEnd::new(name)))
-                    .map_err(io(pointer))
+                w.write_event(Event::End(BytesEnd::new(name))).map_err(io(pointer))
             }
             scalar => {
                 let text = match scalar {
@@ -1019,10 +913,8 @@ mod xml {
                 }
                 let escaped = escape(&text, pointer)?;
                 w.write_event(Event::Start(start)).map_err(io(pointer))?;
-                w.write_event(Event::Text(BytesText::from_escaped(escaped)))
-                    .map_err(io(pointer))?;
-                w.write_event(Event::End(BytesEnd::new(name)))
-                    .map_err(io(pointer))
+                w.write_event(Event::Text(BytesText::from_escaped(escaped))).map_err(io(pointer))?;
+                w.write_event(Event::End(BytesEnd::new(name))).map_err(io(pointer))
             }
         }
     }
@@ -1036,10 +928,7 @@ mod xml {
         }
         let mut pointer = shape.to_owned();
         push_key(&mut pointer, key);
-        CREATE
-            .iter()
-            .position(|f| f.pointer == pointer)
-            .unwrap_or(usize::MAX)
+        CREATE.iter().position(|f| f.pointer == pointer).unwrap_or(usize::MAX)
     }
 
     /// `/user/sociallinks/link/0` → `/user/sociallinks/link`: the pointer without array indices.
@@ -1068,21 +957,12 @@ mod xml {
 
         #[test]
         fn shapes_drop_indices() {
-            assert_eq!(
-                shape_of("/user/sociallinks/link/0/name"),
-                "/user/sociallinks/link/name"
-            );
+            assert_eq!(shape_of("/user/sociallinks/link/0/name"), "/user/sociallinks/link/name");
         }
 
         #[test]
         fn names() {
-            assert!(
-                is_name("postCode")
-                    && is_name("atom:link")
-                    && !is_name("1a")
-                    && !is_name("a b")
-                    && !is_name("")
-            );
+            assert!(is_name("postCode") && is_name("atom:link") && !is_name("1a") && !is_name("a b") && !is_name(""));
         }
     }
 }
@@ -1094,19 +974,13 @@ mod tests {
     #[test]
     fn error_body_statuses() {
         assert_eq!(ErrorBody::user_not_found().http_status(), 404);
-        assert_eq!(
-            ErrorBody::new(REF_USER_ID_BADLY_FORMATTED, "x").http_status(),
-            400
-        );
+        assert_eq!(ErrorBody::new(REF_USER_ID_BADLY_FORMATTED, "x").http_status(), 400);
     }
 
     #[test]
     fn one_or_many_uses_the_vendor_shape() {
         assert_eq!(OneOrMany::<u8>::from_vec(vec![]), None);
         assert_eq!(OneOrMany::from_vec(vec![1]), Some(OneOrMany::One(1)));
-        assert_eq!(
-            OneOrMany::from_vec(vec![1, 2]),
-            Some(OneOrMany::Many(vec![1, 2]))
-        );
+        assert_eq!(OneOrMany::from_vec(vec![1, 2]), Some(OneOrMany::Many(vec![1, 2])));
     }
 }

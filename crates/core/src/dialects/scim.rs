@@ -15,8 +15,8 @@
 //! ignored, as RFC 7644 §3.5.1 says, and listed under `ignored`.
 
 use crate::canonical::{
-    self, Address, Email, EmailAddress, Image, Locale, Manager, MultiValue, Password, Phone,
-    PhoneKind, Status, TimeZone,
+    self, Address, Email, EmailAddress, Image, Locale, Manager, MultiValue, Password, Phone, PhoneKind, Status,
+    TimeZone,
 };
 use crate::dialect::{Dialect, DialectSpec, Op, deserialize, map_pointer};
 use crate::dialects::index_after;
@@ -45,16 +45,8 @@ pub const USER_SCHEMAS: &[&str] = &[USER, ENTERPRISE_USER];
 /// Attributes the service sets; a request's values are ignored.
 pub const READ_ONLY: &[&str] = &["id", "meta", "groups"];
 /// Multi-valued attributes with a `primary` flag that may be true on one entry only.
-pub const MULTI_VALUED: &[&str] = &[
-    "emails",
-    "phoneNumbers",
-    "ims",
-    "photos",
-    "addresses",
-    "entitlements",
-    "roles",
-    "x509Certificates",
-];
+pub const MULTI_VALUED: &[&str] =
+    &["emails", "phoneNumbers", "ims", "photos", "addresses", "entitlements", "roles", "x509Certificates"];
 
 /// `name`: the components of the user's real name.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -291,11 +283,7 @@ pub struct User {
 impl User {
     /// The required fields: the core schema and a `userName`.
     pub fn new(user_name: impl Into<String>) -> Self {
-        User {
-            schemas: vec![USER.to_owned()],
-            user_name: Some(user_name.into()),
-            ..User::default()
-        }
+        User { schemas: vec![USER.to_owned()], user_name: Some(user_name.into()), ..User::default() }
     }
 }
 
@@ -343,10 +331,7 @@ impl<'de> Deserialize<'de> for PatchOpKind {
             "add" => Ok(PatchOpKind::Add),
             "remove" => Ok(PatchOpKind::Remove),
             "replace" => Ok(PatchOpKind::Replace),
-            _ => Err(serde::de::Error::unknown_variant(
-                &s,
-                &["add", "remove", "replace"],
-            )),
+            _ => Err(serde::de::Error::unknown_variant(&s, &["add", "remove", "replace"])),
         }
     }
 }
@@ -372,10 +357,7 @@ pub struct PatchOp {
 
 impl PatchOp {
     pub fn new(operations: Vec<PatchOperation>) -> Self {
-        PatchOp {
-            schemas: vec![PATCH_OP.to_owned()],
-            operations,
-        }
+        PatchOp { schemas: vec![PATCH_OP.to_owned()], operations }
     }
 }
 
@@ -482,9 +464,7 @@ impl ScimType {
             ScimType::TooMany => {
                 "The specified filter yields many more results than the server is willing to calculate or process."
             }
-            ScimType::Uniqueness => {
-                "One or more of the attribute values are already in use or are reserved."
-            }
+            ScimType::Uniqueness => "One or more of the attribute values are already in use or are reserved.",
             ScimType::Mutability => {
                 "The attempted modification is not compatible with the target attribute's mutability or current state."
             }
@@ -537,36 +517,20 @@ impl Error {
 
     /// The error of a detail keyword, with its status and the RFC's description.
     pub fn of(scim_type: ScimType) -> Self {
-        Error {
-            scim_type: Some(scim_type),
-            ..Error::new(scim_type.http_status(), scim_type.description())
-        }
+        Error { scim_type: Some(scim_type), ..Error::new(scim_type.http_status(), scim_type.description()) }
     }
 
     /// A 400 for a rejected body: `invalidSyntax` when it could not be read, else `invalidValue`;
     /// the detail names every violation by pointer.
     pub fn from_report(report: &Report) -> Self {
         let syntax = report.errors.iter().any(|v| v.code == Code::Syntax);
-        let kind = if syntax {
-            ScimType::InvalidSyntax
-        } else {
-            ScimType::InvalidValue
-        };
+        let kind = if syntax { ScimType::InvalidSyntax } else { ScimType::InvalidValue };
         let detail: Vec<String> = report
             .errors
             .iter()
-            .map(|v| {
-                if v.pointer.is_empty() {
-                    v.message.clone()
-                } else {
-                    format!("{}: {}", v.pointer, v.message)
-                }
-            })
+            .map(|v| if v.pointer.is_empty() { v.message.clone() } else { format!("{}: {}", v.pointer, v.message) })
             .collect();
-        Error {
-            detail: Some(detail.join("; ")),
-            ..Error::of(kind)
-        }
+        Error { detail: Some(detail.join("; ")), ..Error::of(kind) }
     }
 
     /// The HTTP status to answer with (500 if `status` is not a number).
@@ -575,15 +539,11 @@ impl Error {
     }
 }
 
-const EXT_EMPLOYEE_NUMBER: &str =
-    "/urn:ietf:params:scim:schemas:extension:enterprise:2.0:User/employeeNumber";
-const EXT_COST_CENTER: &str =
-    "/urn:ietf:params:scim:schemas:extension:enterprise:2.0:User/costCenter";
-const EXT_ORGANIZATION: &str =
-    "/urn:ietf:params:scim:schemas:extension:enterprise:2.0:User/organization";
+const EXT_EMPLOYEE_NUMBER: &str = "/urn:ietf:params:scim:schemas:extension:enterprise:2.0:User/employeeNumber";
+const EXT_COST_CENTER: &str = "/urn:ietf:params:scim:schemas:extension:enterprise:2.0:User/costCenter";
+const EXT_ORGANIZATION: &str = "/urn:ietf:params:scim:schemas:extension:enterprise:2.0:User/organization";
 const EXT_DIVISION: &str = "/urn:ietf:params:scim:schemas:extension:enterprise:2.0:User/division";
-const EXT_DEPARTMENT: &str =
-    "/urn:ietf:params:scim:schemas:extension:enterprise:2.0:User/department";
+const EXT_DEPARTMENT: &str = "/urn:ietf:params:scim:schemas:extension:enterprise:2.0:User/department";
 const EXT_MANAGER: &str = "/urn:ietf:params:scim:schemas:extension:enterprise:2.0:User/manager";
 
 /// Create and replace (PUT) take the same resource. Entries of multi-valued attributes need a
@@ -613,16 +573,12 @@ pub static CREATE: &[Field] = &[
     Field::string("/password", "password").write_only(),
     Field::array("/emails", "emails"),
     Field::object("/emails/*", "email"),
-    Field::string("/emails/*/value", "email")
-        .required()
-        .format(Format::Email),
+    Field::string("/emails/*/value", "email").required().format(Format::Email),
     Field::string("/emails/*/type", "email_type"),
     Field::boolean("/emails/*/primary", "primary"),
     Field::array("/phoneNumbers", "phones"),
     Field::object("/phoneNumbers/*", "phone"),
-    Field::string("/phoneNumbers/*/value", "phone")
-        .required()
-        .min(1),
+    Field::string("/phoneNumbers/*/value", "phone").required().min(1),
     Field::string("/phoneNumbers/*/type", "phone_type"),
     Field::boolean("/phoneNumbers/*/primary", "primary"),
     Field::array("/ims", "ims"),
@@ -633,9 +589,7 @@ pub static CREATE: &[Field] = &[
     Field::boolean("/ims/*/primary", "primary"),
     Field::array("/photos", "photos"),
     Field::object("/photos/*", "photo"),
-    Field::string("/photos/*/value", "image_url")
-        .required()
-        .format(Format::Url),
+    Field::string("/photos/*/value", "image_url").required().format(Format::Url),
     Field::string("/photos/*/display", "display"),
     Field::string("/photos/*/type", "photo_type"),
     Field::boolean("/photos/*/primary", "primary"),
@@ -651,9 +605,7 @@ pub static CREATE: &[Field] = &[
     Field::boolean("/addresses/*/primary", "primary"),
     Field::array("/entitlements", "entitlements"),
     Field::object("/entitlements/*", "entitlement"),
-    Field::string("/entitlements/*/value", "entitlement")
-        .required()
-        .min(1),
+    Field::string("/entitlements/*/value", "entitlement").required().min(1),
     Field::string("/entitlements/*/display", "display"),
     Field::string("/entitlements/*/type", "entitlement_type"),
     Field::boolean("/entitlements/*/primary", "primary"),
@@ -665,34 +617,20 @@ pub static CREATE: &[Field] = &[
     Field::boolean("/roles/*/primary", "primary"),
     Field::array("/x509Certificates", "certificates"),
     Field::object("/x509Certificates/*", "certificate"),
-    Field::string("/x509Certificates/*/value", "certificate")
-        .required()
-        .min(1),
+    Field::string("/x509Certificates/*/value", "certificate").required().min(1),
     Field::string("/x509Certificates/*/display", "display"),
     Field::string("/x509Certificates/*/type", "certificate_type"),
     Field::boolean("/x509Certificates/*/primary", "primary"),
-    Field::object(
-        "/urn:ietf:params:scim:schemas:extension:enterprise:2.0:User",
-        "enterprise",
-    ),
+    Field::object("/urn:ietf:params:scim:schemas:extension:enterprise:2.0:User", "enterprise"),
     Field::string(EXT_EMPLOYEE_NUMBER, "employee_number"),
     Field::string(EXT_COST_CENTER, "cost_center"),
     Field::string(EXT_ORGANIZATION, "organization_name"),
     Field::string(EXT_DIVISION, "division"),
     Field::string(EXT_DEPARTMENT, "department"),
     Field::object(EXT_MANAGER, "manager"),
-    Field::string(
-        "/urn:ietf:params:scim:schemas:extension:enterprise:2.0:User/manager/value",
-        "manager_id",
-    ),
-    Field::string(
-        "/urn:ietf:params:scim:schemas:extension:enterprise:2.0:User/manager/$ref",
-        "manager_url",
-    ),
-    Field::string(
-        "/urn:ietf:params:scim:schemas:extension:enterprise:2.0:User/manager/displayName",
-        "manager_name",
-    ),
+    Field::string("/urn:ietf:params:scim:schemas:extension:enterprise:2.0:User/manager/value", "manager_id"),
+    Field::string("/urn:ietf:params:scim:schemas:extension:enterprise:2.0:User/manager/$ref", "manager_url"),
+    Field::string("/urn:ietf:params:scim:schemas:extension:enterprise:2.0:User/manager/displayName", "manager_name"),
 ];
 
 /// PUT replaces the resource: the same attributes and the same required ones.
@@ -731,18 +669,9 @@ static POINTERS: &[(&str, &str)] = &[
     ("/organization/name", EXT_ORGANIZATION),
     ("/division", EXT_DIVISION),
     ("/department", EXT_DEPARTMENT),
-    (
-        "/manager/value",
-        "/urn:ietf:params:scim:schemas:extension:enterprise:2.0:User/manager/value",
-    ),
-    (
-        "/manager/ref",
-        "/urn:ietf:params:scim:schemas:extension:enterprise:2.0:User/manager/$ref",
-    ),
-    (
-        "/manager/display_name",
-        "/urn:ietf:params:scim:schemas:extension:enterprise:2.0:User/manager/displayName",
-    ),
+    ("/manager/value", "/urn:ietf:params:scim:schemas:extension:enterprise:2.0:User/manager/value"),
+    ("/manager/ref", "/urn:ietf:params:scim:schemas:extension:enterprise:2.0:User/manager/$ref"),
+    ("/manager/display_name", "/urn:ietf:params:scim:schemas:extension:enterprise:2.0:User/manager/displayName"),
 ];
 
 /// The dialect.
@@ -804,9 +733,7 @@ impl DialectSpec for Scim {
             language: w.preferred_language.and_then(|l| Locale::parse(&l).ok()),
             locale: w.locale.and_then(|l| Locale::parse(&l).ok()),
             timezone: w.timezone.and_then(|t| TimeZone::try_from(t).ok()),
-            status: w
-                .active
-                .map(|a| if a { Status::Active } else { Status::Inactive }),
+            status: w.active.map(|a| if a { Status::Active } else { Status::Inactive }),
             ..canonical::User::default()
         };
         if let Some(n) = w.name {
@@ -849,26 +776,16 @@ impl DialectSpec for Scim {
         u.x509_certificates = multi(w.x509_certificates);
         // Single-picture dialects get the primary photo (else the first); `photos` stays whole,
         // and writing SCIM back uses `photos`, so SCIM → SCIM is exact.
-        u.image = u
-            .photos
-            .iter()
-            .find(|p| p.primary)
-            .or(u.photos.first())
-            .map(|p| Image::Url(p.value.clone()));
+        u.image = u.photos.iter().find(|p| p.primary).or(u.photos.first()).map(|p| Image::Url(p.value.clone()));
         if let Some(e) = w.enterprise {
             u.employee_number = e.employee_number;
             u.cost_center = e.cost_center;
-            u.organization = e.organization.map(|name| canonical::Organization {
-                name: Some(name),
-                ..Default::default()
-            });
+            u.organization =
+                e.organization.map(|name| canonical::Organization { name: Some(name), ..Default::default() });
             u.division = e.division;
             u.department = e.department;
-            u.manager = e.manager.map(|m| Manager {
-                value: m.value,
-                display_name: m.display_name,
-                reference: m.reference,
-            });
+            u.manager =
+                e.manager.map(|m| Manager { value: m.value, display_name: m.display_name, reference: m.reference });
         }
         Ok(u)
     }
@@ -900,11 +817,9 @@ impl DialectSpec for Scim {
         }
         // A dialect with one picture URL (learningcloud, publisher) becomes one photo.
         let photos = match (&u.photos[..], &u.image) {
-            ([], Some(Image::Url(url))) => vec![MultiValued {
-                value: Some(url.clone()),
-                kind: Some("photo".to_owned()),
-                ..MultiValued::default()
-            }],
+            ([], Some(Image::Url(url))) => {
+                vec![MultiValued { value: Some(url.clone()), kind: Some("photo".to_owned()), ..MultiValued::default() }]
+            }
             (photos, _) => wire_multi(photos),
         };
         let wire = User {
@@ -978,10 +893,8 @@ impl DialectSpec for Scim {
 fn normalize(value: &mut Value, shape: &mut String, fields: &[Field]) {
     let Value::Object(map) = value else { return };
     let keys: Vec<String> = map.keys().cloned().collect();
-    let mut taken: Vec<&'static str> = keys
-        .iter()
-        .filter_map(|k| schema_name(fields, shape, k).filter(|name| name == k))
-        .collect();
+    let mut taken: Vec<&'static str> =
+        keys.iter().filter_map(|k| schema_name(fields, shape, k).filter(|name| name == k)).collect();
     for key in &keys {
         let Some(name) = schema_name(fields, shape, key) else {
             continue;
@@ -998,11 +911,7 @@ fn normalize(value: &mut Value, shape: &mut String, fields: &[Field]) {
         let len = shape.len();
         shape.push('/');
         shape.push_str(key);
-        match fields
-            .iter()
-            .find(|f| f.pointer == shape.as_str())
-            .map(|f| f.kind)
-        {
+        match fields.iter().find(|f| f.pointer == shape.as_str()).map(|f| f.kind) {
             Some(Kind::Object) => normalize(child, shape, fields),
             Some(Kind::Boolean) => coerce_bool(child),
             Some(Kind::Array) => {
@@ -1022,17 +931,10 @@ fn normalize(value: &mut Value, shape: &mut String, fields: &[Field]) {
 /// The schema's spelling of `key` as a member of `shape`, if the schema has it. The table's
 /// pointers need no RFC 6901 escaping (no `~` or `/` in SCIM names), so tokens compare as is.
 fn schema_name(fields: &[Field], shape: &str, key: &str) -> Option<&'static str> {
-    let read_only = if shape.is_empty() { READ_ONLY } else { &[] }
-        .iter()
-        .copied();
+    let read_only = if shape.is_empty() { READ_ONLY } else { &[] }.iter().copied();
     fields
         .iter()
-        .filter_map(|f| {
-            f.pointer
-                .strip_prefix(shape)?
-                .strip_prefix('/')
-                .filter(|t| !t.contains('/'))
-        })
+        .filter_map(|f| f.pointer.strip_prefix(shape)?.strip_prefix('/').filter(|t| !t.contains('/')))
         .chain(read_only)
         .find(|name| name.eq_ignore_ascii_case(key))
 }
@@ -1048,9 +950,7 @@ fn coerce_bool(v: &mut Value) {
 }
 
 fn names_schema(items: &[Value], urn: &str) -> bool {
-    items
-        .iter()
-        .any(|v| v.as_str().is_some_and(|s| s.eq_ignore_ascii_case(urn)))
+    items.iter().any(|v| v.as_str().is_some_and(|s| s.eq_ignore_ascii_case(urn)))
 }
 
 /// `schemas` must name the core User schema, and the enterprise extension when its attributes
@@ -1064,21 +964,15 @@ fn check_schemas(input: &Value, report: &mut Report) {
             && !USER_SCHEMAS.iter().any(|k| k.eq_ignore_ascii_case(s))
         {
             report.push(
-                Violation::new(format!("/schemas/{i}"), Code::NotAllowedValue)
-                    .param("allowed", json!(USER_SCHEMAS)),
+                Violation::new(format!("/schemas/{i}"), Code::NotAllowedValue).param("allowed", json!(USER_SCHEMAS)),
             );
         }
     }
     if !names_schema(items, USER) {
         report.push(Violation::new("/schemas", Code::MissingValue).param("allowed", json!([USER])));
     }
-    if input.get(ENTERPRISE_USER).is_some_and(|v| !v.is_null())
-        && !names_schema(items, ENTERPRISE_USER)
-    {
-        report.push(
-            Violation::new("/schemas", Code::MissingValue)
-                .param("allowed", json!([ENTERPRISE_USER])),
-        );
+    if input.get(ENTERPRISE_USER).is_some_and(|v| !v.is_null()) && !names_schema(items, ENTERPRISE_USER) {
+        report.push(Violation::new("/schemas", Code::MissingValue).param("allowed", json!([ENTERPRISE_USER])));
     }
 }
 
@@ -1097,9 +991,7 @@ fn check_primary(input: &Value, report: &mut Report) {
             let pointer = format!("/{attr}/{i}/primary");
             match &first {
                 None => first = Some(pointer),
-                Some(f) => {
-                    report.push(Violation::new(pointer, Code::Duplicate).param("first", f.as_str()))
-                }
+                Some(f) => report.push(Violation::new(pointer, Code::Duplicate).param("first", f.as_str())),
             }
         }
     }
@@ -1134,12 +1026,7 @@ fn multi(items: Vec<MultiValued>) -> Vec<MultiValue> {
     items
         .into_iter()
         .filter_map(|m| {
-            Some(MultiValue {
-                value: m.value?,
-                display: m.display,
-                kind: m.kind,
-                primary: m.primary.unwrap_or(false),
-            })
+            Some(MultiValue { value: m.value?, display: m.display, kind: m.kind, primary: m.primary.unwrap_or(false) })
         })
         .collect()
 }
@@ -1222,28 +1109,16 @@ mod tests {
         assert_eq!(schema_name(CREATE, "/emails/*", "Primary"), Some("primary"));
         assert_eq!(schema_name(CREATE, "/name", "userName"), None);
         assert_eq!(
-            schema_name(
-                CREATE,
-                "",
-                "urn:ietf:params:scim:schemas:extension:Enterprise:2.0:user"
-            ),
+            schema_name(CREATE, "", "urn:ietf:params:scim:schemas:extension:Enterprise:2.0:user"),
             Some(ENTERPRISE_USER)
         );
     }
 
     #[test]
     fn street_address_lines() {
-        let a = address_to_canonical(AddressEntry {
-            street_address: Some("a\nb\nc".into()),
-            ..AddressEntry::default()
-        });
-        assert_eq!(
-            (a.line1.as_deref(), a.line2.as_deref()),
-            (Some("a"), Some("b\nc"))
-        );
-        assert_eq!(
-            address_to_wire(&a).street_address.as_deref(),
-            Some("a\nb\nc")
-        );
+        let a =
+            address_to_canonical(AddressEntry { street_address: Some("a\nb\nc".into()), ..AddressEntry::default() });
+        assert_eq!((a.line1.as_deref(), a.line2.as_deref()), (Some("a"), Some("b\nc")));
+        assert_eq!(address_to_wire(&a).street_address.as_deref(), Some("a\nb\nc"));
     }
 }
