@@ -17,7 +17,7 @@ use crate::util::{self, Result, TempDir};
 type Section = (&'static str, fn(&Path) -> Result<()>);
 
 /// The sections, in the order they run.
-const SECTIONS: &[Section] = &[("sizes", sizes)];
+const SECTIONS: &[Section] = &[("sizes", sizes), ("core (native, criterion)", core_native)];
 
 pub fn bench(root: &Path) -> Result<()> {
     build::build(root)?;
@@ -99,4 +99,82 @@ fn files_under(dir: &Path) -> Result<Vec<PathBuf>> {
     }
     files.sort();
     Ok(files)
+}
+
+/// The core's native speed: every criterion bench of `userbridge-core`, as one table per group
+/// with each figure's ratio to the group's `reference: …` entry (measured in the same run).
+fn core_native(root: &Path) -> Result<()> {
+    let (status, log) = util::run_tee(
+        std::process::Command::new("cargo").current_dir(root).args(["bench", "-p", "userbridge-core", "--", "--noplot"]),
+    )?;
+    if !status.success() {
+        return Err(fail!("cargo bench -p userbridge-core failed ({status})"));
+    }
+    let results = parse_criterion(&log);
+    if results.is_empty() {
+        return Err(fail!("no criterion results found in the bench output"));
+    }
+    println!();
+    let mut group = "";
+    let mut reference = None;
+    for (name, ns) in &results {
+        let (g, bench) = name.rsplit_once('/').unwrap_or(("", name));
+        if g != group {
+            group = g;
+            reference = results.iter().find(|(n, _)| n.starts_with(&format!("{g}/reference"))).map(|(_, ns)| *ns);
+            println!("{g}");
+        }
+        match reference {
+            Some(r) if r > 0.0 => println!("  {bench:<40} {:>10.0} ns   {:>5.2}x reference", ns, ns / r),
+            _ => println!("  {bench:<40} {:>10.0} ns", ns),
+        }
+    }
+    Ok(())
+}
+
+/// `(bench name, middle estimate in ns)` from criterion's console output, which prints the name
+/// either on the `time:` line or on the line before it.
+fn parse_criterion(log: &str) -> Vec<(String, f64)> {
+    let mut out = Vec::new();
+    let mut previous = "";
+    for line in log.lines() {
+        if let Some((head, tail)) = line.split_once("time:") {
+            let name = if head.trim().is_empty() { previous.trim() } else { head.trim() };
+            let inner = tail.trim().trim_start_matches('[').trim_end_matches(']');
+            let parts: Vec<&str> = inner.split_whitespace().collect();
+            // [low unit mid unit high unit]
+            if let (Some(value), Some(unit)) = (parts.get(2), parts.get(3)) {
+                let scale = match *unit {
+                    "ps" => 0.001,
+                    "ns" => 1.0,
+                    "µs" | "us" => 1_000.0,
+                    "ms" => 1_000_000.0,
+                    "s" => 1_000_000_000.0,
+                    _ => f64::NAN,
+                };
+                if let Ok(v) = value.parse::<f64>() {
+                    out.push((name.to_owned(), v * scale));
+                }
+            }
+        } else if !line.trim().is_empty() {
+            previous = line;
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_criterion;
+
+    #[test]
+    fn reads_names_on_either_line() {
+        let log = "primavera/update/validate\n                        time:   [1.4594 µs 1.4946 µs 1.5346 µs]\n\
+                   a/b/short               time:   [10.0 ns 12.5 ns 13.0 ns]\n";
+        let r = parse_criterion(log);
+        assert_eq!(r.len(), 2);
+        assert_eq!(r[0].0, "primavera/update/validate");
+        assert!((r[0].1 - 1494.6).abs() < 0.01);
+        assert_eq!(r[1], ("a/b/short".to_owned(), 12.5));
+    }
 }
