@@ -2,7 +2,7 @@
 //!
 //! The time-zone, language and region tables are generated from Debian's `tzdata` (2025b,
 //! `tzdata.zi`, zones and links) and `iso-codes` 4.15 (ISO 639-1 and ISO 3166-1 alpha-2). They are
-//! embedded as sorted, newline-separated text (10.4 KB, 4.6 KB gzip) and binary-searched, which
+//! embedded as sorted, newline-separated text (10.4 KB; 4.2 KB gzip) and binary-searched, which
 //! keeps them out of the data-segment relocation tables a `&[&str]` would need.
 
 static TIMEZONES: &str = include_str!("data/timezones.txt");

@@ -6,10 +6,12 @@
 //! - `dev`    run the stack locally on 127.0.0.1 (`--port N`, `-- WRANGLER_ARGS…`)
 //! - `test`   every check; the last line is `N passed, N failed`
 //! - `bench`  measurements (sizes today)
+//! - `fuzz`   the core's cargo-fuzz targets (nightly), with exec counts
 
 mod bench;
 mod build;
 mod dev;
+mod fuzz;
 mod setup;
 mod test;
 mod util;
@@ -22,7 +24,8 @@ const USAGE: &str = "usage: cargo xtask <setup|build|dev|test|bench>
   build                          build the Worker and the widget
   dev [--port N] [-- ARGS…]      wrangler dev on 127.0.0.1 (ARGS go to wrangler dev)
   test                           fmt, clippy, native + wasm + HTTP + browser tests
-  bench                          sizes of the Worker upload and the widget";
+  bench                          sizes of the Worker upload and the widget
+  fuzz [--seconds N] [TARGET…]   cargo-fuzz the core, one target per dialect (nightly)";
 
 fn main() -> ExitCode {
     util::install_signal_handler();
@@ -40,6 +43,7 @@ fn main() -> ExitCode {
             return if total.failed == 0 { ExitCode::SUCCESS } else { ExitCode::FAILURE };
         }
         "bench" => setup::setup(&root).and_then(|()| bench::bench(&root)),
+        "fuzz" => fuzz::fuzz(&root, rest),
         "" | "help" | "--help" | "-h" => {
             println!("{USAGE}");
             return ExitCode::SUCCESS;
