@@ -21,6 +21,8 @@ pub mod dialect;
 pub mod dialects;
 pub mod fields;
 pub mod formats;
+pub mod merge;
+pub mod query;
 pub mod report;
 pub mod schema;
 pub mod translate;

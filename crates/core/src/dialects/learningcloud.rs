@@ -619,6 +619,42 @@ impl DialectSpec for LearningCloud {
     }
 }
 
+/// The read representation (`GET …/users/{idOrUsername}`) of a stored user. A user nobody
+/// disabled is enabled; an inline picture has no URL to show, so reads leave it out; role
+/// sections are those the update operation knows.
+pub fn read(u: &canonical::User) -> User {
+    let roles = u
+        .roles
+        .iter()
+        .filter(|(section, _)| UPDATE_SECTIONS.iter().any(|(s, _)| s == section))
+        .map(|(s, r)| (s.clone(), r.clone()))
+        .collect();
+    User {
+        id: u.uid.clone().unwrap_or_default(),
+        username: u.username.clone().unwrap_or_default(),
+        name: u.name.given.clone(),
+        surname: u.name.family.clone(),
+        email: u.primary_email().map(|e| e.value.to_string()),
+        enabled: u.status.is_none_or(|s| s == Status::Active),
+        language: u.language.as_ref().map(|l| l.language().to_owned()),
+        timezone: u.timezone.as_ref().map(|t| t.to_string()),
+        office_phone: u.phone(PhoneKind::Work).map(|p| p.value.clone()),
+        mobile_phone: u.phone(PhoneKind::Mobile).map(|p| p.value.clone()),
+        interests: u.interests.clone(),
+        about_me: u.bio.clone(),
+        location: u.location.clone(),
+        image: match &u.image {
+            Some(canonical::Image::Url(url)) => Some(ImageRef { url: url.clone() }),
+            _ => None,
+        },
+        roles,
+        extra: match &u.extra {
+            Some(Value::Object(map)) => map.clone(),
+            _ => Map::new(),
+        },
+    }
+}
+
 fn present(map: &Map<String, Value>, key: &str) -> bool {
     map.get(key).is_some_and(|v| !v.is_null())
 }

@@ -511,6 +511,53 @@ impl DialectSpec for Primavera {
     }
 }
 
+/// The read representation (`ApiEntityUser`) of a stored user: what `GET /user/{userId}` and
+/// create's 201 answer. Status defaults to `ACTIVE` (a user nobody disabled can log in).
+pub fn read(u: &canonical::User) -> User {
+    User {
+        user_id: u.id.unwrap_or_default(),
+        ldap_guid: u.ldap_guid.clone(),
+        company_id: u.company_id,
+        email: u.primary_email().map(|e| e.value.to_string()),
+        first_name: u.name.given.clone(),
+        last_name: u.name.family.clone(),
+        mobile: u.phone(PhoneKind::Mobile).map(|p| p.value.clone()),
+        phone: u.phone(PhoneKind::Work).map(|p| p.value.clone()),
+        status: Some(if u.status.is_none_or(|s| s == Status::Active) { "ACTIVE" } else { "INACTIVE" }.to_owned()),
+        title: u.job_title.clone(),
+        user_locale: u.language.as_ref().and_then(wire_locale),
+        user_type: u.user_type.clone().filter(|t| USER_TYPES.contains(&t.as_str())),
+        office_ids: u.office_ids.clone(),
+        user_products: u
+            .products
+            .iter()
+            .filter(|p| !p.remove)
+            .map(|p| UserProduct {
+                product_name: product_wire(p.name).to_owned(),
+                product_id: p.product_id,
+                user_product_id: p.user_product_id,
+            })
+            .collect(),
+    }
+}
+
+/// Applies an update's `userProducts` delta to the current licences: `action: "DELETE"` removes
+/// the licences of that product, any other entry adds the product or refreshes its ids.
+pub fn apply_products(current: &[Product], delta: &[Product]) -> Vec<Product> {
+    let mut out: Vec<Product> = current.iter().filter(|p| !p.remove).cloned().collect();
+    for change in delta {
+        if change.remove {
+            out.retain(|p| p.name != change.name);
+        } else if let Some(existing) = out.iter_mut().find(|p| p.name == change.name) {
+            existing.product_id = change.product_id.or(existing.product_id);
+            existing.user_product_id = change.user_product_id.or(existing.user_product_id);
+        } else {
+            out.push(Product { remove: false, ..change.clone() });
+        }
+    }
+    out
+}
+
 fn non_empty<T>(v: Vec<T>) -> Option<Vec<T>> {
     (!v.is_empty()).then_some(v)
 }

@@ -120,10 +120,7 @@ impl AttrPath {
             Some(urn) => match get_ci(root, urn) {
                 Some(Value::Object(ext)) => get_ci(ext, &self.name),
                 Some(_) => None,
-                None => root
-                    .iter()
-                    .find(|(k, _)| is_joined(k, urn, &self.name))
-                    .map(|(_, v)| v),
+                None => root.iter().find(|(k, _)| is_joined(k, urn, &self.name)).map(|(_, v)| v),
             },
         }
     }
@@ -314,8 +311,8 @@ impl PatchPath {
                 format!("a value filter applies to a multi-valued attribute, not to the sub-attribute '{attr}'"),
             )));
         }
-        let (filter, end) = filter::parse_value_filter(trimmed, open + 1)
-            .map_err(|e| shift(PathError::new(e.position, e.message)))?;
+        let (filter, end) =
+            filter::parse_value_filter(trimmed, open + 1).map_err(|e| shift(PathError::new(e.position, e.message)))?;
         let rest = &trimmed[end..];
         let sub = if rest.is_empty() {
             None
@@ -421,10 +418,9 @@ fn check_name(name: &str, text: &str, at: usize) -> Result<(), PathError> {
         Some(_) => {}
     }
     match chars.find(|&(_, c)| !(c.is_ascii_alphanumeric() || c == '-' || c == '_')) {
-        Some((i, c)) => Err(PathError::new(
-            char_pos(text, at + i),
-            format!("'{c}' cannot appear in an attribute name"),
-        )),
+        Some((i, c)) => {
+            Err(PathError::new(char_pos(text, at + i), format!("'{c}' cannot appear in an attribute name")))
+        }
         None => Ok(()),
     }
 }
