@@ -1,6 +1,7 @@
 // Browser end-to-end: the demo page, served by the Worker's assets, loads the Rust widget and
-// <user-edit> renders into its shadow root. Debian's Chromium driven by playwright-core (never a
-// browser download); a fresh profile per run. Screenshots go to tests/output/.
+// <user-edit> renders its form into an open shadow root. Debian's Chromium driven by
+// playwright-core (never a browser download); a fresh profile per run. Screenshots go to
+// tests/output/. The widget's behaviour against the facade is in widget.test.mjs.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -41,56 +42,82 @@ after(async () => {
 });
 
 /** Opens the demo page and collects page errors and console errors. */
-async function openDemo() {
+async function openDemo(query = '') {
   const page = await context.newPage();
   const errors = [];
   page.on('pageerror', (err) => errors.push(err.message));
   page.on('console', (msg) => {
     if (msg.type() === 'error') errors.push(msg.text());
   });
-  await page.goto(`${BASE}/`);
+  await page.goto(`${BASE}/${query}`);
   await page.locator('user-edit[data-ready]').waitFor({ timeout: 15_000 });
   return { page, errors };
 }
 
-test('the demo page renders <user-edit> into an open shadow root', async () => {
+test('the demo page renders the <user-edit> form into an open shadow root', async () => {
   const { page, errors } = await openDemo();
   const rendered = await page.evaluate(() => {
-    const el = document.querySelector('user-edit');
-    const root = el?.shadowRoot;
+    const root = document.querySelector('user-edit')?.shadowRoot;
     return {
       mode: root?.mode,
-      title: root?.querySelector('h2')?.textContent,
-      dialect: root?.querySelector('[data-dialect]')?.textContent,
+      title: root?.querySelector('h2')?.firstChild?.textContent,
+      dialect: root?.querySelector('form')?.dataset.dialect,
+      op: root?.querySelector('form')?.dataset.op,
+      innerHTMLUsed: root?.querySelector('script, img, iframe') !== null,
     };
   });
-  assert.deepEqual(rendered, {
-    mode: 'open',
-    title: 'Edit user',
-    dialect: 'Dialect: learningcloud',
-  });
+  assert.deepEqual(rendered, { mode: 'open', title: 'Create user ', dialect: 'learningcloud', op: 'create', innerHTMLUsed: false });
   // Playwright's locators pierce open shadow roots: what a user sees, not only the DOM.
-  assert.equal(await page.locator('user-edit h2').isVisible(), true);
+  assert.equal(await page.locator('user-edit').getByRole('button', { name: 'Create user' }).isVisible(), true);
   await page.screenshot({ path: join(OUTPUT, 'demo.png'), fullPage: true });
   assert.deepEqual(errors, []);
   await page.close();
 });
 
-test('changing the dialect attribute re-renders from Rust', async () => {
+test('changing the dialect attribute re-renders the form from Rust', async () => {
   const { page, errors } = await openDemo();
   await page.evaluate(() => document.querySelector('user-edit').setAttribute('dialect', 'scim'));
-  await page.locator('user-edit [data-dialect="scim"]').waitFor({ timeout: 5_000 });
-  const sections = await page.evaluate(
-    () => document.querySelector('user-edit').shadowRoot.querySelectorAll('section').length,
-  );
-  assert.equal(sections, 1);
+  await page.locator('user-edit form[data-dialect="scim"]').waitFor({ timeout: 5_000 });
+  const forms = await page.evaluate(() => document.querySelector('user-edit').shadowRoot.querySelectorAll('form').length);
+  assert.equal(forms, 1);
+  assert.equal(await page.locator('user-edit').getByLabel('Username').count(), 1);
   assert.deepEqual(errors, []);
   await page.close();
 });
 
-test('the widget reports its version to the page', async () => {
+test('the page exports the JS API and the widget version', async () => {
   const { page } = await openDemo();
-  const version = await page.evaluate(async () => (await import('/userbridge.js')).version());
-  assert.match(version, /^\d+\.\d+\.\d+/);
+  const out = await page.evaluate(async () => {
+    const ub = await import('/userbridge.js');
+    return {
+      version: ub.version(),
+      dialects: ub.dialects(),
+      report: ub.validate('primavera', 'update', '{"email": 1,}'),
+      translated: await ub.translate('devicehive', 'scim', 'create', { login: 'jane.doe', password: 'secret1', role: 1 }),
+    };
+  });
+  assert.match(out.version, /^\d+\.\d+\.\d+/);
+  assert.deepEqual(out.dialects, ['learningcloud', 'publisher', 'primavera', 'devicehive', 'scim']);
+  assert.equal(out.report.valid, false);
+  assert.equal(out.report.errors[0].code, 'syntax');
+  assert.equal(out.translated.valid, true);
+  assert.equal(out.translated.body.userName, 'jane.doe');
+  await page.close();
+});
+
+test('the demo playground shows a report and a translation', async () => {
+  const { page, errors } = await openDemo();
+  await page.getByRole('button', { name: 'Validate' }).click();
+  const report = JSON.parse(await page.locator('#result').textContent());
+  assert.equal(report.valid, false);
+  assert.deepEqual(report.errors.map((e) => [e.pointer, e.code]), [['/title', 'too_long'], ['/userId', 'required']]);
+  assert.deepEqual(report.ignored, ['/nickname']);
+  await page.locator('#payload').fill('{"userId": 7, "email": "ana@example.com", "firstName": "Ana", "lastName": "García"}');
+  await page.getByRole('button', { name: 'Translate' }).click();
+  await page.locator('#result').filter({ hasText: '"body"' }).waitFor({ timeout: 10_000 });
+  const translated = JSON.parse(await page.locator('#result').textContent());
+  assert.equal(translated.valid, true);
+  assert.equal(translated.body.name.givenName, 'Ana');
+  assert.deepEqual(errors, []);
   await page.close();
 });

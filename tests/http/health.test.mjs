@@ -28,7 +28,7 @@ test('the demo page and the widget are served as static assets', async () => {
   assert.equal(page.status, 200);
   assert.match(page.headers.get('content-type') ?? '', /^text\/html/);
   const html = await page.text();
-  assert.match(html, /<user-edit dialect="learningcloud">/);
+  assert.match(html, /<user-edit\b[^>]*\bdialect="learningcloud"/);
   assert.match(html, /<script type="module" src="\/userbridge.js">/);
 
   const loader = await fetch(`${BASE}/userbridge.js`);

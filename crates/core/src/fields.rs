@@ -292,6 +292,11 @@ impl Path<'_> {
         s
     }
 
+    /// The length of this path written as a field pattern (`*` for indices).
+    fn shape_len(&self) -> usize {
+        self.0.iter().map(|seg| 1 + if let Seg::Key(k) = seg { k.len() } else { 1 }).sum()
+    }
+
     /// Whether `pointer` (a field pattern, `*` for indices) names exactly this path plus `key`.
     fn is_parent_of(&self, pointer: &str, key: &str) -> bool {
         let Some(parent) = pointer.strip_suffix(key).and_then(|p| p.strip_suffix('/')) else {
@@ -356,8 +361,12 @@ fn check_at<'a>(field: &Field, rest: &'static str, value: &'a Value, path: &mut 
 fn collect_ignored<'a>(fields: &[Field], value: &'a Value, path: &mut Path<'a>, out: &mut Vec<String>) {
     match value {
         Value::Object(map) => {
+            // A candidate's pointer has exactly the length of this shape plus `/key`: one integer
+            // compare rejects nearly every field before any string is compared.
+            let shape_len = path.shape_len();
             for (key, child) in map {
-                let field = fields.iter().find(|f| path.is_parent_of(f.pointer, key));
+                let len = shape_len + 1 + key.len();
+                let field = fields.iter().find(|f| f.pointer.len() == len && path.is_parent_of(f.pointer, key));
                 path.0.push(Seg::Key(key));
                 match field {
                     None => out.push(path.pointer()),

@@ -38,7 +38,15 @@ use serde_json::Value;
 
 /// Every violation of a body against a dialect's rules for an operation, plus ignored fields.
 pub fn validate(dialect: Dialect, op: Op, input: &Value) -> Report {
-    let spec = dialect.spec();
+    validate_with(dialect.spec(), op, input)
+}
+
+/// [`validate`] for one dialect module given by type, e.g. `validate_with(&dialects::scim::Scim, …)`.
+///
+/// Static dispatch keeps a binary that only validates small: [`Dialect::spec`] hands out a trait
+/// object, whose vtable links every method of every dialect (the translation code included), while
+/// a concrete `S` links only `prepare`, `fields` and `check`. The browser widget uses this.
+pub fn validate_with<S: DialectSpec + ?Sized>(spec: &S, op: Op, input: &Value) -> Report {
     let (body, prefix) = spec.prepare(op, input);
     let mut report = fields::validate(spec.fields(op), &body);
     if body.is_object() {

@@ -62,7 +62,9 @@ pub fn apply(dialect: Dialect, stored: &User, incoming: &User, mode: Mode) -> Us
     };
     remove(&mut base, &view);
     overlay(&mut base, incoming);
-    let mut merged: User = serde_json::from_value(base).unwrap_or_else(|_| stored.clone());
+    // Read back from text, not from the `Value`: the Worker already has `User`'s deserializer for
+    // text (its rows), and a second one for `Value` would cost ~25 KB of Wasm.
+    let mut merged: User = serde_json::from_str(&base.to_string()).unwrap_or_else(|_| stored.clone());
     merged.id = stored.id;
     merged.uid = stored.uid.clone();
     merged.password = None;
@@ -227,7 +229,8 @@ mod tests {
         }));
         stored.push_phone(PhoneKind::Work, "1".into());
         stored.push_phone(PhoneKind::Mobile, "2".into());
-        let mut incoming = user(json!({"name": {"given": "Bob", "family": "K"}, "emails": [{"value": "bo@x.org", "primary": true}]}));
+        let mut incoming =
+            user(json!({"name": {"given": "Bob", "family": "K"}, "emails": [{"value": "bo@x.org", "primary": true}]}));
         incoming.push_phone(PhoneKind::Work, "9".into());
         let out = apply(Dialect::Primavera, &stored, &incoming, Mode::Overlay);
         assert_eq!(out.username.as_deref(), Some("bo"));
@@ -254,7 +257,8 @@ mod tests {
     #[test]
     fn primavera_products_are_a_delta() {
         let p = |name, remove| Product { name, product_id: None, user_product_id: None, remove };
-        let stored = User { products: vec![p(ProductName::Tasks, false), p(ProductName::Schedule, false)], ..User::default() };
+        let stored =
+            User { products: vec![p(ProductName::Tasks, false), p(ProductName::Schedule, false)], ..User::default() };
         let incoming = User {
             products: vec![p(ProductName::Tasks, true), p(ProductName::Idea, false)],
             emails: vec![email("p@x.org", true)],

@@ -5,19 +5,25 @@
 //! role sections) stay in the core validator; unknown properties are allowed because vendors
 //! ignore them.
 
-use crate::dialect::{Dialect, Op};
+use crate::dialect::{Dialect, DialectSpec, Op};
 use crate::fields::{Field, Kind};
 use serde_json::{Map, Value, json};
 
 /// The schema of a dialect's body for an operation.
 pub fn schema(dialect: Dialect, op: Op) -> Value {
+    schema_with(dialect.spec(), op)
+}
+
+/// [`schema`] for one dialect module given by type: static dispatch, see [`crate::validate_with`].
+pub fn schema_with<S: DialectSpec + ?Sized>(spec: &S, op: Op) -> Value {
+    let dialect = spec.id();
     let mut root = json!({
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": format!("urn:userbridge:schema:{dialect}:{op}"),
         "title": format!("{dialect} {op} user"),
         "type": "object",
     });
-    for field in dialect.spec().fields(op) {
+    for field in spec.fields(op) {
         insert(&mut root, field);
     }
     root

@@ -1,21 +1,37 @@
 //! The userbridge edge API facade, a Cloudflare Worker built with workers-rs.
 //!
-//! Every request travels one way: in through its dialect's route, down to the core, to the store
-//! (D1) or the upstream, and back out through the same dialect. For now the router only knows
-//! `/health`; static files (`www/`: demo page, widget) are served by the `ASSETS` binding before
-//! the Worker runs.
+//! Every request travels one way:
+//!
+//! ```text
+//! fetch ─ request id, config ─ routes::route ─ Surface (one per dialect)
+//!         resolve (404 / 405 + Allow / CORS preflight) ─ auth (dialect's scheme, 401 / 503)
+//!         handle: body (415, 413 before parsing) ─ core (validate, to_canonical, merge)
+//!                 ─ store (D1) ─ the dialect's response
+//!         errors ─ the dialect's into_response (one per dialect)
+//! ─ finish: X-Request-Id, CORS ─ one JSON log line
+//! ```
+//!
+//! Static files (`www/`: demo page, widget) are served by the `ASSETS` binding before the Worker
+//! runs.
 
-use serde::Serialize;
-use worker::{Context, Env, Request, Response, Result, RouteContext, Router, console_error, event};
+mod auth;
+mod config;
+mod crypto;
+mod error;
+mod http;
+mod jwt;
+mod routes;
+mod store;
+mod ws;
 
-/// The D1 binding name, as declared in `wrangler.toml`.
-const DB_BINDING: &str = "DB";
+use worker::{Context, Date, Env, Request, Response, Result, console_error, console_log, event};
 
 /// Installs a panic hook that logs the panic message through `console.error`.
 ///
-/// A panic must never happen on any input (it fails every request in flight in the isolate), but
-/// if one does, the message is what lets us find it in `wrangler tail`. `#[event(start)]` runs
-/// once per Wasm instance, so the hook is set exactly once per instance.
+/// A panic must never happen on any input (workers-rs 0.8 then re-initialises the Wasm instance,
+/// failing every request in flight in it), but if one does, the message is what lets us find it
+/// in `wrangler tail`. `#[event(start)]` runs once per Wasm instance, so the hook is set exactly
+/// once per instance (again after a re-initialisation).
 #[event(start)]
 fn start() {
     std::panic::set_hook(Box::new(|info| {
@@ -23,48 +39,49 @@ fn start() {
     }));
 }
 
-/// The Worker's entry point: one router, one place where errors become responses.
+/// The Worker's entry point.
 #[event(fetch)]
 async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
-    Router::new().get_async("/health", health).run(req, env).await
+    let started = Date::now().as_millis();
+    let request_id =
+        http::header(&req, "X-Request-Id").filter(|id| valid_request_id(id)).unwrap_or_else(crypto::request_id);
+    let mut cx = routes::Cx::new(req, env, request_id);
+    let response = routes::route(&mut cx).await;
+    let response = routes::finish(&cx, response);
+    log(&cx, response.status_code(), Date::now().as_millis().saturating_sub(started));
+    Ok(response)
 }
 
-/// Body of `GET /health`.
-#[derive(Debug, Serialize)]
-struct Health {
-    /// `ok` when every dependency answered, `degraded` otherwise.
-    status: &'static str,
-    /// The crate version, so a deployment can be identified from outside.
-    version: &'static str,
-    /// `ok` when a query through the D1 binding succeeded (and the migrations have run).
-    db: &'static str,
+/// A caller's `X-Request-Id` is echoed when it is short and plain (so it cannot forge log lines);
+/// otherwise the Worker makes one.
+fn valid_request_id(id: &str) -> bool {
+    (1..=64).contains(&id.len()) && id.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
 }
 
-/// `GET /health`: 200 when the Worker and its D1 database answer, 503 when D1 does not.
-async fn health(_req: Request, ctx: RouteContext<()>) -> Result<Response> {
-    let db_ok = match check_db(&ctx).await {
-        Ok(()) => true,
-        Err(err) => {
-            // Logged, not returned: the error text can name internals.
-            console_error!("health: D1 check failed: {err}");
-            false
-        }
-    };
-    let body = Health {
-        status: if db_ok { "ok" } else { "degraded" },
-        version: env!("CARGO_PKG_VERSION"),
-        db: if db_ok { "ok" } else { "error" },
-    };
-    Ok(Response::from_json(&body)?.with_status(if db_ok { 200 } else { 503 }))
+/// One JSON line per request: who handled it and how it ended. Never headers, bodies, query
+/// strings or credentials.
+fn log(cx: &routes::Cx, status: u16, duration_ms: u64) {
+    let line = serde_json::json!({
+        "requestId": cx.request_id,
+        "dialect": cx.dialect,
+        "op": cx.op,
+        "method": cx.method,
+        "path": cx.path,
+        "status": status,
+        "durationMs": duration_ms,
+    });
+    console_log!("{line}");
 }
 
-/// Reads `schema_meta` through the binding: proves both that D1 answers and that the first
-/// migration has been applied.
-async fn check_db(ctx: &RouteContext<()>) -> Result<()> {
-    let db = ctx.d1(DB_BINDING)?;
-    let rows: Option<i64> = db.prepare("SELECT COUNT(*) AS n FROM schema_meta").first(Some("n")).await?;
-    match rows {
-        Some(_) => Ok(()),
-        None => Err(worker::Error::RustError("schema_meta: no row".into())),
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn request_ids_from_callers_are_plain() {
+        assert!(valid_request_id("abc-123_X.y"));
+        assert!(!valid_request_id(""));
+        assert!(!valid_request_id("a\"b"));
+        assert!(!valid_request_id(&"a".repeat(65)));
     }
 }

@@ -8,8 +8,8 @@ use std::process::Command;
 
 use crate::fail;
 use crate::util::{
-    self, CHROMEDRIVER, CHROMIUM, Result, WASM_BINDGEN_VERSION, WASM_TARGET, WORKER_BUILD_VERSION, cargo_bin, command,
-    probe, run,
+    self, CHROMEDRIVER, CHROMIUM, Result, TWIGGY_VERSION, WASM_BINDGEN_VERSION, WASM_TARGET, WORKER_BUILD_VERSION,
+    cargo_bin, command, probe, run,
 };
 
 /// Runs every setup step; prints what it does and what it skips.
@@ -17,6 +17,7 @@ pub fn setup(root: &Path) -> Result<()> {
     rust_target(root)?;
     worker_build(root)?;
     wasm_bindgen(root)?;
+    twiggy(root)?;
     npm(root)?;
     apt()?;
     Ok(())
@@ -57,6 +58,18 @@ fn wasm_bindgen(root: &Path) -> Result<()> {
     }
     println!("wasm-bindgen-cli: found {}, need {WASM_BINDGEN_VERSION}", found.as_deref().unwrap_or("none"));
     run(command(root, "cargo").args(["install", "wasm-bindgen-cli", "--version", WASM_BINDGEN_VERSION]))
+}
+
+/// twiggy, the wasm size profiler `cargo xtask bench` reads the widget's top contributors with.
+fn twiggy(root: &Path) -> Result<()> {
+    let found = probe(Command::new(cargo_bin("twiggy")).arg("--version"));
+    // It prints `twiggy-opt 0.8.0`.
+    if found.as_deref().is_some_and(|v| v.starts_with("twiggy") && v.ends_with(&format!(" {TWIGGY_VERSION}"))) {
+        println!("ok: twiggy {TWIGGY_VERSION}");
+        return Ok(());
+    }
+    println!("twiggy: found {}, need {TWIGGY_VERSION}", found.as_deref().unwrap_or("none"));
+    run(command(root, "cargo").args(["install", "--locked", "twiggy", "--version", TWIGGY_VERSION]))
 }
 
 /// The npm pins (wrangler, Node 22, binaryen, playwright-core, …) from `package-lock.json`.

@@ -1,9 +1,10 @@
 //! `cargo xtask test`: every check, in order, with one summed result.
 //!
 //! Tiers: fmt → clippy (native, wasm32) → native tests → wasm tests (Node, headless Chromium) →
-//! build → HTTP tests and browser end-to-end tests against `wrangler dev` on a free port with a
-//! fresh D1 state. Every tier runs even when an earlier one failed (one run shows every problem),
-//! except that a failing setup stops everything. The last line is `N passed, N failed`.
+//! build → HTTP tests, browser end-to-end tests and the forced-fault test against `wrangler dev`
+//! on a free port with a fresh D1 state. Every tier runs even when an earlier one failed (one run
+//! shows every problem), except that a failing setup stops everything. The last line is
+//! `N passed, N failed`.
 
 use std::ffi::OsString;
 use std::fmt::Write as _;
@@ -115,7 +116,8 @@ pub fn test(root: &Path) -> Count {
             "-D",
             "warnings",
         ]))?;
-        // The widget's wasm tests only exist on wasm32; lint them there.
+        // The widget's wasm tests only exist on wasm32; lint them there, with the `translate`
+        // feature (built into the separate API module) on.
         count += step(command(root, "cargo").args([
             "clippy",
             "--target",
@@ -123,6 +125,7 @@ pub fn test(root: &Path) -> Count {
             "-p",
             "userbridge-widget",
             "--tests",
+            "--all-features",
             "--",
             "-D",
             "warnings",
@@ -158,6 +161,13 @@ fn live_tiers(root: &Path, report: &mut Report) {
             return;
         }
     };
+    let bundle = match TempDir::new("userbridge-bundle") {
+        Ok(dir) => dir,
+        Err(err) => {
+            report.tier("start wrangler dev", || Err(err));
+            return;
+        }
+    };
     let log = output.join("wrangler.log");
     let mut server = None;
     let mut port = 0;
@@ -167,8 +177,17 @@ fn live_tiers(root: &Path, report: &mut Report) {
         port = util::free_port()?;
         let inspector = util::free_port()?;
         let log_file = std::fs::File::create(&log)?;
+        // wrangler dev reloads when its bundle changes: run a snapshot of the one just built, so a
+        // build made meanwhile (another checkout, an editor) cannot restart it mid-test.
+        util::copy_dir(&root.join("crates/worker/build"), bundle.path())?;
         let mut cmd = dev_command(root, port, Some(state.path()));
-        cmd.arg("--inspector-port")
+        // With a script argument wrangler ignores wrangler.toml unless told where it is.
+        cmd.arg(bundle.path().join("index.js"))
+            .arg("--config")
+            .arg(root.join("wrangler.toml"))
+            // The forced-fault route exists only with this var (and ENVIRONMENT=development).
+            .args(["--var", "USERBRIDGE_FAULT_INJECTION:1"])
+            .arg("--inspector-port")
             .arg(inspector.to_string())
             .env("FORCE_COLOR", "0") // the log is a file: no ANSI escapes
             .stdout(log_file.try_clone()?)
@@ -187,7 +206,10 @@ fn live_tiers(root: &Path, report: &mut Report) {
         let url = format!("http://127.0.0.1:{port}");
         let http = report.tier("HTTP tests", || node_tests(root, "tests/http", &url));
         let e2e = report.tier("browser e2e tests", || node_tests(root, "tests/e2e", &url));
-        if http.failed + e2e.failed > 0 {
+        // Last and alone: a panic re-initialises the Wasm instance and fails every request in
+        // flight in it, so nothing else may run against the Worker at the same time.
+        let fault = report.tier("fault injection tests", || node_tests(root, "tests/fault", &url));
+        if http.failed + e2e.failed + fault.failed > 0 {
             println!("--- wrangler log (tail) ---\n{}", util::tail(&log, 30));
         }
     }
@@ -209,10 +231,11 @@ fn step(cmd: &mut Command) -> Result<Count> {
     Ok(Count::step(util::status(cmd)?.success()))
 }
 
-/// `cargo test` for wasm32 through wasm-bindgen-test-runner, Node 22 first on PATH.
+/// `cargo test` for wasm32 through wasm-bindgen-test-runner, Node 22 first on PATH; every feature
+/// on, so the element and `translate` are both tested.
 fn wasm_test(root: &Path) -> Command {
     let mut cmd = command(root, "cargo");
-    cmd.args(["test", "--target", WASM_TARGET, "-p", "userbridge-widget"])
+    cmd.args(["test", "--target", WASM_TARGET, "-p", "userbridge-widget", "--all-features"])
         .env("CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER", cargo_bin("wasm-bindgen-test-runner"));
     cmd
 }
@@ -254,6 +277,8 @@ fn node_tests(root: &Path, dir: &str, url: &str) -> Result<Count> {
             .args(["--test", "--test-reporter=tap"])
             .args(files)
             .env("USERBRIDGE_URL", url)
+            // The Worker's log (wrangler dev's output), for tests of the per-request log line.
+            .env("USERBRIDGE_LOG", root.join("tests/output/wrangler.log"))
             .env("CHROMIUM", CHROMIUM),
     )?;
     Ok(settle(parse_tap(&out), status.success()))

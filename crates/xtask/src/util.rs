@@ -42,6 +42,8 @@ pub const WORKER_BUILD_VERSION: &str = "0.8.7";
 /// Must equal the `wasm-bindgen` crate pin (`=0.2.130`) in the workspace `Cargo.toml`.
 pub const WASM_BINDGEN_VERSION: &str = "0.2.130";
 pub const WASM_TARGET: &str = "wasm32-unknown-unknown";
+/// twiggy (wasm size profiler, `cargo xtask bench`); `cargo install --locked` resolves.
+pub const TWIGGY_VERSION: &str = "0.8.0";
 pub const CHROMIUM: &str = "/usr/bin/chromium";
 pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 
@@ -362,4 +364,20 @@ pub fn tail(path: &Path, n: usize) -> String {
     let text = std::fs::read_to_string(path).unwrap_or_default();
     let lines: Vec<&str> = text.lines().collect();
     lines[lines.len().saturating_sub(n)..].join("\n")
+}
+
+/// Copies a directory tree (the Worker bundle, so that `wrangler dev` runs a snapshot that a later
+/// build cannot reload under a running measurement or test).
+pub fn copy_dir(from: &Path, to: &Path) -> Result<()> {
+    std::fs::create_dir_all(to)?;
+    for entry in std::fs::read_dir(from)? {
+        let entry = entry?;
+        let target = to.join(entry.file_name());
+        if entry.file_type()?.is_dir() {
+            copy_dir(&entry.path(), &target)?;
+        } else {
+            std::fs::copy(entry.path(), target)?;
+        }
+    }
+    Ok(())
 }

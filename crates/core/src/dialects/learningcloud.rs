@@ -720,6 +720,23 @@ mod tests {
     }
 
     #[test]
+    fn read_shows_what_learningcloud_holds() {
+        let u: canonical::User = serde_json::from_value(json!({
+            "uid": "ab", "username": "ana", "status": "suspended", "language": "pt-BR",
+            "image": {"inline": {"base64": "AAAA", "mime_type": "image/png"}},
+            "roles": {"management": ["user"], "custom": ["x"]}, "company_id": 3,
+        }))
+        .unwrap_or_default();
+        let r = read(&u);
+        assert_eq!((r.id.as_str(), r.username.as_str()), ("ab", "ana"));
+        assert!(!r.enabled, "any status but active reads as disabled");
+        assert_eq!(r.language.as_deref(), Some("pt"));
+        assert_eq!(r.image, None, "an inline picture has no URL to show");
+        assert_eq!(r.roles.keys().collect::<Vec<_>>(), ["management"]);
+        assert!(read(&canonical::User::default()).enabled, "nobody disabled it");
+    }
+
+    #[test]
     fn only_a_lone_user_key_is_a_wrapper() {
         let lc = LearningCloud;
         let wrapped = json!({"user": {"username": "a"}});

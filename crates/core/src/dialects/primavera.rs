@@ -601,6 +601,38 @@ mod tests {
     }
 
     #[test]
+    fn read_shows_what_primavera_holds() {
+        let u: canonical::User = serde_json::from_value(serde_json::json!({
+            "id": 9, "username": "x", "status": "locked_out", "language": "zh-TW", "user_type": "ROBOT",
+            "products": [{"name": "TASKS"}, {"name": "IDEA", "remove": true}],
+        }))
+        .unwrap_or_default();
+        let r = read(&u);
+        assert_eq!(r.user_id, 9);
+        assert_eq!(r.status.as_deref(), Some("INACTIVE"));
+        assert_eq!(r.user_locale.as_deref(), Some("zh_TW"));
+        assert_eq!(r.user_type, None, "a type the vendor does not know is left out");
+        assert_eq!(r.user_products.iter().map(|p| p.product_name.as_str()).collect::<Vec<_>>(), ["TASKS"]);
+        assert_eq!(read(&canonical::User::default()).status.as_deref(), Some("ACTIVE"));
+    }
+
+    #[test]
+    fn product_deltas_add_refresh_and_remove() {
+        let p = |name, id: Option<i64>, remove| Product { name, product_id: id, user_product_id: None, remove };
+        let current = [p(ProductName::Tasks, Some(1), false), p(ProductName::Schedule, None, false)];
+        let out = apply_products(
+            &current,
+            &[
+                p(ProductName::Schedule, None, true),
+                p(ProductName::Tasks, Some(2), false),
+                p(ProductName::Idea, None, false),
+            ],
+        );
+        assert_eq!(out, vec![p(ProductName::Tasks, Some(2), false), p(ProductName::Idea, None, false)]);
+        assert_eq!(apply_products(&current, &[p(ProductName::Portfolio, None, true)]), current.to_vec());
+    }
+
+    #[test]
     fn wire_locale_narrows_to_language() {
         let l = |s: &str| Locale::parse(s).ok().and_then(|l| wire_locale(&l));
         assert_eq!(l("pt_BR").as_deref(), Some("pt_BR"));

@@ -1,0 +1,139 @@
+//! Every way a request can fail, as one type.
+//!
+//! Handlers return `Result<Response, ApiError>` and use `?` on the core ([`Report`]), the store
+//! ([`StoreError`]) and the runtime ([`worker::Error`]). The error becomes a response in exactly one
+//! place per dialect (`into_response` in each `routes::<dialect>` module), which decides the
+//! dialect's shape and, where the vendor differs (learningcloud answers a duplicate with 400), the
+//! status. Only [`ApiError::Internal`] is a 5xx for a request a client sent, and it means our bug or
+//! a failing dependency, never bad input.
+
+use crate::config::CredentialProblem;
+use crate::store::{StoreError, Unique};
+use userbridge_core::Report;
+
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum ApiError {
+    /// The body broke the dialect's rules (or is not JSON); every violation, pointers into the
+    /// body as sent. 400.
+    Invalid(Report),
+    /// A query parameter, header or path segment is malformed. 400.
+    BadParameter { name: &'static str, detail: String },
+    /// Missing (`presented: false`) or wrong credential. 401.
+    Unauthorized { presented: bool },
+    /// No usable credential is configured (production with development defaults). 503: no client
+    /// can fix it, and the log says why.
+    NotConfigured(CredentialProblem),
+    /// No such user (or resource). 404.
+    NotFound(&'static str),
+    /// The path exists, the method does not. 405 with `Allow`.
+    MethodNotAllowed { allow: &'static str },
+    /// The body is not in a media type the route reads. 415.
+    UnsupportedMediaType { expected: &'static str },
+    /// The body is over the limit; refused before parsing. 413.
+    PayloadTooLarge { limit: usize },
+    /// `If-Match` names another version than the stored one. 412.
+    PreconditionFailed,
+    /// Another user already holds a unique value; `pointer` locates it in the request body.
+    /// 409 (/v1), 400 (learningcloud, primavera).
+    Duplicate { field: Unique, pointer: String },
+    /// A concurrent write won twice in a row (read–merge–write retried once). 409.
+    Conflict,
+    /// A refusal with a protocol-specific type the variants above cannot carry (SCIM's
+    /// `scimType`: `invalidFilter`, `invalidPath`, `noTarget`, `mutability`, `tooMany`…). 4xx.
+    Protocol { status: u16, kind: &'static str, detail: String },
+    /// A failing dependency or a bug: logged with the request id, answered 500 without detail.
+    Internal(String),
+}
+
+impl ApiError {
+    /// The HTTP status most dialects use; a dialect's `into_response` may override it.
+    pub fn status(&self) -> u16 {
+        match self {
+            ApiError::Invalid(_) | ApiError::BadParameter { .. } => 400,
+            ApiError::Unauthorized { .. } => 401,
+            ApiError::NotFound(_) => 404,
+            ApiError::MethodNotAllowed { .. } => 405,
+            ApiError::PreconditionFailed => 412,
+            ApiError::PayloadTooLarge { .. } => 413,
+            ApiError::UnsupportedMediaType { .. } => 415,
+            ApiError::Duplicate { .. } | ApiError::Conflict => 409,
+            ApiError::Protocol { status, .. } => *status,
+            ApiError::Internal(_) => 500,
+            ApiError::NotConfigured(_) => 503,
+        }
+    }
+
+    /// An English one-liner for the error's body (dialects that have a `message`).
+    pub fn message(&self) -> String {
+        match self {
+            ApiError::Invalid(report) => match report.errors.len() {
+                1 => "The request body has 1 error.".into(),
+                n => format!("The request body has {n} errors."),
+            },
+            ApiError::BadParameter { name, detail } => format!("Invalid {name}: {detail}"),
+            ApiError::Unauthorized { presented: false } => "Authentication required.".into(),
+            ApiError::Unauthorized { presented: true } => "Invalid credentials.".into(),
+            ApiError::NotConfigured(_) => "The service is not configured to accept credentials.".into(),
+            ApiError::NotFound(what) => format!("{what} not found."),
+            ApiError::MethodNotAllowed { allow } => format!("Method not allowed; allowed: {allow}."),
+            ApiError::UnsupportedMediaType { expected } => format!("Unsupported media type; send {expected}."),
+            ApiError::PayloadTooLarge { limit } => format!("Request body larger than {limit} bytes."),
+            ApiError::PreconditionFailed => "The user has changed since the version in If-Match.".into(),
+            ApiError::Duplicate { field, .. } => format!("{} is already taken.", field_name(*field)),
+            ApiError::Conflict => "The user was changed concurrently; retry the request.".into(),
+            ApiError::Protocol { detail, .. } => detail.clone(),
+            ApiError::Internal(_) => "Internal error.".into(),
+        }
+    }
+
+    /// The same error with the duplicate's pointer moved into a dialect body.
+    pub fn locate_duplicate(self, pointer: impl FnOnce(Unique) -> Option<String>) -> ApiError {
+        match self {
+            ApiError::Duplicate { field, pointer: old } => {
+                ApiError::Duplicate { field, pointer: pointer(field).unwrap_or(old) }
+            }
+            other => other,
+        }
+    }
+}
+
+fn field_name(field: Unique) -> &'static str {
+    match field {
+        Unique::Username => "The username",
+        Unique::Email => "The email address",
+        Unique::LdapGuid => "The ldapGuid",
+    }
+}
+
+impl From<Report> for ApiError {
+    fn from(report: Report) -> Self {
+        ApiError::Invalid(report)
+    }
+}
+
+impl From<StoreError> for ApiError {
+    /// A store conflict carries no pointer; the canonical one (`/username`) is the default until a
+    /// route moves it ([`ApiError::locate_duplicate`]).
+    fn from(err: StoreError) -> Self {
+        match err {
+            StoreError::NotFound => ApiError::NotFound("User"),
+            StoreError::Conflict { field } => ApiError::Duplicate {
+                field,
+                pointer: match field {
+                    Unique::Username => "/username".into(),
+                    Unique::Email => "/emails/0/value".into(),
+                    Unique::LdapGuid => "/ldap_guid".into(),
+                },
+            },
+            StoreError::VersionMismatch => ApiError::PreconditionFailed,
+            StoreError::Internal(detail) => ApiError::Internal(detail),
+        }
+    }
+}
+
+impl From<worker::Error> for ApiError {
+    fn from(err: worker::Error) -> Self {
+        ApiError::Internal(err.to_string())
+    }
+}

@@ -1,0 +1,858 @@
+//! DeviceHive at the vendor's paths (dialects.md §4, decisions.md): REST under `/api/rest` and
+//! `/dh/rest`, the WebSocket at `/api/websocket` and `/dh/websocket` ([`crate::ws`]).
+//!
+//! * `POST /token` `{login, password}` → 201 `{accessToken, refreshToken}`;
+//!   `POST /token/refresh` `{refreshToken}` → 201 `{accessToken}` (HS256, [`crate::jwt`])
+//! * `GET /user?login=&loginPattern=&role=&status=&sortField=&sortOrder=&take=&skip=` → 200 `[user]`;
+//!   `GET /user/count` → `{"count": n}`
+//! * `GET /user/{id}`, `GET /user/current` → 200 user + `networks`
+//! * `POST /user` → 201 `{id, lastLogin, data, introReviewed, allDeviceTypesAvailable}`
+//! * `PUT /user/{id}`, `PUT /user/current` → 204: partial, except `data`, which is overwritten
+//!   (omitted `data` becomes null), as the vendor's `UserService.updateUser` does
+//! * `DELETE /user/{id}` → 204 (403 for yourself)
+//!
+//! Credentials: `Authorization: Bearer <access JWT>`, or `USERBRIDGE_ADMIN_TOKEN` as an admin
+//! bearer. Like the vendor's server, a caller lacking a permission gets 401 "Unauthorized" (what
+//! the vendor's own test suite asserts), a client-role caller changing its login, role or status
+//! 403. Errors are `{"error": status, "message": …}` with the vendor's messages; a 400 from the
+//! validator also carries the core's `errors` list. A body without `Content-Type` is JSON.
+//!
+//! The operations live on [`Service`] so the REST routes here and the WebSocket actions in
+//! [`crate::ws`] run the same code: parse → authorise → core → store → the vendor's shape.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use serde::Serialize;
+use serde_json::Value;
+use userbridge_core::canonical::{Access, Password, Status};
+use userbridge_core::dialects::devicehive::{
+    self as dh, AccessToken, CreatedUser, TokenPair, UpdateUser, UserWithNetworks,
+};
+use userbridge_core::merge::{self, Mode};
+use userbridge_core::{BodyFormat, Code, Dialect, Op, Report, User, Violation};
+use worker::{Date, Response, console_error};
+
+use super::{Cx, Surface};
+use crate::auth::{self, Scheme};
+use crate::config::Config;
+use crate::error::ApiError;
+use crate::http::{self, Resolved};
+use crate::jwt::{self, Claims, JwtError, TokenType};
+use crate::store::{Filter, Key, Order, Store, StoreError, Stored, Unique};
+
+/// The vendor's REST roots: its own context (`/dh/rest`) and the usual proxy path (`/api/rest`).
+pub const PREFIXES: [&str; 2] = ["/api/rest", "/dh/rest"];
+/// The WebSocket endpoints, same two roots.
+pub const WEBSOCKET_PATHS: [&str; 2] = ["/api/websocket", "/dh/websocket"];
+
+/// The vendor's messages (`com.devicehive.configuration.Messages`).
+pub const UNAUTHORIZED: &str = "Unauthorized";
+const DUPLICATE_LOGIN: &str = "User with such login already exists. Please, select another one";
+const ADMIN_REQUIRED: &str = "Admin permissions required for this action";
+const CANT_DELETE_SELF: &str = "You can not delete a user or access key that you use to authenticate this request";
+pub const INVALID_PARAMETERS: &str = "Invalid request parameters";
+const ID_NOT_ALLOWED: &str = "Invalid request parameters. Id cannot be specified.";
+const PASSWORD_RULE: &str = "Password can contain only from 6 to 128 symbols!";
+const ROLE_REQUIRED: &str = "User role is invalid or empty";
+const NOT_ACTIVE: &str = "User is locked or disabled";
+const NO_CURRENT_USER: &str = "Can not get current user";
+const INVALID_TOKEN_TYPE: &str = "Invalid token type";
+const TOKEN_EXPIRED: &str = "Token has expired";
+pub const USER_REQUIRED: &str = "User is required";
+pub const USER_ID_REQUIRED: &str = "User id is wrong or empty";
+
+/// `take` when the client gives none (the vendor's default) and the most one page returns.
+const DEFAULT_TAKE: u32 = 20;
+const MAX_TAKE: u32 = 1000;
+
+fn user_not_found(id: i64) -> String {
+    format!("User with id = {id} not found")
+}
+
+pub struct DeviceHive;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Route {
+    Token,
+    TokenRefresh,
+    List,
+    Count,
+    Get(i64),
+    GetCurrent,
+    Create,
+    Update(i64),
+    UpdateCurrent,
+    Delete(i64),
+    WebSocket,
+}
+
+impl Surface for DeviceHive {
+    const NAME: &'static str = "devicehive";
+    /// The router checks no credential: the token endpoints take login and password in the body,
+    /// the WebSocket authenticates with a message, and the user routes accept a JWT *or* the admin
+    /// token ([`authenticate`]), which no shared scheme expresses.
+    const SCHEME: Scheme = Scheme::Public;
+    type Route = Route;
+
+    fn resolve(method: &str, path: &str) -> Option<Resolved<Route>> {
+        if WEBSOCKET_PATHS.contains(&path) {
+            return Some(http::pick(method, "GET", [("GET", Route::WebSocket)]));
+        }
+        let segments = PREFIXES.iter().find_map(|p| http::segments(path, p))?;
+        let segments: Vec<&str> = segments.iter().map(String::as_str).collect();
+        Some(match segments.as_slice() {
+            ["token"] => http::pick(method, "POST", [("POST", Route::Token)]),
+            ["token", "refresh"] => http::pick(method, "POST", [("POST", Route::TokenRefresh)]),
+            ["user"] => http::pick(method, "GET, HEAD, POST", [("GET", Route::List), ("POST", Route::Create)]),
+            ["user", "count"] => http::pick(method, "GET, HEAD", [("GET", Route::Count)]),
+            ["user", "current"] => {
+                http::pick(method, "GET, HEAD, PUT", [("GET", Route::GetCurrent), ("PUT", Route::UpdateCurrent)])
+            }
+            // The vendor's `{id}` is a Long: anything else matches no route (404).
+            ["user", id] => match id.parse::<i64>() {
+                Ok(id) => http::pick(
+                    method,
+                    "GET, HEAD, PUT, DELETE",
+                    [("GET", Route::Get(id)), ("PUT", Route::Update(id)), ("DELETE", Route::Delete(id))],
+                ),
+                Err(_) => Resolved::Unknown,
+            },
+            _ => Resolved::Unknown,
+        })
+    }
+
+    fn op(route: &Route) -> &'static str {
+        match route {
+            Route::Token => "token",
+            Route::TokenRefresh => "token_refresh",
+            Route::List => "list",
+            Route::Count => "count",
+            Route::Get(_) => "get",
+            Route::GetCurrent => "get_current",
+            Route::Create => "create",
+            Route::Update(_) => "update",
+            Route::UpdateCurrent => "update_current",
+            Route::Delete(_) => "delete",
+            Route::WebSocket => "websocket",
+        }
+    }
+
+    async fn handle(cx: &mut Cx, route: Route) -> Result<Response, ApiError> {
+        match serve(cx, route).await {
+            Ok(response) => Ok(response),
+            Err(Fail::Api(err)) => Err(err),
+            Err(Fail::Vendor(status, message)) => Ok(error_response(status, message, &[])),
+        }
+    }
+
+    fn into_response(_cx: &Cx, err: ApiError) -> Response {
+        let (status, message) = describe(&err);
+        let errors = match &err {
+            ApiError::Invalid(report) => report.errors.as_slice(),
+            _ => &[],
+        };
+        error_response(status, message, errors)
+    }
+}
+
+async fn serve(cx: &mut Cx, route: Route) -> Result<Response, Fail> {
+    let store = cx.store()?;
+    ensure_admin(&store, &cx.config, &cx.request_id).await;
+    if route == Route::WebSocket {
+        return crate::ws::upgrade(cx);
+    }
+    let config = cx.config.clone();
+    let svc = Service { store: &store, config: &config };
+    match route {
+        Route::Token => {
+            let body = json_body(cx, Op::Create).await?;
+            let text = |k: &str| body.get(k).and_then(Value::as_str).map(str::to_owned);
+            let pair = svc.token(text("login").as_deref(), text("password").as_deref()).await?;
+            return Ok(http::json(201, &pair));
+        }
+        Route::TokenRefresh => {
+            let body = json_body(cx, Op::Create).await?;
+            let token = body.get("refreshToken").and_then(Value::as_str).map(str::to_owned);
+            return Ok(http::json(201, &svc.refresh(token.as_deref()).await?));
+        }
+        _ => {}
+    }
+    let token = cx.header("Authorization").and_then(|h| auth::bearer(&h).map(str::to_owned));
+    let principal = svc.authenticate(token.as_deref().ok_or_else(unauthorized)?).await?;
+    match route {
+        Route::List => {
+            let query = ListQuery::from_pairs(&cx.query())?;
+            Ok(http::json(200, &svc.list(&principal, &query).await?))
+        }
+        Route::Count => {
+            let query = ListQuery::from_pairs(&cx.query())?;
+            Ok(http::json(200, &serde_json::json!({ "count": svc.count(&principal, &query).await? })))
+        }
+        Route::Get(id) => Ok(http::json(200, &svc.get(&principal, id).await?)),
+        Route::GetCurrent => Ok(http::json(200, &svc.get_current(&principal).await?)),
+        Route::Create => {
+            let body = json_body(cx, Op::Create).await?;
+            Ok(http::json(201, &svc.create(&principal, &body).await?))
+        }
+        Route::Update(id) => {
+            let body = optional_json_body(cx).await?;
+            svc.update(&principal, Target::Id(id), body.as_ref()).await?;
+            Ok(http::empty(204))
+        }
+        Route::UpdateCurrent => {
+            let body = optional_json_body(cx).await?;
+            svc.update(&principal, Target::Current, body.as_ref()).await?;
+            Ok(http::empty(204))
+        }
+        Route::Delete(id) => {
+            svc.delete(&principal, id).await?;
+            Ok(http::empty(204))
+        }
+        Route::Token | Route::TokenRefresh | Route::WebSocket => Err(ApiError::NotFound("Resource").into()),
+    }
+}
+
+/// A DeviceHive failure: a shared [`ApiError`], or one of the vendor's own answers (status and
+/// message) that the shared type has no words for.
+#[derive(Debug)]
+pub enum Fail {
+    Api(ApiError),
+    Vendor(u16, String),
+}
+
+impl Fail {
+    /// The status and vendor message, for the REST body and the WebSocket `code`/`error`.
+    pub fn describe(&self) -> (u16, String) {
+        match self {
+            Fail::Api(err) => describe(err),
+            Fail::Vendor(status, message) => (*status, message.clone()),
+        }
+    }
+
+    fn vendor(status: u16, message: impl Into<String>) -> Fail {
+        Fail::Vendor(status, message.into())
+    }
+}
+
+impl From<ApiError> for Fail {
+    fn from(err: ApiError) -> Self {
+        Fail::Api(err)
+    }
+}
+
+impl From<StoreError> for Fail {
+    fn from(err: StoreError) -> Self {
+        Fail::Api(err.into())
+    }
+}
+
+impl From<Report> for Fail {
+    fn from(report: Report) -> Self {
+        Fail::Api(ApiError::Invalid(report))
+    }
+}
+
+impl From<worker::Error> for Fail {
+    fn from(err: worker::Error) -> Self {
+        Fail::Api(err.into())
+    }
+}
+
+pub fn unauthorized() -> Fail {
+    Fail::vendor(401, UNAUTHORIZED)
+}
+
+/// The vendor's status and message for a shared error.
+fn describe(err: &ApiError) -> (u16, String) {
+    match err {
+        ApiError::Invalid(report) => (400, invalid_message(report)),
+        ApiError::BadParameter { .. } => (400, INVALID_PARAMETERS.into()),
+        ApiError::Unauthorized { .. } => (401, UNAUTHORIZED.into()),
+        ApiError::NotFound(_) => (404, "HTTP 404 Not Found".into()),
+        ApiError::MethodNotAllowed { .. } => (405, "HTTP 405 Method Not Allowed".into()),
+        ApiError::UnsupportedMediaType { .. } => (415, "HTTP 415 Unsupported Media Type".into()),
+        ApiError::Duplicate { field: Unique::Username, .. } => (403, DUPLICATE_LOGIN.into()),
+        ApiError::Internal(_) => (500, "Internal server error".into()),
+        other => (other.status(), other.message()),
+    }
+}
+
+/// The vendor's text for a validation failure: its specific message where the vendor has one for
+/// that single problem, else its bean-validation text listing every violation.
+fn invalid_message(report: &Report) -> String {
+    if let [v] = report.errors.as_slice() {
+        let specific = match (v.pointer.as_str(), v.code) {
+            (_, Code::Syntax) => Some(INVALID_PARAMETERS),
+            ("/id", Code::NotAllowedField) => Some(ID_NOT_ALLOWED),
+            ("/password", Code::TooShort | Code::TooLong | Code::Required) => Some(PASSWORD_RULE),
+            ("/role", Code::Required | Code::NotAllowedValue | Code::InvalidType) => Some(ROLE_REQUIRED),
+            _ => None,
+        };
+        if let Some(message) = specific {
+            return message.into();
+        }
+    }
+    dh::ErrorBody::invalid(report).message
+}
+
+/// `{"error": status, "message": …}`, plus userbridge's `errors` (the core's violations: pointer,
+/// code, message, params) on a validation 400, so a client can show each problem at its field.
+#[derive(Serialize)]
+struct ErrorOut<'a> {
+    error: u16,
+    message: String,
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    errors: &'a [Violation],
+}
+
+fn error_response(status: u16, message: String, errors: &[Violation]) -> Response {
+    http::json(status, &ErrorOut { error: status, message, errors })
+}
+
+/// The body as JSON: no `Content-Type` means JSON (the vendor's `ContentTypeFilter`), another
+/// media type is 415, and the syntax is strict (the core reports line and column).
+async fn json_body(cx: &mut Cx, op: Op) -> Result<Value, Fail> {
+    let text = body_text(cx).await?;
+    Ok(Dialect::DeviceHive.spec().parse(op, &text, BodyFormat::Json)?)
+}
+
+/// An update body, `None` when empty: the vendor then changes nothing (`validate` returns false).
+async fn optional_json_body(cx: &mut Cx) -> Result<Option<Value>, Fail> {
+    let text = body_text(cx).await?;
+    if text.trim().is_empty() {
+        return Ok(None);
+    }
+    Ok(Some(Dialect::DeviceHive.spec().parse(Op::Update, &text, BodyFormat::Json)?))
+}
+
+async fn body_text(cx: &mut Cx) -> Result<String, Fail> {
+    if cx.header("Content-Type").is_some_and(|ct| !http::is_json(&ct)) {
+        return Err(ApiError::UnsupportedMediaType { expected: "application/json" }.into());
+    }
+    let bytes = http::read_body(&mut cx.req).await?;
+    String::from_utf8(bytes).map_err(|_| {
+        Report::single(
+            Violation::new("", Code::Syntax)
+                .param("line", 1)
+                .param("column", 1)
+                .param("detail", "the body is not UTF-8"),
+        )
+        .into()
+    })
+}
+
+/// Milliseconds since the Unix epoch.
+pub fn now_ms() -> i64 {
+    Date::now().as_millis() as i64
+}
+
+/// Whether the first DeviceHive request of this isolate has made sure the admin account exists.
+static ADMIN_READY: AtomicBool = AtomicBool::new(false);
+
+/// Creates the DeviceHive admin (`USERBRIDGE_ADMIN_LOGIN`, role 0) if no user has that login.
+///
+/// Once per isolate: one lookup, then a flag. Concurrent first requests (several isolates, or
+/// interleaved requests in one) may both find no admin and both insert; the unique login makes D1
+/// refuse the second, which is then success. A failure is logged and retried by the next request;
+/// it never fails the request that triggered it. An existing account is left alone (its password is
+/// not reset from the configuration).
+async fn ensure_admin(store: &Store, config: &Config, request_id: &str) {
+    if ADMIN_READY.load(Ordering::Relaxed) {
+        return;
+    }
+    let (login, password) = match config.admin_account() {
+        Ok(account) => account,
+        Err(problem) => {
+            console_error!(
+                "{}",
+                serde_json::json!({"requestId": request_id, "level": "warn", "error": problem.describe()})
+            );
+            ADMIN_READY.store(true, Ordering::Relaxed);
+            return;
+        }
+    };
+    let outcome = match store.find(&Key::Username(login.to_owned())).await {
+        Ok(Some(_)) => Ok(()),
+        Ok(None) => {
+            let admin = User {
+                username: Some(login.to_owned()),
+                access: Some(Access::Admin),
+                status: Some(Status::Active),
+                intro_reviewed: Some(false),
+                all_device_types_available: Some(true),
+                ..User::default()
+            };
+            match store.create(&admin, Some(&Password::new(password.expose()))).await {
+                Ok(_) | Err(StoreError::Conflict { .. }) => Ok(()),
+                Err(e) => Err(e),
+            }
+        }
+        Err(e) => Err(e),
+    };
+    match outcome {
+        Ok(()) => ADMIN_READY.store(true, Ordering::Relaxed),
+        Err(e) => console_error!(
+            "{}",
+            serde_json::json!({"requestId": request_id, "level": "error", "error": format!("admin bootstrap: {e:?}")})
+        ),
+    }
+}
+
+/// Who is calling.
+#[derive(Debug)]
+pub enum Principal {
+    /// `USERBRIDGE_ADMIN_TOKEN`: an administrator that is not a stored user.
+    AdminToken,
+    /// A user authenticated by an access token.
+    User(Box<Stored>),
+}
+
+impl Principal {
+    fn is_admin(&self) -> bool {
+        match self {
+            Principal::AdminToken => true,
+            Principal::User(u) => u.user.access == Some(Access::Admin),
+        }
+    }
+
+    fn user_id(&self) -> Option<i64> {
+        match self {
+            Principal::AdminToken => None,
+            Principal::User(u) => Some(u.id),
+        }
+    }
+}
+
+/// Which user an update names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Target {
+    Id(i64),
+    /// The caller (`/user/current`, `user/updateCurrent`, the seed's `userId: "current"`).
+    Current,
+}
+
+/// The filters, order and page of `GET /user` and `user/list`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ListQuery {
+    pub login: Option<String>,
+    /// A SQL `LIKE` pattern; when given, `login` is ignored (the vendor's rule).
+    pub login_pattern: Option<String>,
+    pub role: Option<i64>,
+    pub status: Option<i64>,
+    /// `ID` or `Login`, any case.
+    pub sort_field: Option<String>,
+    /// `DESC` (any case) sorts descending; anything else ascending.
+    pub sort_order: Option<String>,
+    pub take: Option<i64>,
+    pub skip: Option<i64>,
+}
+
+impl ListQuery {
+    /// From the REST query string; a number that is not one is 400 "Invalid request parameters".
+    pub fn from_pairs(pairs: &[(String, String)]) -> Result<ListQuery, Fail> {
+        let text = |name: &str| http::query_param(pairs, name).filter(|v| !v.is_empty());
+        let number = |name: &'static str| -> Result<Option<i64>, Fail> {
+            text(name)
+                .map(|v| {
+                    v.trim().parse::<i64>().map_err(|_| {
+                        Fail::Api(ApiError::BadParameter { name, detail: format!("`{v}` is not an integer") })
+                    })
+                })
+                .transpose()
+        };
+        Ok(ListQuery {
+            login: text("login"),
+            login_pattern: text("loginPattern"),
+            role: number("role")?,
+            status: number("status")?,
+            sort_field: text("sortField"),
+            sort_order: text("sortOrder"),
+            take: number("take")?,
+            skip: number("skip")?,
+        })
+    }
+
+    fn filter(&self) -> Result<Filter, Fail> {
+        let bad = || Fail::vendor(400, INVALID_PARAMETERS);
+        let access = match self.role {
+            None => Vec::new(),
+            Some(dh::ROLE_ADMIN) => vec!["admin"],
+            Some(dh::ROLE_CLIENT) => vec!["client"],
+            Some(_) => return Err(bad()),
+        };
+        // The core's mapping: DeviceHive 2 (disabled) is every canonical state that is neither
+        // active nor locked out.
+        let statuses = match self.status {
+            None => Vec::new(),
+            Some(dh::STATUS_ACTIVE) => vec!["active"],
+            Some(dh::STATUS_LOCKED_OUT) => vec!["locked_out"],
+            Some(dh::STATUS_DISABLED) => vec!["inactive", "archived", "suspended"],
+            Some(_) => return Err(bad()),
+        };
+        Ok(Filter {
+            username: if self.login_pattern.is_some() { None } else { self.login.clone() },
+            username_like: self.login_pattern.clone(),
+            access,
+            statuses,
+            ..Filter::default()
+        })
+    }
+
+    fn order(&self) -> Result<Order, Fail> {
+        let desc = self.sort_order.as_deref().is_some_and(|o| o.eq_ignore_ascii_case("DESC"));
+        match self.sort_field.as_deref() {
+            None => Ok(if desc { Order::IdDesc } else { Order::IdAsc }),
+            Some(f) if f.eq_ignore_ascii_case("ID") => Ok(if desc { Order::IdDesc } else { Order::IdAsc }),
+            Some(f) if f.eq_ignore_ascii_case("Login") => {
+                Ok(if desc { Order::UsernameDesc } else { Order::UsernameAsc })
+            }
+            Some(_) => Err(Fail::vendor(400, INVALID_PARAMETERS)),
+        }
+    }
+
+    /// (offset, limit): `take` defaults to 20 and is capped at 1000; negative values are 400.
+    fn page(&self) -> Result<(u32, u32), Fail> {
+        let bad = || Fail::vendor(400, INVALID_PARAMETERS);
+        let take = match self.take {
+            None => DEFAULT_TAKE,
+            Some(t) => u32::try_from(t).map_err(|_| bad())?.min(MAX_TAKE),
+        };
+        let skip = match self.skip {
+            None => 0,
+            Some(s) => u32::try_from(s).map_err(|_| bad())?,
+        };
+        Ok((skip, take))
+    }
+}
+
+/// The read representation: every key present, nulls included (the vendor's Gson writes nulls and
+/// its Python client indexes every key). Role, status, data and flags come from the core's
+/// mapping; a user created through another dialect has no login, so it shows its primary email
+/// (or "") — the only identity it has — and the vendor's defaults for what it never set.
+pub fn read(stored: &Stored) -> dh::User {
+    let view = userbridge_core::from_canonical(Dialect::DeviceHive, Op::Update, &stored.user);
+    let view: UpdateUser = serde_json::from_value(view).unwrap_or_default();
+    let login = view.login.or_else(|| stored.user.primary_email().map(|e| e.value.to_string()));
+    dh::User {
+        id: stored.id,
+        login: login.unwrap_or_default(),
+        role: view.role.unwrap_or(dh::ROLE_CLIENT),
+        status: view.status.unwrap_or(dh::STATUS_ACTIVE),
+        last_login: stored.last_login.as_deref().map(vendor_time),
+        data: view.data,
+        intro_reviewed: Some(view.intro_reviewed.unwrap_or(false)),
+        all_device_types_available: Some(view.all_device_types_available.unwrap_or(true)),
+    }
+}
+
+/// `2026-11-23T10:11:12.345Z` (ISO 8601, as stored) → `2026-11-23T10:11:12.345`, the vendor's
+/// `yyyy-MM-dd'T'HH:mm:ss.SSS` in UTC without a zone suffix.
+pub fn vendor_time(iso: &str) -> String {
+    iso.trim_end_matches('Z').to_owned()
+}
+
+fn is_active(user: &Stored) -> bool {
+    matches!(user.user.status, None | Some(Status::Active))
+}
+
+fn require_admin(principal: &Principal) -> Result<(), Fail> {
+    // The vendor's `hasPermission(null, 'MANAGE_USER')` failing answers 401 "Unauthorized".
+    if principal.is_admin() { Ok(()) } else { Err(unauthorized()) }
+}
+
+/// The DeviceHive operations over one store: shared by the REST routes and the WebSocket.
+pub struct Service<'a> {
+    pub store: &'a Store,
+    pub config: &'a Config,
+}
+
+impl Service<'_> {
+    fn secret(&self) -> Result<&str, Fail> {
+        self.config.jwt_secret().map(|s| s.expose()).map_err(|p| Fail::Api(ApiError::NotConfigured(p)))
+    }
+
+    /// The caller behind a bearer credential: the admin token, or a valid, unexpired access token
+    /// of an existing, active user. Anything else is 401 "Unauthorized".
+    pub async fn authenticate(&self, token: &str) -> Result<Principal, Fail> {
+        if let Ok(admin) = self.config.admin_token()
+            && auth::constant_time_eq(token.as_bytes(), admin.as_bytes())
+        {
+            return Ok(Principal::AdminToken);
+        }
+        let claims = match jwt::verify(self.secret()?, token, now_ms()).await {
+            Ok(claims) => claims,
+            Err(JwtError::Crypto(e)) => return Err(ApiError::Internal(e.to_string()).into()),
+            Err(_) => return Err(unauthorized()),
+        };
+        if !claims.is(TokenType::Access) {
+            return Err(unauthorized());
+        }
+        let user = self.store.find(&Key::Id(claims.user_id)).await?.ok_or_else(unauthorized)?;
+        if !is_active(&user) {
+            return Err(unauthorized());
+        }
+        Ok(Principal::User(Box::new(user)))
+    }
+
+    /// `POST /token`: 201 pair; unknown login or wrong password 401; a locked or disabled user 403
+    /// (only after the password matched, so the status of an account is not disclosed to guessers).
+    pub async fn token(&self, login: Option<&str>, password: Option<&str>) -> Result<TokenPair, Fail> {
+        let (Some(login), Some(password)) = (login.map(str::trim).filter(|l| !l.is_empty()), password) else {
+            return Err(Fail::vendor(400, INVALID_PARAMETERS));
+        };
+        if password.is_empty() {
+            return Err(Fail::vendor(400, INVALID_PARAMETERS));
+        }
+        let secret = self.secret()?;
+        let key = Key::Username(login.to_owned());
+        if self.store.find(&key).await?.is_none() {
+            // Hash anyway, so an unknown login takes as long as a wrong password: response times
+            // must not tell which logins exist.
+            let _ = crate::crypto::hash_password(password).await;
+            return Err(unauthorized());
+        }
+        let user = self.store.verify_password(&key, password).await?.ok_or_else(unauthorized)?;
+        if !is_active(&user) {
+            return Err(Fail::vendor(403, NOT_ACTIVE));
+        }
+        self.store.record_login(user.id).await?;
+        let admin = user.user.access == Some(Access::Admin);
+        let now = now_ms();
+        let internal = |e: crate::crypto::CryptoError| ApiError::Internal(e.to_string());
+        let access = Claims::issue(user.id, admin, TokenType::Access, now);
+        let access_token = jwt::sign(secret, &access).await.map_err(internal)?;
+        let refresh = Claims::issue(user.id, admin, TokenType::Refresh, now);
+        let refresh_token = jwt::sign(secret, &refresh).await.map_err(internal)?;
+        Ok(TokenPair { access_token, refresh_token })
+    }
+
+    /// `POST /token/refresh`: a new access token for the user of a valid refresh token, with the
+    /// user's current role.
+    pub async fn refresh(&self, refresh_token: Option<&str>) -> Result<AccessToken, Fail> {
+        let Some(token) = refresh_token.filter(|t| !t.is_empty()) else {
+            return Err(Fail::vendor(400, INVALID_PARAMETERS));
+        };
+        let secret = self.secret()?;
+        let claims = match jwt::verify(secret, token, now_ms()).await {
+            Ok(claims) => claims,
+            Err(JwtError::Expired) => return Err(Fail::vendor(401, TOKEN_EXPIRED)),
+            Err(JwtError::Crypto(e)) => return Err(ApiError::Internal(e.to_string()).into()),
+            Err(_) => return Err(unauthorized()),
+        };
+        if !claims.is(TokenType::Refresh) {
+            return Err(Fail::vendor(401, INVALID_TOKEN_TYPE));
+        }
+        let user = self.store.find(&Key::Id(claims.user_id)).await?.ok_or_else(unauthorized)?;
+        if !is_active(&user) {
+            return Err(Fail::vendor(403, NOT_ACTIVE));
+        }
+        let admin = user.user.access == Some(Access::Admin);
+        let claims = Claims::issue(user.id, admin, TokenType::Access, now_ms());
+        let access_token = jwt::sign(secret, &claims).await.map_err(|e| ApiError::Internal(e.to_string()))?;
+        Ok(AccessToken { access_token })
+    }
+
+    pub async fn list(&self, principal: &Principal, query: &ListQuery) -> Result<Vec<dh::User>, Fail> {
+        require_admin(principal)?;
+        let (offset, limit) = query.page()?;
+        let users = self.store.list_ordered(&query.filter()?, query.order()?, offset, limit).await?;
+        Ok(users.iter().map(read).collect())
+    }
+
+    pub async fn count(&self, principal: &Principal, query: &ListQuery) -> Result<u64, Fail> {
+        require_admin(principal)?;
+        Ok(self.store.count(&query.filter()?).await?)
+    }
+
+    pub async fn get(&self, principal: &Principal, id: i64) -> Result<UserWithNetworks, Fail> {
+        require_admin(principal)?;
+        let user = self.store.find(&Key::Id(id)).await?.ok_or_else(|| Fail::vendor(404, user_not_found(id)))?;
+        Ok(UserWithNetworks { user: read(&user), networks: Vec::new() })
+    }
+
+    pub async fn get_current(&self, principal: &Principal) -> Result<UserWithNetworks, Fail> {
+        let id = self.current_id(principal).await?;
+        let user = self.store.find(&Key::Id(id)).await?.ok_or_else(|| Fail::vendor(409, NO_CURRENT_USER))?;
+        Ok(UserWithNetworks { user: read(&user), networks: Vec::new() })
+    }
+
+    /// The caller's user id; for the admin token, the configured DeviceHive admin account.
+    async fn current_id(&self, principal: &Principal) -> Result<i64, Fail> {
+        if let Some(id) = principal.user_id() {
+            return Ok(id);
+        }
+        let login = self.config.admin_account().map_err(|_| Fail::vendor(409, NO_CURRENT_USER))?.0;
+        let admin = self.store.find(&Key::Username(login.to_owned())).await?;
+        admin.map(|a| a.id).ok_or_else(|| Fail::vendor(409, NO_CURRENT_USER))
+    }
+
+    /// `POST /user`: the vendor's defaults (status active, introReviewed false,
+    /// allDeviceTypesAvailable true) for what the body leaves out.
+    pub async fn create(&self, principal: &Principal, body: &Value) -> Result<CreatedUser, Fail> {
+        require_admin(principal)?;
+        let mut user = userbridge_core::to_canonical(Dialect::DeviceHive, Op::Create, body)?;
+        let password = user.password.take();
+        user.id = None;
+        user.status.get_or_insert(Status::Active);
+        user.intro_reviewed.get_or_insert(false);
+        user.all_device_types_available.get_or_insert(true);
+        let stored = self.store.create(&user, password.as_ref()).await?;
+        Ok(CreatedUser {
+            id: stored.id,
+            last_login: None,
+            data: stored.user.data.clone(),
+            intro_reviewed: stored.user.intro_reviewed,
+            all_device_types_available: stored.user.all_device_types_available,
+        })
+    }
+
+    /// `PUT /user/{id}` (admin) and `PUT /user/current`: what the body carries changes, `data` is
+    /// replaced (absent → null), a non-empty `password` is re-hashed. A client may change only its
+    /// own password, data and introReviewed. A concurrent write in between is retried once, then 409.
+    pub async fn update(&self, principal: &Principal, target: Target, body: Option<&Value>) -> Result<(), Fail> {
+        let id = match target {
+            Target::Id(id) => {
+                require_admin(principal)?;
+                id
+            }
+            Target::Current => self.current_id(principal).await?,
+        };
+        let not_found = || Fail::vendor(404, user_not_found(id));
+        let existing = self.store.find(&Key::Id(id)).await?.ok_or_else(not_found)?;
+        let Some(body) = body else {
+            return Ok(());
+        };
+        let report = userbridge_core::validate(Dialect::DeviceHive, Op::Update, body);
+        if !report.is_valid() {
+            return Err(report.into());
+        }
+        if !principal.is_admin()
+            && ["login", "role", "status"].iter().any(|k| body.get(k).is_some_and(|v| !v.is_null()))
+        {
+            return Err(Fail::vendor(403, ADMIN_REQUIRED));
+        }
+        let incoming = userbridge_core::to_canonical(Dialect::DeviceHive, Op::Update, body)?;
+        let mut current = existing;
+        for attempt in 0..2 {
+            let mut next = merge::apply(Dialect::DeviceHive, &current.user, &incoming, Mode::Overlay);
+            next.data = incoming.data.clone();
+            match self.store.update(id, Some(current.version), &next, incoming.password.as_ref()).await {
+                Ok(_) => return Ok(()),
+                Err(StoreError::VersionMismatch) if attempt == 0 => {
+                    current = self.store.find(&Key::Id(id)).await?.ok_or_else(not_found)?;
+                }
+                Err(StoreError::NotFound) => return Err(not_found()),
+                Err(e) => return Err(e.into()),
+            }
+        }
+        Err(ApiError::Conflict.into())
+    }
+
+    pub async fn delete(&self, principal: &Principal, id: i64) -> Result<(), Fail> {
+        require_admin(principal)?;
+        if principal.user_id() == Some(id) {
+            return Err(Fail::vendor(403, CANT_DELETE_SELF));
+        }
+        match self.store.delete(id, None).await {
+            Ok(()) => Ok(()),
+            Err(StoreError::NotFound) => Err(Fail::vendor(404, user_not_found(id))),
+            Err(e) => Err(e.into()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn routes_under_both_roots() {
+        let r = |m: &str, p: &str| DeviceHive::resolve(m, p);
+        for root in PREFIXES {
+            assert_eq!(r("POST", &format!("{root}/token")), Some(Resolved::Found(Route::Token)));
+            assert_eq!(r("POST", &format!("{root}/token/refresh")), Some(Resolved::Found(Route::TokenRefresh)));
+            assert_eq!(r("GET", &format!("{root}/user")), Some(Resolved::Found(Route::List)));
+            assert_eq!(r("POST", &format!("{root}/user/")), Some(Resolved::Found(Route::Create)));
+            assert_eq!(r("GET", &format!("{root}/user/count")), Some(Resolved::Found(Route::Count)));
+            assert_eq!(r("PUT", &format!("{root}/user/current")), Some(Resolved::Found(Route::UpdateCurrent)));
+            assert_eq!(r("GET", &format!("{root}/user/42")), Some(Resolved::Found(Route::Get(42))));
+            assert_eq!(r("DELETE", &format!("{root}/user/42")), Some(Resolved::Found(Route::Delete(42))));
+            assert_eq!(r("POST", &format!("{root}/user/42")), Some(Resolved::WrongMethod("GET, HEAD, PUT, DELETE")));
+            assert_eq!(r("GET", &format!("{root}/token")), Some(Resolved::WrongMethod("POST")));
+            assert_eq!(r("GET", &format!("{root}/user/abc")), Some(Resolved::Unknown));
+            assert_eq!(r("GET", &format!("{root}/device")), Some(Resolved::Unknown));
+        }
+        assert_eq!(r("GET", "/api/websocket"), Some(Resolved::Found(Route::WebSocket)));
+        assert_eq!(r("GET", "/dh/websocket"), Some(Resolved::Found(Route::WebSocket)));
+        assert_eq!(r("GET", "/api/restapi/user"), None, "primavera's path");
+        assert_eq!(r("GET", "/api/2/users"), None);
+    }
+
+    #[test]
+    fn vendor_messages_for_single_violations() {
+        let one = |p: &str, c: Code| invalid_message(&Report::single(Violation::new(p, c)));
+        assert_eq!(one("/password", Code::TooShort), PASSWORD_RULE);
+        assert_eq!(one("/role", Code::Required), ROLE_REQUIRED);
+        assert_eq!(one("/id", Code::NotAllowedField), ID_NOT_ALLOWED);
+        assert_eq!(one("", Code::Syntax), INVALID_PARAMETERS);
+        assert!(one("/login", Code::TooShort).starts_with("Error! Make sure, that the passed object is correct"));
+        let two = Report {
+            errors: vec![Violation::new("/role", Code::Required), Violation::new("/login", Code::Required)],
+            ..Report::default()
+        };
+        assert!(invalid_message(&two).contains("/role") && invalid_message(&two).contains("/login"));
+    }
+
+    #[test]
+    fn duplicate_login_is_403() {
+        let err = ApiError::Duplicate { field: Unique::Username, pointer: "/login".into() };
+        assert_eq!(describe(&err), (403, DUPLICATE_LOGIN.into()));
+        assert_eq!(describe(&ApiError::Unauthorized { presented: false }), (401, UNAUTHORIZED.into()));
+    }
+
+    #[test]
+    fn list_queries() {
+        let pairs = |v: &[(&str, &str)]| v.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect::<Vec<_>>();
+        let q =
+            ListQuery::from_pairs(&pairs(&[("login", "a"), ("loginPattern", "%b%"), ("role", "1"), ("status", "2")]))
+                .unwrap_or_default();
+        let f = q.filter().ok().unwrap_or_default();
+        assert_eq!(f.username, None, "loginPattern wins over login");
+        assert_eq!(f.username_like.as_deref(), Some("%b%"));
+        assert_eq!(f.access, vec!["client"]);
+        assert_eq!(f.statuses, vec!["inactive", "archived", "suspended"]);
+        assert_eq!(q.page().ok(), Some((0, 20)));
+        assert!(ListQuery::from_pairs(&pairs(&[("take", "x")])).is_err());
+        let q = ListQuery {
+            sort_field: Some("login".into()),
+            sort_order: Some("desc".into()),
+            take: Some(5000),
+            skip: Some(3),
+            ..ListQuery::default()
+        };
+        assert_eq!(q.order().ok(), Some(Order::UsernameDesc));
+        assert_eq!(q.page().ok(), Some((3, MAX_TAKE)));
+        assert!(ListQuery { sort_field: Some("role".into()), ..ListQuery::default() }.order().is_err());
+        assert!(ListQuery { role: Some(2), ..ListQuery::default() }.filter().is_err());
+        assert!(ListQuery { take: Some(-1), ..ListQuery::default() }.page().is_err());
+    }
+
+    #[test]
+    fn reads_carry_every_key_and_the_vendor_defaults() {
+        let stored = Stored {
+            id: 5,
+            uid: "0".repeat(32),
+            version: 1,
+            created_at: String::new(),
+            updated_at: String::new(),
+            last_login: Some("2026-11-23T10:11:12.345Z".into()),
+            user: User { username: Some("jane".into()), access: Some(Access::Admin), ..User::default() },
+        };
+        let json = serde_json::to_value(read(&stored)).unwrap_or_default();
+        assert_eq!(
+            json,
+            serde_json::json!({"id": 5, "login": "jane", "role": 0, "status": 0, "lastLogin": "2026-11-23T10:11:12.345",
+                "data": null, "introReviewed": false, "allDeviceTypesAvailable": true})
+        );
+    }
+}
