@@ -57,12 +57,17 @@ pub fn build(root: &Path) -> Result<()> {
 /// worker-build downloads wasm-bindgen, wasm-opt and esbuild from GitHub unless told where they
 /// are (TOOLCHAIN trap 1; there is no GitHub here): the `*_BIN` variables point at the installed
 /// CLI and at the npm pins.
+///
+/// Every crate of the Worker is built at `opt-level = "z"` (through cargo's environment override,
+/// so native release builds — CLI, benches — keep theirs): 405.6 KiB gzip instead of 452.2 KiB
+/// for the wasm on the same tree, where `"z"` on the Worker package alone gave 439.2 KiB.
 pub fn build_worker(root: &Path) -> Result<()> {
     println!("== build: worker");
     let bin = node_bin(root);
     run(command(root, cargo_bin("worker-build"))
         .arg("--release")
         .current_dir(root.join("crates/worker"))
+        .env("CARGO_PROFILE_RELEASE_OPT_LEVEL", "z")
         .env("WASM_BINDGEN_BIN", cargo_bin("wasm-bindgen"))
         .env("WASM_OPT_BIN", bin.join("wasm-opt"))
         .env("ESBUILD_BIN", bin.join("esbuild")))
