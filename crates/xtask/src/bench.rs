@@ -114,6 +114,45 @@ fn files_under(dir: &Path) -> Result<Vec<PathBuf>> {
     Ok(files)
 }
 
+/// A `wrangler dev` for one bench section, on a free port with a fresh local D1, stopped (by
+/// process group) when dropped; the temporary state and bundle go after it.
+struct BenchServer {
+    // Field order is drop order: the server stops before its files are removed.
+    _server: util::Server,
+    _state: TempDir,
+    _bundle: TempDir,
+    port: u16,
+}
+
+impl BenchServer {
+    fn start(root: &Path, log_name: &str) -> Result<BenchServer> {
+        let state = TempDir::new("userbridge-bench-d1")?;
+        crate::dev::apply_migrations(root, Some(state.path()))?;
+        let port = util::free_port()?;
+        let inspector = util::free_port()?;
+        let output = root.join("tests/output");
+        std::fs::create_dir_all(&output)?;
+        let log = std::fs::File::create(output.join(log_name))?;
+        // wrangler dev reloads when the bundle it runs changes; a build made meanwhile (another
+        // checkout's test run, an editor) would then answer 503s mid-measurement. It runs a copy.
+        let bundle = TempDir::new("userbridge-bench-bundle")?;
+        util::copy_dir(&root.join("crates/worker/build"), bundle.path())?;
+        let mut cmd = crate::dev::dev_command(root, port, Some(state.path()));
+        // With a script argument wrangler ignores wrangler.toml unless told where it is.
+        cmd.arg(bundle.path().join("index.js"))
+            .arg("--config")
+            .arg(root.join("wrangler.toml"))
+            .arg("--inspector-port")
+            .arg(inspector.to_string())
+            .env("FORCE_COLOR", "0")
+            .stdout(log.try_clone()?)
+            .stderr(log);
+        let mut server = util::Server::spawn(&mut cmd)?;
+        server.wait_ready(port, "/health", std::time::Duration::from_secs(90))?;
+        Ok(BenchServer { _server: server, _state: state, _bundle: bundle, port })
+    }
+}
+
 /// The core's native speed: every criterion bench of `userbridge-core`, as one table per group
 /// with each figure's ratio to the group's `reference: …` entry (measured in the same run).
 fn core_native(root: &Path) -> Result<()> {
@@ -164,29 +203,8 @@ const BENCH_USERS: usize = 64;
 /// The machine has two cores shared by wrk, workerd and wrangler, so the absolute figures are a
 /// floor; the ratio is what compares routes (issue 5's goal: a write route ≥ 0.5× `/health`).
 fn facade(root: &Path) -> Result<()> {
-    let state = TempDir::new("userbridge-bench-d1")?;
-    crate::dev::apply_migrations(root, Some(state.path()))?;
-    let port = util::free_port()?;
-    let inspector = util::free_port()?;
-    let output = root.join("tests/output");
-    std::fs::create_dir_all(&output)?;
-    let log = std::fs::File::create(output.join("bench-wrangler.log"))?;
-    // wrangler dev reloads when the bundle it runs changes; a build made meanwhile (another
-    // checkout's test run, an editor) would then answer 503s mid-measurement. It runs a copy.
-    let bundle = TempDir::new("userbridge-bench-bundle")?;
-    util::copy_dir(&root.join("crates/worker/build"), bundle.path())?;
-    let mut cmd = crate::dev::dev_command(root, port, Some(state.path()));
-    // With a script argument wrangler ignores wrangler.toml unless told where it is.
-    cmd.arg(bundle.path().join("index.js"))
-        .arg("--config")
-        .arg(root.join("wrangler.toml"))
-        .arg("--inspector-port")
-        .arg(inspector.to_string())
-        .env("FORCE_COLOR", "0")
-        .stdout(log.try_clone()?)
-        .stderr(log);
-    let mut server = util::Server::spawn(&mut cmd)?;
-    server.wait_ready(port, "/health", std::time::Duration::from_secs(90))?;
+    let server = BenchServer::start(root, "bench-wrangler.log")?;
+    let port = server.port;
 
     let token = crate::dev::dev_vars(root)
         .into_iter()
@@ -530,29 +548,8 @@ fn widget_speed(root: &Path) -> Result<()> {
 /// Page load → interactive form in headless Chromium on loopback (`tests/bench/load.mjs`),
 /// against a `wrangler dev` started here with a fresh local D1.
 fn widget_load(root: &Path) -> Result<()> {
-    let state = TempDir::new("userbridge-bench-load")?;
-    crate::dev::apply_migrations(root, Some(state.path()))?;
-    let port = util::free_port()?;
-    let inspector = util::free_port()?;
-    let output = root.join("tests/output");
-    std::fs::create_dir_all(&output)?;
-    let log = std::fs::File::create(output.join("bench-load-wrangler.log"))?;
-    // wrangler dev reloads when the bundle it runs changes; a build made meanwhile (another
-    // checkout's test run, an editor) would then answer 503s mid-measurement. It runs a copy.
-    let bundle = TempDir::new("userbridge-bench-bundle")?;
-    util::copy_dir(&root.join("crates/worker/build"), bundle.path())?;
-    let mut cmd = crate::dev::dev_command(root, port, Some(state.path()));
-    // With a script argument wrangler ignores wrangler.toml unless told where it is.
-    cmd.arg(bundle.path().join("index.js"))
-        .arg("--config")
-        .arg(root.join("wrangler.toml"))
-        .arg("--inspector-port")
-        .arg(inspector.to_string())
-        .env("FORCE_COLOR", "0")
-        .stdout(log.try_clone()?)
-        .stderr(log);
-    let mut server = util::Server::spawn(&mut cmd)?;
-    server.wait_ready(port, "/health", std::time::Duration::from_secs(90))?;
+    let server = BenchServer::start(root, "bench-load-wrangler.log")?;
+    let port = server.port;
     let (status, _) = util::run_tee(
         util::command(root, util::node_bin(root).join("node"))
             .arg(root.join("tests/bench/load.mjs"))
