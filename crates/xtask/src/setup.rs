@@ -85,8 +85,19 @@ fn npm(root: &Path) -> Result<()> {
         println!("ok: node_modules");
         return Ok(());
     }
-    // The machine's npm, not the pinned Node: `npm ci` only unpacks packages.
-    run(Command::new("npm").current_dir(root).args(["ci", "--no-audit", "--no-fund"]))
+    // Not `npm ci`: the registry mirror here lacks workerd's macOS and Windows packages at the
+    // pinned version, so the lockfile cannot list them and `npm ci` refuses it as out of sync.
+    // `npm install` installs exactly the locked versions and skips the missing optional ones; the
+    // lockfile is compared before and after so a drifted pin fails here instead of being rewritten.
+    // The machine's npm, not the pinned Node: installing only unpacks packages.
+    let before = std::fs::read(root.join("package-lock.json")).map_err(|e| fail!("package-lock.json: {e}"))?;
+    run(Command::new("npm").current_dir(root).args(["install", "--no-audit", "--no-fund"]))?;
+    let after = std::fs::read(root.join("package-lock.json")).map_err(|e| fail!("package-lock.json: {e}"))?;
+    if before != after {
+        std::fs::write(root.join("package-lock.json"), &before).map_err(|e| fail!("package-lock.json: {e}"))?;
+        return Err(fail!("`npm install` wanted to change package-lock.json: package.json and the lockfile disagree"));
+    }
+    Ok(())
 }
 
 /// Debian's Chromium and ChromeDriver (browser tests; never a browser download) and wrk (bench).
