@@ -182,6 +182,14 @@ pub trait DialectSpec: Sync {
     /// `user` is the canonical form of that body, for mappings that depend on values
     /// (which phone is the office phone).
     fn wire_pointer(&self, op: Op, user: &User, canonical: &str) -> Option<String>;
+
+    /// The canonical field a pointer into this dialect's body names: the inverse of
+    /// [`DialectSpec::wire_pointer`] for fields whose place does not depend on values. A proxy
+    /// uses it to carry an upstream's field error (or a required field the caller did not send)
+    /// back to the caller's own field names. `None` when the field has no canonical home.
+    fn canonical_pointer(&self, _op: Op, _wire: &str) -> Option<String> {
+        None
+    }
 }
 
 /// Strict JSON, reporting syntax errors with line and column.
@@ -210,6 +218,20 @@ pub fn map_pointer(table: &[(&str, &str)], canonical: &str) -> Option<String> {
         .filter(|(c, _)| canonical == *c || canonical.strip_prefix(c).is_some_and(|rest| rest.starts_with('/')))
         .max_by_key(|(c, _)| c.len())
         .map(|(c, w)| format!("{w}{}", &canonical[c.len()..]))
+}
+
+/// The inverse of [`map_pointer`]: the longest matching wire prefix wins. Several canonical
+/// fields can share a wire field (an email's value and its primary flag); the first listed is the
+/// field's home.
+pub fn unmap_pointer(table: &[(&str, &str)], wire: &str) -> Option<String> {
+    let mut best: Option<(&str, &str)> = None;
+    for &(c, w) in table {
+        let matches = wire == w || wire.strip_prefix(w).is_some_and(|rest| rest.starts_with('/'));
+        if matches && best.is_none_or(|(_, bw)| w.len() > bw.len()) {
+            best = Some((c, w));
+        }
+    }
+    best.map(|(c, w)| format!("{c}{}", &wire[w.len()..]))
 }
 
 #[cfg(test)]

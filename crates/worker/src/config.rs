@@ -3,6 +3,8 @@
 //! Pure: [`Config::from_lookup`] takes a lookup function so the rules (production refuses the
 //! development credentials) are unit-tested natively; [`Config::from_env`] feeds it the `Env`.
 
+use userbridge_core::Dialect;
+
 /// The credential values shipped in `wrangler.toml` `[vars]` for development. They are public (in
 /// the repository), so a production deployment that still has them is not protected at all.
 pub const DEV_ADMIN_TOKEN: &str = "dev-admin-token";
@@ -41,6 +43,9 @@ pub enum CredentialProblem {
     /// `USERBRIDGE_ADMIN_LOGIN`/`USERBRIDGE_ADMIN_PASSWORD` unset, empty, or the development
     /// password in production: no DeviceHive admin account is created.
     AdminAccount,
+    /// `UPSTREAM_URL` is set but is not an http(s) URL, or `UPSTREAM_DIALECT` is missing or not a
+    /// dialect name, or `UPSTREAM_TIMEOUT_MS` is not 1–120000: the directory is unusable.
+    Upstream,
 }
 
 impl CredentialProblem {
@@ -57,6 +62,10 @@ impl CredentialProblem {
             CredentialProblem::AdminAccount => {
                 "USERBRIDGE_ADMIN_LOGIN / USERBRIDGE_ADMIN_PASSWORD are not set (or the password is the development \
                  value while ENVIRONMENT=production): no DeviceHive admin account is created"
+            }
+            CredentialProblem::Upstream => {
+                "UPSTREAM_URL is set but it is not an http(s) URL, UPSTREAM_DIALECT is missing or unknown, or \
+                 UPSTREAM_TIMEOUT_MS is not 1-120000"
             }
         }
     }
@@ -79,6 +88,63 @@ pub struct Config {
     admin_account: Result<(String, Secret), CredentialProblem>,
     /// `DEVICEHIVE_JWT_SECRET`: the HS256 key of DeviceHive tokens, or why there is none.
     jwt_secret: Result<Secret, CredentialProblem>,
+    /// Proxy mode: `None` without `UPSTREAM_URL` (the D1 store is the directory), else the
+    /// upstream, or why its settings cannot be used.
+    upstream: Option<Result<UpstreamConfig, CredentialProblem>>,
+}
+
+/// Where proxy mode sends users, in which dialect, with which credentials. Only operators set
+/// these (Worker vars and secrets): the facade never fetches a URL a client supplies.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UpstreamConfig {
+    /// `UPSTREAM_DIALECT`.
+    pub dialect: Dialect,
+    /// `UPSTREAM_URL`: the base URL the dialect's own paths are appended to, without a trailing
+    /// slash.
+    pub url: String,
+    /// `UPSTREAM_TOKEN`: `X-Cloud-Auth-Token` (learningcloud), `Authorization: Bearer` (publisher,
+    /// primavera, SCIM), or a DeviceHive refresh token when no login is set.
+    pub token: Option<Secret>,
+    /// `UPSTREAM_LOGIN` / `UPSTREAM_PASSWORD`: DeviceHive credentials the facade trades for JWTs.
+    pub login: Option<(String, Secret)>,
+    /// `UPSTREAM_TENANT`: primavera's `x-prime-tenant-code` header.
+    pub tenant: Option<String>,
+    /// `UPSTREAM_TIMEOUT_MS` (default 10 000): one upstream call longer than this is a 504.
+    pub timeout_ms: u32,
+}
+
+/// The upstream call timeout when `UPSTREAM_TIMEOUT_MS` is unset.
+pub const DEFAULT_UPSTREAM_TIMEOUT_MS: u32 = 10_000;
+
+impl UpstreamConfig {
+    fn from_lookup(url: String, get: &impl Fn(&str) -> Option<String>) -> Result<UpstreamConfig, CredentialProblem> {
+        let value = |name: &str| get(name).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
+        let url = url.trim().trim_end_matches('/').to_owned();
+        let scheme_ok = ["http://", "https://"].iter().any(|s| url.len() > s.len() && url.starts_with(s));
+        if !scheme_ok || url.contains(['?', '#', ' ']) {
+            return Err(CredentialProblem::Upstream);
+        }
+        let dialect =
+            value("UPSTREAM_DIALECT").and_then(|d| d.parse::<Dialect>().ok()).ok_or(CredentialProblem::Upstream)?;
+        let timeout_ms = match value("UPSTREAM_TIMEOUT_MS") {
+            None => DEFAULT_UPSTREAM_TIMEOUT_MS,
+            Some(t) => {
+                t.parse::<u32>().ok().filter(|t| (1..=120_000).contains(t)).ok_or(CredentialProblem::Upstream)?
+            }
+        };
+        let login = match (value("UPSTREAM_LOGIN"), get("UPSTREAM_PASSWORD").filter(|p| !p.is_empty())) {
+            (Some(l), Some(p)) => Some((l, Secret(p))),
+            _ => None,
+        };
+        Ok(UpstreamConfig {
+            dialect,
+            url,
+            token: get("UPSTREAM_TOKEN").filter(|t| !t.is_empty()).map(Secret),
+            login,
+            tenant: value("UPSTREAM_TENANT"),
+            timeout_ms,
+        })
+    }
 }
 
 impl Config {
@@ -117,7 +183,9 @@ impl Config {
             Some(s) => Ok(Secret(s)),
             None => Err(CredentialProblem::JwtSecret),
         };
-        Config { admin_token, cors_origins, fault_injection, admin_account, jwt_secret }
+        let upstream =
+            get("UPSTREAM_URL").filter(|u| !u.trim().is_empty()).map(|url| UpstreamConfig::from_lookup(url, &get));
+        Config { admin_token, cors_origins, fault_injection, admin_account, jwt_secret, upstream }
     }
 
     /// Reads the Worker's vars and secrets.
@@ -141,6 +209,11 @@ impl Config {
         self.admin_account.as_ref().map(|(l, p)| (l.as_str(), p)).map_err(|p| *p)
     }
 
+    /// The upstream of proxy mode (`Ok(None)`: store mode), or why its settings are unusable.
+    pub fn upstream(&self) -> Result<Option<&UpstreamConfig>, CredentialProblem> {
+        self.upstream.as_ref().map(|u| u.as_ref().map_err(|p| *p)).transpose()
+    }
+
     /// The key DeviceHive tokens are signed with, or why there is none.
     pub fn jwt_secret(&self) -> Result<&Secret, CredentialProblem> {
         self.jwt_secret.as_ref().map_err(|p| *p)
@@ -150,6 +223,37 @@ impl Config {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn no_upstream_url_is_store_mode() {
+        assert_eq!(config(&[("UPSTREAM_DIALECT", "scim")]).upstream(), Ok(None));
+        assert_eq!(config(&[("UPSTREAM_URL", " ")]).upstream(), Ok(None));
+    }
+
+    #[test]
+    fn upstream_settings_are_read_and_checked() {
+        let c = config(&[
+            ("UPSTREAM_URL", "http://127.0.0.1:9000/"),
+            ("UPSTREAM_DIALECT", "DeviceHive"),
+            ("UPSTREAM_LOGIN", "admin"),
+            ("UPSTREAM_PASSWORD", "pw"),
+            ("UPSTREAM_TIMEOUT_MS", "250"),
+        ]);
+        let up = c.upstream().expect("usable").expect("configured");
+        assert_eq!((up.dialect, up.url.as_str(), up.timeout_ms), (Dialect::DeviceHive, "http://127.0.0.1:9000", 250));
+        assert_eq!(up.login.as_ref().map(|(l, p)| (l.as_str(), p.expose())), Some(("admin", "pw")));
+        assert!(up.token.is_none());
+        let defaults = config(&[("UPSTREAM_URL", "https://x.example"), ("UPSTREAM_DIALECT", "scim")]);
+        assert_eq!(defaults.upstream().expect("usable").expect("configured").timeout_ms, DEFAULT_UPSTREAM_TIMEOUT_MS);
+        for bad in [
+            &[("UPSTREAM_URL", "ftp://x"), ("UPSTREAM_DIALECT", "scim")][..],
+            &[("UPSTREAM_URL", "http://x"), ("UPSTREAM_DIALECT", "ldap")],
+            &[("UPSTREAM_URL", "http://x")],
+            &[("UPSTREAM_URL", "http://x"), ("UPSTREAM_DIALECT", "scim"), ("UPSTREAM_TIMEOUT_MS", "0")],
+        ] {
+            assert_eq!(config(bad).upstream(), Err(CredentialProblem::Upstream), "{bad:?}");
+        }
+    }
 
     fn config(vars: &[(&str, &str)]) -> Config {
         Config::from_lookup(|name| vars.iter().find(|(k, _)| *k == name).map(|(_, v)| (*v).to_owned()))

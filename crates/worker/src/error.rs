@@ -9,6 +9,7 @@
 
 use crate::config::CredentialProblem;
 use crate::store::{StoreError, Unique};
+use crate::upstream::UpstreamError;
 use userbridge_core::Report;
 
 #[derive(Debug)]
@@ -42,6 +43,12 @@ pub enum ApiError {
     /// A refusal with a protocol-specific type the variants above cannot carry (SCIM's
     /// `scimType`: `invalidFilter`, `invalidPath`, `noTarget`, `mutability`, `tooMany`…). 4xx.
     Protocol { status: u16, kind: &'static str, detail: String },
+    /// Proxy mode: the upstream refused the body; violations at canonical pointers, which
+    /// `routes::fail` moves to the caller's own fields before the dialect answers (as `Invalid`).
+    UpstreamRejected(Report),
+    /// Proxy mode: the upstream failed (502) or did not answer in time (504). The detail is
+    /// logged by the upstream client, never sent.
+    Gateway { status: u16 },
     /// A failing dependency or a bug: logged with the request id, answered 500 without detail.
     Internal(String),
 }
@@ -50,7 +57,7 @@ impl ApiError {
     /// The HTTP status most dialects use; a dialect's `into_response` may override it.
     pub fn status(&self) -> u16 {
         match self {
-            ApiError::Invalid(_) | ApiError::BadParameter { .. } => 400,
+            ApiError::Invalid(_) | ApiError::UpstreamRejected(_) | ApiError::BadParameter { .. } => 400,
             ApiError::Unauthorized { .. } => 401,
             ApiError::NotFound(_) => 404,
             ApiError::MethodNotAllowed { .. } => 405,
@@ -59,6 +66,7 @@ impl ApiError {
             ApiError::UnsupportedMediaType { .. } => 415,
             ApiError::Duplicate { .. } | ApiError::Conflict => 409,
             ApiError::Protocol { status, .. } => *status,
+            ApiError::Gateway { status } => *status,
             ApiError::Internal(_) => 500,
             ApiError::NotConfigured(_) => 503,
         }
@@ -67,7 +75,7 @@ impl ApiError {
     /// An English one-liner for the error's body (dialects that have a `message`).
     pub fn message(&self) -> String {
         match self {
-            ApiError::Invalid(report) => match report.errors.len() {
+            ApiError::Invalid(report) | ApiError::UpstreamRejected(report) => match report.errors.len() {
                 1 => "The request body has 1 error.".into(),
                 n => format!("The request body has {n} errors."),
             },
@@ -83,6 +91,8 @@ impl ApiError {
             ApiError::Duplicate { field, .. } => format!("{} is already taken.", field_name(*field)),
             ApiError::Conflict => "The user was changed concurrently; retry the request.".into(),
             ApiError::Protocol { detail, .. } => detail.clone(),
+            ApiError::Gateway { status: 504 } => "The upstream did not answer in time.".into(),
+            ApiError::Gateway { .. } => "The upstream failed to answer.".into(),
             ApiError::Internal(_) => "Internal error.".into(),
         }
     }
@@ -128,6 +138,23 @@ impl From<StoreError> for ApiError {
             },
             StoreError::VersionMismatch => ApiError::PreconditionFailed,
             StoreError::Internal(detail) => ApiError::Internal(detail),
+            StoreError::Unsupported(detail) => {
+                ApiError::Protocol { status: 501, kind: "notImplemented", detail: detail.into() }
+            }
+            StoreError::Upstream(err) => match err {
+                UpstreamError::Timeout => ApiError::Gateway { status: 504 },
+                UpstreamError::BadGateway { .. } => ApiError::Gateway { status: 502 },
+                UpstreamError::NotFound => ApiError::NotFound("User"),
+                UpstreamError::Rejected(report) => ApiError::UpstreamRejected(report),
+                // The upstream does not say which field; its dialect's identity is the usual one.
+                UpstreamError::Duplicate => {
+                    ApiError::Duplicate { field: Unique::Username, pointer: "/username".into() }
+                }
+                UpstreamError::Changed => ApiError::Conflict,
+                UpstreamError::Unsupported(detail) => {
+                    ApiError::Protocol { status: 501, kind: "notImplemented", detail: detail.into() }
+                }
+            },
         }
     }
 }

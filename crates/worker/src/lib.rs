@@ -20,8 +20,10 @@ mod crypto;
 mod error;
 mod http;
 mod jwt;
+mod proxy;
 mod routes;
 mod store;
+mod upstream;
 mod ws;
 
 use worker::{Context, Date, Env, Request, Response, Result, console_error, console_log, event};

@@ -17,6 +17,8 @@ use worker::D1Database;
 use worker::wasm_bindgen::JsValue;
 
 use crate::crypto;
+use crate::proxy::{LostSink, Proxy};
+use crate::upstream::{Upstream, UpstreamError};
 
 /// The D1 binding name, as declared in `wrangler.toml`.
 pub const DB_BINDING: &str = "DB";
@@ -72,6 +74,11 @@ pub enum StoreError {
     VersionMismatch,
     /// D1 or WebCrypto failed: an internal error, logged, never shown to clients.
     Internal(String),
+    /// Proxy mode: the upstream failed or refused.
+    Upstream(UpstreamError),
+    /// Proxy mode: the directory cannot do this (listing and searching stay with the upstream's
+    /// own API; the facade does not mirror its users).
+    Unsupported(&'static str),
 }
 
 impl From<worker::Error> for StoreError {
@@ -299,18 +306,39 @@ fn now() -> String {
     String::from(worker::js_sys::Date::new_0().to_iso_string())
 }
 
-/// The user store over the `DB` binding.
+/// The user directory: D1 rows, or in proxy mode the upstream (see [`crate::proxy`]) with the
+/// same operations and errors, so the routes serve both modes unchanged.
 pub struct Store {
     db: D1Database,
+    proxy: Option<Proxy>,
 }
 
 impl Store {
+    /// The local D1 store: in proxy mode still the home of the facade's own accounts (the
+    /// DeviceHive admin who logs in), never of the users it proxies.
     pub fn new(env: &worker::Env) -> Result<Store, StoreError> {
-        Ok(Store { db: env.d1(DB_BINDING)? })
+        Ok(Store { db: env.d1(DB_BINDING)?, proxy: None })
+    }
+
+    /// The directory the routes work on: the upstream when one is configured.
+    pub fn directory(env: &worker::Env, upstream: Option<(Upstream, String, LostSink)>) -> Result<Store, StoreError> {
+        let db = env.d1(DB_BINDING)?;
+        let proxy = match upstream {
+            Some((upstream, scope, lost)) => Some(Proxy::new(env.d1(DB_BINDING)?, upstream, scope, lost)),
+            None => None,
+        };
+        Ok(Store { db, proxy })
+    }
+
+    fn unsupported_in_proxy(&self, what: &'static str) -> Result<(), StoreError> {
+        if self.proxy.is_some() { Err(StoreError::Unsupported(what)) } else { Ok(()) }
     }
 
     /// Inserts a user (its `id`/`uid` are assigned here; a password is hashed).
     pub async fn create(&self, user: &User, password: Option<&Password>) -> Result<Stored, StoreError> {
+        if let Some(proxy) = &self.proxy {
+            return proxy.create(user, password).await;
+        }
         let c = Columns::of(user)?;
         let hash = match password {
             Some(p) => JsValue::from_str(&crypto::hash_password(p.expose()).await?),
@@ -336,6 +364,9 @@ impl Store {
 
     /// The user under `key`, if any.
     pub async fn find(&self, key: &Key) -> Result<Option<Stored>, StoreError> {
+        if let Some(proxy) = &self.proxy {
+            return proxy.find(key).await;
+        }
         let (condition, value) = key.condition();
         let stmt = self.db.prepare(format!("SELECT {COLUMNS} FROM users WHERE {condition}")).bind(&[value])?;
         let row: Option<Row> = stmt.first(None).await?;
@@ -351,6 +382,9 @@ impl Store {
         user: &User,
         password: Option<&Password>,
     ) -> Result<Stored, StoreError> {
+        if let Some(proxy) = &self.proxy {
+            return proxy.update(id, expected_version, user, password).await;
+        }
         let c = Columns::of(user)?;
         let hash = match password {
             Some(p) => JsValue::from_str(&crypto::hash_password(p.expose()).await?),
@@ -383,6 +417,9 @@ impl Store {
     /// Sets a new password (learningcloud `changePassword`); the profile is unchanged but the
     /// version still grows, since the row changed.
     pub async fn set_password(&self, id: i64, password: &Password) -> Result<Stored, StoreError> {
+        if let Some(proxy) = &self.proxy {
+            return proxy.set_password(id, password).await;
+        }
         let hash = crypto::hash_password(password.expose()).await?;
         let sql = format!(
             "UPDATE users SET password_hash = ?1, version = version + 1, updated_at = ?2 WHERE id = ?3 \
@@ -419,6 +456,9 @@ impl Store {
 
     /// Deletes row `id` (only at `expected_version`, when given).
     pub async fn delete(&self, id: i64, expected_version: Option<i64>) -> Result<(), StoreError> {
+        if let Some(proxy) = &self.proxy {
+            return proxy.delete(id, expected_version).await;
+        }
         let sql = "DELETE FROM users WHERE id = ?1 AND (?2 IS NULL OR version = ?2) RETURNING id";
         let values = [num(id), expected_version.map_or(JsValue::NULL, num)];
         let deleted: Option<i64> = self.db.prepare(sql).bind(&values)?.first(Some("id")).await?;
@@ -441,6 +481,7 @@ impl Store {
         offset: u32,
         limit: u32,
     ) -> Result<Vec<Stored>, StoreError> {
+        self.unsupported_in_proxy("listing users is not available in proxy mode")?;
         let (clause, mut values) = filter.clause();
         let n = values.len();
         let order = order.sql();
@@ -453,6 +494,7 @@ impl Store {
 
     /// How many users match `filter`.
     pub async fn count(&self, filter: &Filter) -> Result<u64, StoreError> {
+        self.unsupported_in_proxy("counting users is not available in proxy mode")?;
         let (clause, values) = filter.clause();
         let stmt = self.db.prepare(format!("SELECT COUNT(*) AS n FROM users{clause}")).bind(&values)?;
         let n: Option<f64> = stmt.first(Some("n")).await?;

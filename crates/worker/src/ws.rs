@@ -20,6 +20,7 @@ use worker::{Env, Response, WebSocket, WebSocketPair, WebsocketEvent, console_lo
 
 use crate::config::Config;
 use crate::error::ApiError;
+use crate::proxy::LostSink;
 use crate::routes::Cx;
 use crate::routes::devicehive::{Fail, ListQuery, Service, Target, USER_ID_REQUIRED, USER_REQUIRED, unauthorized};
 use crate::store::Store;
@@ -53,7 +54,8 @@ impl Session {
         let Ok(mut events) = ws.events() else {
             return;
         };
-        let store = Store::new(&self.env);
+        let store = crate::routes::directory(&self.env, &self.config, &self.id, &LostSink::default())
+            .and_then(|store| Ok((store, Store::new(&self.env)?)));
         // The credential `authenticate` gave, if any.
         let mut token: Option<String> = None;
         while let Some(event) = events.next().await {
@@ -69,7 +71,7 @@ impl Session {
                 Err(_) => break,
             };
             let response = match (&store, text) {
-                (Ok(store), Some(text)) => self.frame(store, &mut token, &text).await,
+                (Ok((store, accounts)), Some(text)) => self.frame(store, accounts, &mut token, &text).await,
                 (Err(e), _) => {
                     let (code, error) = Fail::Api(ApiError::Internal(format!("{e:?}"))).describe();
                     reply(WsResponse::error("", None, code, error))
@@ -84,7 +86,7 @@ impl Session {
     }
 
     /// The answer to one text frame.
-    async fn frame(&self, store: &Store, token: &mut Option<String>, text: &str) -> Value {
+    async fn frame(&self, store: &Store, accounts: &Store, token: &mut Option<String>, text: &str) -> Value {
         if text.len() > MAX_FRAME {
             return reply(WsResponse::error("", None, 413, "Request entity too large"));
         }
@@ -96,7 +98,7 @@ impl Session {
         let Ok(request) = WsRequest::deserialize(&value) else {
             return reply(WsResponse::error(action, request_id, 400, MALFORMED));
         };
-        let svc = Service { store, config: &self.config };
+        let svc = Service { store, accounts, config: &self.config };
         let outcome = self.dispatch(&svc, token, request).await;
         reply(match outcome {
             Ok(response) => response,

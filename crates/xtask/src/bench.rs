@@ -21,6 +21,7 @@ const SECTIONS: &[Section] = &[
     ("sizes", sizes),
     ("core (native, criterion)", core_native),
     ("facade (wrk against wrangler dev)", facade),
+    ("proxy (wrk: proxied vs store-mode update)", proxy),
     ("widget size (gzip, twiggy)", widget_size),
     ("widget speed (Node: validate vs ajv)", widget_speed),
     ("widget load (headless Chromium)", widget_load),
@@ -28,10 +29,14 @@ const SECTIONS: &[Section] = &[
 
 /// Runs every section; one that fails is reported and the others still run (one run shows every
 /// figure it can), and the command fails at the end.
-pub fn bench(root: &Path) -> Result<()> {
+pub fn bench(root: &Path, only: &[std::ffi::OsString]) -> Result<()> {
+    let only: Vec<String> = only.iter().map(|o| o.to_string_lossy().to_lowercase()).collect();
     build::build(root)?;
     let mut failed = Vec::new();
     for (name, section) in SECTIONS {
+        if !only.is_empty() && !only.iter().any(|o| name.contains(o.as_str())) {
+            continue;
+        }
         println!("\n== bench: {name}");
         if let Err(err) = section(root) {
             eprintln!("bench {name}: {err}");
@@ -126,6 +131,11 @@ struct BenchServer {
 
 impl BenchServer {
     fn start(root: &Path, log_name: &str) -> Result<BenchServer> {
+        BenchServer::start_with(root, log_name, &[])
+    }
+
+    /// A server with extra `--var NAME:VALUE`s (proxy mode).
+    fn start_with(root: &Path, log_name: &str, vars: &[(&str, String)]) -> Result<BenchServer> {
         let state = TempDir::new("userbridge-bench-d1")?;
         crate::dev::apply_migrations(root, Some(state.path()))?;
         let port = util::free_port()?;
@@ -147,6 +157,9 @@ impl BenchServer {
             .env("FORCE_COLOR", "0")
             .stdout(log.try_clone()?)
             .stderr(log);
+        for (name, value) in vars {
+            cmd.arg("--var").arg(format!("{name}:{value}"));
+        }
         let mut server = util::Server::spawn(&mut cmd)?;
         server.wait_ready(port, "/health", std::time::Duration::from_secs(90))?;
         Ok(BenchServer { _server: server, _state: state, _bundle: bundle, port })
@@ -278,6 +291,92 @@ fn facade(root: &Path) -> Result<()> {
     }
     // A rare 409 (two requests for one user in flight at once) is the route working as designed;
     // more than 1 % means the figures measure errors.
+    if results.iter().any(|(_, f)| f.non_2xx * 100 > f.requests) {
+        return Err(fail!("over 1 % of some route's requests did not succeed (see non-2xx)"));
+    }
+    Ok(())
+}
+
+/// Proxy mode's cost: the same learningcloud update against a store-mode Worker (the upstream)
+/// and through a second Worker in proxy mode in front of it (`UPSTREAM_DIALECT=learningcloud`),
+/// with the upstream's `/health` as the reference, in one run.
+fn proxy(root: &Path) -> Result<()> {
+    let upstream = BenchServer::start(root, "bench-upstream.log")?;
+    let token = crate::dev::dev_vars(root)
+        .into_iter()
+        .find(|(k, _)| k == "USERBRIDGE_ADMIN_TOKEN")
+        .map(|(_, v)| v)
+        .unwrap_or_default();
+    let proxy = BenchServer::start_with(
+        root,
+        "bench-proxy.log",
+        &[
+            ("UPSTREAM_URL", format!("http://127.0.0.1:{}", upstream.port)),
+            ("UPSTREAM_DIALECT", "learningcloud".to_owned()),
+            ("UPSTREAM_TOKEN", token.clone()),
+        ],
+    )?;
+    let run = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis()).unwrap_or(0);
+    // The users are created through the proxy, so they exist upstream and are mapped; the
+    // store-mode run updates the very same rows directly.
+    let username = format!("proxy-{run}");
+    for i in 0..BENCH_USERS {
+        let name = format!("{username}-{i}");
+        let body = format!(
+            r#"{{"username":"{name}","email":"{name}@example.org","name":"Bench","surname":"Mark","language":"en","timezone":"Europe/London"}}"#
+        );
+        let headers = [("X-Cloud-Auth-Token", token.as_str()), ("Content-Type", "application/json")];
+        let (status, answer) = http_send(proxy.port, "POST", "/integration/ws/management/rest/users", &headers, &body)?;
+        if status != 200 {
+            return Err(fail!("creating the bench user through the proxy failed: {status} {answer}"));
+        }
+    }
+    let script = root.join("tests/bench/learningcloud_update.lua");
+    let runs = [
+        ("upstream GET /health", upstream.port, None),
+        ("store-mode update (PUT)", upstream.port, Some(&script)),
+        ("proxied update (PUT)", proxy.port, Some(&script)),
+    ];
+    let mut results = Vec::new();
+    for (name, port, script) in runs {
+        let mut wrk = std::process::Command::new("wrk");
+        wrk.args(["-t1", "-c16", "-d5s", "--latency"])
+            .env("BENCH_USERNAME", &username)
+            .env("BENCH_USERS", BENCH_USERS.to_string())
+            .env("BENCH_TOKEN", &token);
+        if let Some(script) = script {
+            wrk.arg("-s").arg(script);
+        }
+        let target = if script.is_some() {
+            format!("http://127.0.0.1:{port}")
+        } else {
+            format!("http://127.0.0.1:{port}/health")
+        };
+        let out = wrk.arg(&target).output().map_err(|e| fail!("cannot run wrk: {e}"))?;
+        let text = String::from_utf8_lossy(&out.stdout).into_owned();
+        let figures = parse_wrk(&text).ok_or_else(|| fail!("cannot read wrk's output for {name}:\n{text}"))?;
+        results.push((name, figures));
+    }
+    drop(proxy);
+    drop(upstream);
+    println!();
+    println!(
+        "{:<30} {:>10} {:>10} {:>10} {:>9} {:>8}",
+        "route (wrk -t1 -c16 -d5s)", "req/s", "p50", "p99", "non-2xx", "×health"
+    );
+    let health = results.first().map(|(_, f)| f.rps).unwrap_or(0.0);
+    for (name, f) in &results {
+        let ratio = if health > 0.0 { f.rps / health } else { 0.0 };
+        println!("{name:<30} {:>10.0} {:>8.1}ms {:>8.1}ms {:>9} {:>7.2}x", f.rps, f.p50_ms, f.p99_ms, f.non_2xx, ratio);
+    }
+    if let [_, (_, store), (_, proxied)] = results.as_slice() {
+        println!(
+            "proxied vs store-mode update: {:.2}x throughput, +{:.1} ms at p50 (goal: ≤ 2 ms over the upstream's own \
+             latency; a proxied update is 4 upstream calls: read, re-read, write, read back)",
+            if store.rps > 0.0 { proxied.rps / store.rps } else { 0.0 },
+            proxied.p50_ms - store.p50_ms
+        );
+    }
     if results.iter().any(|(_, f)| f.non_2xx * 100 > f.requests) {
         return Err(fail!("over 1 % of some route's requests did not succeed (see non-2xx)"));
     }

@@ -5,7 +5,7 @@
 //! - `build`  build the Worker and the widget (release)
 //! - `dev`    run the stack locally on 127.0.0.1 (`--port N`, `-- WRANGLER_ARGS…`)
 //! - `test`   every check; the last line is `N passed, N failed`
-//! - `bench`  measurements (sizes today)
+//! - `bench`  measurements: sizes, core, facade, proxy, widget (`bench proxy` runs one section)
 //! - `fuzz`   the core's cargo-fuzz targets (nightly), with exec counts
 
 mod bench;
@@ -24,7 +24,8 @@ const USAGE: &str = "usage: cargo xtask <setup|build|dev|test|bench>
   build                          build the Worker and the widget
   dev [--port N] [-- ARGS…]      wrangler dev on 127.0.0.1 (ARGS go to wrangler dev)
   test                           fmt, clippy, native + wasm + HTTP + browser tests
-  bench                          sizes of the Worker upload and the widget
+  bench [SECTION…]               sizes, core, facade, proxy and widget figures (sections whose
+                                 name contains a given word; all by default)
   fuzz [--seconds N] [TARGET…]   cargo-fuzz the core, one target per dialect (nightly)";
 
 fn main() -> ExitCode {
@@ -42,7 +43,7 @@ fn main() -> ExitCode {
             let total = test::test(&root);
             return if total.failed == 0 { ExitCode::SUCCESS } else { ExitCode::FAILURE };
         }
-        "bench" => setup::setup(&root).and_then(|()| bench::bench(&root)),
+        "bench" => setup::setup(&root).and_then(|()| bench::bench(&root, rest)),
         "fuzz" => fuzz::fuzz(&root, rest),
         "" | "help" | "--help" | "-h" => {
             println!("{USAGE}");

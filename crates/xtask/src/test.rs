@@ -206,10 +206,45 @@ fn live_tiers(root: &Path, report: &mut Report) {
         let url = format!("http://127.0.0.1:{port}");
         let http = report.tier("HTTP tests", || node_tests(root, "tests/http", &url));
         let e2e = report.tier("browser e2e tests", || node_tests(root, "tests/e2e", &url));
+        // This Worker (store mode) is the upstream of a second one in proxy mode, once per dialect.
+        let proxy = report.tier("proxy tests (5 upstream dialects)", || {
+            let mut count = Count::default();
+            for dialect in UPSTREAM_DIALECTS {
+                count += proxy_tier(
+                    root,
+                    &output,
+                    &[
+                        ("UPSTREAM_URL", url.clone()),
+                        ("UPSTREAM_DIALECT", dialect.to_owned()),
+                        ("UPSTREAM_TOKEN", "dev-admin-token".to_owned()),
+                        ("UPSTREAM_LOGIN", "admin".to_owned()),
+                        ("UPSTREAM_PASSWORD", "dev-admin-password".to_owned()),
+                    ],
+                    "tests/proxy",
+                    &[("USERBRIDGE_UPSTREAM_URL", url.clone()), ("USERBRIDGE_UPSTREAM_DIALECT", dialect.to_owned())],
+                )?;
+            }
+            Ok(count)
+        });
+        let proxy_fault = report.tier("proxy fault tests", || {
+            let upstream_port = util::free_port()?;
+            proxy_tier(
+                root,
+                &output,
+                &[
+                    ("UPSTREAM_URL", format!("http://127.0.0.1:{upstream_port}")),
+                    ("UPSTREAM_DIALECT", "primavera".to_owned()),
+                    ("UPSTREAM_TOKEN", "upstream-token".to_owned()),
+                    ("UPSTREAM_TIMEOUT_MS", "500".to_owned()),
+                ],
+                "tests/proxy-fault",
+                &[("USERBRIDGE_FAULT_UPSTREAM_PORT", upstream_port.to_string())],
+            )
+        });
         // Last and alone: a panic re-initialises the Wasm instance and fails every request in
         // flight in it, so nothing else may run against the Worker at the same time.
         let fault = report.tier("fault injection tests", || node_tests(root, "tests/fault", &url));
-        if http.failed + e2e.failed + fault.failed > 0 {
+        if http.failed + e2e.failed + proxy.failed + proxy_fault.failed + fault.failed > 0 {
             println!("--- wrangler log (tail) ---\n{}", util::tail(&log, 30));
         }
     }
@@ -224,6 +259,44 @@ fn live_tiers(root: &Path, report: &mut Report) {
             if live == 0 { Ok(Count::PASS) } else { Err(fail!("{live} process(es) of group {pgid} still running")) }
         });
     }
+}
+
+/// Every dialect an upstream can speak, in the order the proxy tier runs them.
+const UPSTREAM_DIALECTS: [&str; 5] = ["learningcloud", "publisher", "primavera", "devicehive", "scim"];
+
+/// A second Worker in proxy mode (`vars`), on its own port and D1 state, for the node tests in
+/// `dir`; always stopped (its whole process group) before this returns.
+fn proxy_tier(root: &Path, output: &Path, vars: &[(&str, String)], dir: &str, env: &[(&str, String)]) -> Result<Count> {
+    let state = TempDir::new("userbridge-proxy-d1")?;
+    let bundle = TempDir::new("userbridge-proxy-bundle")?;
+    apply_migrations(root, Some(state.path()))?;
+    util::copy_dir(&root.join("crates/worker/build"), bundle.path())?;
+    let port = util::free_port()?;
+    let inspector = util::free_port()?;
+    let log = output.join("wrangler-proxy.log");
+    let log_file = std::fs::File::create(&log)?;
+    let mut cmd = dev_command(root, port, Some(state.path()));
+    cmd.arg(bundle.path().join("index.js"))
+        .arg("--config")
+        .arg(root.join("wrangler.toml"))
+        .arg("--inspector-port")
+        .arg(inspector.to_string())
+        .env("FORCE_COLOR", "0")
+        .stdout(log_file.try_clone()?)
+        .stderr(log_file);
+    for (name, value) in vars {
+        cmd.arg("--var").arg(format!("{name}:{value}"));
+    }
+    let mut server = Server::spawn(&mut cmd)?;
+    server
+        .wait_ready(port, "/health", Duration::from_secs(90))
+        .map_err(|e| fail!("{e}\n--- proxy wrangler log (tail) ---\n{}", util::tail(&log, 30)))?;
+    let count = node_tests_with(root, dir, &format!("http://127.0.0.1:{port}"), env);
+    if count.as_ref().map_or(true, |c| c.failed > 0) {
+        println!("--- proxy wrangler log (tail) ---\n{}", util::tail(&log, 30));
+    }
+    drop(server);
+    count
 }
 
 /// A fmt/clippy step: one pass or one failure.
@@ -262,6 +335,11 @@ fn cargo_tests(cmd: &mut Command) -> Result<Count> {
 
 /// `node --test` (Node 22, TAP reporter) over `dir/*.test.mjs` with `USERBRIDGE_URL` set.
 fn node_tests(root: &Path, dir: &str, url: &str) -> Result<Count> {
+    node_tests_with(root, dir, url, &[])
+}
+
+/// [`node_tests`] with more environment for the tests.
+fn node_tests_with(root: &Path, dir: &str, url: &str, env: &[(&str, String)]) -> Result<Count> {
     let mut files: Vec<OsString> = std::fs::read_dir(root.join(dir))
         .map_err(|e| fail!("cannot read {dir}: {e}"))?
         .filter_map(|entry| entry.ok().map(|e| e.path()))
@@ -279,7 +357,8 @@ fn node_tests(root: &Path, dir: &str, url: &str) -> Result<Count> {
             .env("USERBRIDGE_URL", url)
             // The Worker's log (wrangler dev's output), for tests of the per-request log line.
             .env("USERBRIDGE_LOG", root.join("tests/output/wrangler.log"))
-            .env("CHROMIUM", CHROMIUM),
+            .env("CHROMIUM", CHROMIUM)
+            .envs(env.iter().map(|(k, v)| (*k, v.as_str()))),
     )?;
     Ok(settle(parse_tap(&out), status.success()))
 }

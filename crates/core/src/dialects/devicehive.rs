@@ -15,7 +15,7 @@
 //! JSON. Errors are [`ErrorBody`]; a duplicate login is a 403, not a 409.
 
 use crate::canonical::{self, Access, Password, Status};
-use crate::dialect::{Dialect, DialectSpec, Op, deserialize, map_pointer};
+use crate::dialect::{Dialect, DialectSpec, Op, deserialize, map_pointer, unmap_pointer};
 use crate::fields::{Field, Format};
 use crate::report::{Code, Report, Violation};
 use serde::de::{self, Visitor};
@@ -532,6 +532,10 @@ impl DialectSpec for DeviceHive {
             }),
         };
         body.unwrap_or(Value::Null)
+    }
+
+    fn canonical_pointer(&self, _op: Op, wire: &str) -> Option<String> {
+        unmap_pointer(POINTERS, wire)
     }
 
     fn wire_pointer(&self, _op: Op, _user: &canonical::User, canonical: &str) -> Option<String> {

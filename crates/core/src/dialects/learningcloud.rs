@@ -17,7 +17,7 @@
 //! bare object are accepted ([`DialectSpec::prepare`]); bodies written by userbridge are bare.
 
 use crate::canonical::{self, EmailAddress, Locale, Password, PhoneKind, Status, TimeZone};
-use crate::dialect::{Dialect, DialectSpec, Op, deserialize, map_pointer};
+use crate::dialect::{Dialect, DialectSpec, Op, deserialize, map_pointer, unmap_pointer};
 use crate::dialects::index_after;
 use crate::fields::{Field, Format};
 use crate::report::{Code, Pointer, Report, Violation};
@@ -603,6 +603,14 @@ impl DialectSpec for LearningCloud {
             Op::Update => serde_json::to_value(w),
         };
         body.unwrap_or(Value::Null)
+    }
+
+    fn canonical_pointer(&self, _op: Op, wire: &str) -> Option<String> {
+        match wire {
+            "/email" => Some("/emails/0/value".into()),
+            "/officePhone" | "/mobilePhone" => Some("/phones".into()),
+            _ => unmap_pointer(POINTERS, wire),
+        }
     }
 
     fn wire_pointer(&self, _op: Op, u: &canonical::User, canonical: &str) -> Option<String> {

@@ -9,7 +9,7 @@
 //! 100, title 200 vs 25) and only update knows the `IDEA` product; the tables keep them apart.
 
 use crate::canonical::{self, EmailAddress, Locale, PhoneKind, Product, ProductName, Status};
-use crate::dialect::{Dialect, DialectSpec, Op, deserialize, map_pointer};
+use crate::dialect::{Dialect, DialectSpec, Op, deserialize, map_pointer, unmap_pointer};
 use crate::dialects::index_after;
 use crate::fields::{Field, Format};
 use crate::report::{Code, Report, Violation};
@@ -483,6 +483,13 @@ impl DialectSpec for Primavera {
             }),
         };
         body.unwrap_or(Value::Null)
+    }
+
+    fn canonical_pointer(&self, op: Op, wire: &str) -> Option<String> {
+        match wire {
+            "/phone" | "/mobile" => Some("/phones".into()),
+            _ => unmap_pointer(if op == Op::Create { CREATE_POINTERS } else { UPDATE_POINTERS }, wire),
+        }
     }
 
     fn wire_pointer(&self, op: Op, u: &canonical::User, canonical: &str) -> Option<String> {

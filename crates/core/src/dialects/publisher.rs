@@ -13,7 +13,9 @@
 //! length limits (dialects.md §2.7), so the tables state none beyond what a format implies.
 
 use crate::canonical::{self, EmailAddress, Image, Link, LinkKind, Organization, PhoneKind, Secretary, Status};
-use crate::dialect::{BodyFormat, Dialect, DialectSpec, Op, deserialize, map_pointer, parse_json, syntax_violation};
+use crate::dialect::{
+    BodyFormat, Dialect, DialectSpec, Op, deserialize, map_pointer, parse_json, syntax_violation, unmap_pointer,
+};
 use crate::dialects::index_after;
 use crate::fields::{Field, Format, Kind};
 use crate::report::{Code, Report, Violation, push_key};
@@ -510,6 +512,13 @@ impl DialectSpec for Publisher {
             specialities: u.specialities.clone(),
         };
         serde_json::to_value(Envelope::new(wire)).unwrap_or(Value::Null)
+    }
+
+    fn canonical_pointer(&self, _op: Op, wire: &str) -> Option<String> {
+        match wire {
+            "/user/phone" | "/user/mobile" => Some("/phones".into()),
+            _ => unmap_pointer(POINTERS, wire),
+        }
     }
 
     fn wire_pointer(&self, _op: Op, u: &canonical::User, canonical: &str) -> Option<String> {

@@ -18,7 +18,7 @@ use crate::canonical::{
     self, Address, Email, EmailAddress, Image, Locale, Manager, MultiValue, Password, Phone, PhoneKind, Status,
     TimeZone,
 };
-use crate::dialect::{Dialect, DialectSpec, Op, deserialize, map_pointer};
+use crate::dialect::{Dialect, DialectSpec, Op, deserialize, map_pointer, unmap_pointer};
 use crate::dialects::index_after;
 use crate::fields::{Field, Format, Kind};
 use crate::report::{Code, Report, Violation};
@@ -867,6 +867,10 @@ impl DialectSpec for Scim {
             meta: None,
         };
         serde_json::to_value(wire).unwrap_or(Value::Null)
+    }
+
+    fn canonical_pointer(&self, _op: Op, wire: &str) -> Option<String> {
+        unmap_pointer(POINTERS, wire)
     }
 
     fn wire_pointer(&self, _op: Op, u: &canonical::User, canonical: &str) -> Option<String> {

@@ -91,6 +91,7 @@ impl Surface for DeviceHive {
     /// The router checks no credential: the token endpoints take login and password in the body,
     /// the WebSocket authenticates with a message, and the user routes accept a JWT *or* the admin
     /// token ([`authenticate`]), which no shared scheme expresses.
+    const DIALECT: Option<Dialect> = Some(Dialect::DeviceHive);
     const SCHEME: Scheme = Scheme::Public;
     type Route = Route;
 
@@ -157,12 +158,13 @@ impl Surface for DeviceHive {
 
 async fn serve(cx: &mut Cx, route: Route) -> Result<Response, Fail> {
     let store = cx.store()?;
-    ensure_admin(&store, &cx.config, &cx.request_id).await;
+    let accounts = cx.local_store()?;
+    ensure_admin(&accounts, &cx.config, &cx.request_id).await;
     if route == Route::WebSocket {
         return crate::ws::upgrade(cx);
     }
     let config = cx.config.clone();
-    let svc = Service { store: &store, config: &config };
+    let svc = Service { store: &store, accounts: &accounts, config: &config };
     match route {
         Route::Token => {
             let body = json_body(cx, Op::Create).await?;
@@ -562,7 +564,11 @@ fn require_admin(principal: &Principal) -> Result<(), Fail> {
 
 /// The DeviceHive operations over one store: shared by the REST routes and the WebSocket.
 pub struct Service<'a> {
+    /// The user directory (the upstream, in proxy mode).
     pub store: &'a Store,
+    /// Who may log in: always the local D1 store. In store mode it is the same table as `store`;
+    /// in proxy mode the facade's own accounts stay here and never go upstream.
+    pub accounts: &'a Store,
     pub config: &'a Config,
 }
 
@@ -587,7 +593,7 @@ impl Service<'_> {
         if !claims.is(TokenType::Access) {
             return Err(unauthorized());
         }
-        let user = self.store.find(&Key::Id(claims.user_id)).await?.ok_or_else(unauthorized)?;
+        let user = self.accounts.find(&Key::Id(claims.user_id)).await?.ok_or_else(unauthorized)?;
         if !is_active(&user) {
             return Err(unauthorized());
         }
@@ -605,17 +611,17 @@ impl Service<'_> {
         }
         let secret = self.secret()?;
         let key = Key::Username(login.to_owned());
-        if self.store.find(&key).await?.is_none() {
+        if self.accounts.find(&key).await?.is_none() {
             // Hash anyway, so an unknown login takes as long as a wrong password: response times
             // must not tell which logins exist.
             let _ = crate::crypto::hash_password(password).await;
             return Err(unauthorized());
         }
-        let user = self.store.verify_password(&key, password).await?.ok_or_else(unauthorized)?;
+        let user = self.accounts.verify_password(&key, password).await?.ok_or_else(unauthorized)?;
         if !is_active(&user) {
             return Err(Fail::vendor(403, NOT_ACTIVE));
         }
-        self.store.record_login(user.id).await?;
+        self.accounts.record_login(user.id).await?;
         let admin = user.user.access == Some(Access::Admin);
         let now = now_ms();
         let internal = |e: crate::crypto::CryptoError| ApiError::Internal(e.to_string());
@@ -642,7 +648,7 @@ impl Service<'_> {
         if !claims.is(TokenType::Refresh) {
             return Err(Fail::vendor(401, INVALID_TOKEN_TYPE));
         }
-        let user = self.store.find(&Key::Id(claims.user_id)).await?.ok_or_else(unauthorized)?;
+        let user = self.accounts.find(&Key::Id(claims.user_id)).await?.ok_or_else(unauthorized)?;
         if !is_active(&user) {
             return Err(Fail::vendor(403, NOT_ACTIVE));
         }
@@ -672,7 +678,7 @@ impl Service<'_> {
 
     pub async fn get_current(&self, principal: &Principal) -> Result<UserWithNetworks, Fail> {
         let id = self.current_id(principal).await?;
-        let user = self.store.find(&Key::Id(id)).await?.ok_or_else(|| Fail::vendor(409, NO_CURRENT_USER))?;
+        let user = self.accounts.find(&Key::Id(id)).await?.ok_or_else(|| Fail::vendor(409, NO_CURRENT_USER))?;
         Ok(UserWithNetworks { user: read(&user), networks: Vec::new() })
     }
 
@@ -682,7 +688,7 @@ impl Service<'_> {
             return Ok(id);
         }
         let login = self.config.admin_account().map_err(|_| Fail::vendor(409, NO_CURRENT_USER))?.0;
-        let admin = self.store.find(&Key::Username(login.to_owned())).await?;
+        let admin = self.accounts.find(&Key::Username(login.to_owned())).await?;
         admin.map(|a| a.id).ok_or_else(|| Fail::vendor(409, NO_CURRENT_USER))
     }
 
@@ -710,15 +716,16 @@ impl Service<'_> {
     /// replaced (absent → null), a non-empty `password` is re-hashed. A client may change only its
     /// own password, data and introReviewed. A concurrent write in between is retried once, then 409.
     pub async fn update(&self, principal: &Principal, target: Target, body: Option<&Value>) -> Result<(), Fail> {
-        let id = match target {
+        // `current` is the caller's own account, which lives with the accounts.
+        let (id, store) = match target {
             Target::Id(id) => {
                 require_admin(principal)?;
-                id
+                (id, self.store)
             }
-            Target::Current => self.current_id(principal).await?,
+            Target::Current => (self.current_id(principal).await?, self.accounts),
         };
         let not_found = || Fail::vendor(404, user_not_found(id));
-        let existing = self.store.find(&Key::Id(id)).await?.ok_or_else(not_found)?;
+        let existing = store.find(&Key::Id(id)).await?.ok_or_else(not_found)?;
         let Some(body) = body else {
             return Ok(());
         };
@@ -736,10 +743,10 @@ impl Service<'_> {
         for attempt in 0..2 {
             let mut next = merge::apply(Dialect::DeviceHive, &current.user, &incoming, Mode::Overlay);
             next.data = incoming.data.clone();
-            match self.store.update(id, Some(current.version), &next, incoming.password.as_ref()).await {
+            match store.update(id, Some(current.version), &next, incoming.password.as_ref()).await {
                 Ok(_) => return Ok(()),
                 Err(StoreError::VersionMismatch) if attempt == 0 => {
-                    current = self.store.find(&Key::Id(id)).await?.ok_or_else(not_found)?;
+                    current = store.find(&Key::Id(id)).await?.ok_or_else(not_found)?;
                 }
                 Err(StoreError::NotFound) => return Err(not_found()),
                 Err(e) => return Err(e.into()),

@@ -49,6 +49,7 @@ pub enum Route {
 
 impl Surface for LearningCloud {
     const NAME: &'static str = "learningcloud";
+    const DIALECT: Option<Dialect> = Some(Dialect::LearningCloud);
     const SCHEME: Scheme = Scheme::CloudToken;
     type Route = Route;
 

@@ -25,13 +25,15 @@ use crate::auth::{self, Scheme};
 use crate::config::Config;
 use crate::error::ApiError;
 use crate::http::{self, Resolved};
+use crate::proxy::LostSink;
 use crate::store::{Key, Store, StoreError, Stored};
+use crate::upstream::Upstream;
 
 /// Request headers a browser may send cross-origin (answered in preflights).
 const CORS_ALLOW_HEADERS: &str = "Authorization, Content-Type, If-Match, X-Cloud-Auth-Token, X-Cloud-Synchronization, \
                                   X-Request-Id, Idempotency-Key";
 /// Response headers a cross-origin page may read.
-const CORS_EXPOSE_HEADERS: &str = "ETag, Location, X-Request-Id";
+const CORS_EXPOSE_HEADERS: &str = "ETag, Location, X-Request-Id, X-Userbridge-Lost, X-Userbridge-Upstream";
 
 /// One request on its way through the Worker.
 pub struct Cx {
@@ -46,6 +48,9 @@ pub struct Cx {
     /// For the log line: which dialect and operation handled the request.
     pub dialect: &'static str,
     pub op: &'static str,
+    /// Proxy mode: what the upstream could not hold of this request's write (canonical
+    /// pointers), for the `X-Userbridge-Lost` header; `None` when nothing went upstream.
+    pub lost: LostSink,
 }
 
 impl Cx {
@@ -53,7 +58,7 @@ impl Cx {
         let config = Config::from_env(&env);
         let method = req.inner().method().to_ascii_uppercase();
         let path = req.path();
-        Cx { req, env, config, request_id, method, path, dialect: "none", op: "none" }
+        Cx { req, env, config, request_id, method, path, dialect: "none", op: "none", lost: LostSink::default() }
     }
 
     pub fn header(&self, name: &str) -> Option<String> {
@@ -64,7 +69,13 @@ impl Cx {
         http::query(&self.req)
     }
 
+    /// The user directory: D1, or the upstream in proxy mode.
     pub fn store(&self) -> Result<Store, ApiError> {
+        directory(&self.env, &self.config, &self.request_id, &self.lost)
+    }
+
+    /// The local D1 store whatever the mode: the facade's own accounts (DeviceHive logins).
+    pub fn local_store(&self) -> Result<Store, ApiError> {
         Ok(Store::new(&self.env)?)
     }
 
@@ -105,12 +116,24 @@ impl Cx {
     }
 }
 
+/// The user directory for one request (or WebSocket frame): D1, or the upstream in proxy mode.
+pub fn directory(env: &Env, config: &Config, request_id: &str, lost: &LostSink) -> Result<Store, ApiError> {
+    let upstream = config.upstream().map_err(ApiError::NotConfigured)?.map(|config| {
+        let scope = format!("{}:{}", config.dialect, config.url);
+        (Upstream::new(config.clone(), request_id.to_owned()), scope, lost.clone())
+    });
+    Ok(Store::directory(env, upstream)?)
+}
+
 /// What every dialect module provides (see the module docs).
 pub trait Surface {
     /// The dialect's name in log lines.
     const NAME: &'static str;
     /// Where its clients put the credential.
     const SCHEME: Scheme;
+    /// The dialect its bodies are in (`None`: canonical or no bodies), for moving an upstream's
+    /// field errors onto the caller's own fields.
+    const DIALECT: Option<Dialect> = None;
     type Route;
 
     /// Whether the surface exists in this deployment at all (the fault route does not in
@@ -199,6 +222,10 @@ async fn serve<S: Surface>(cx: &mut Cx) -> Option<Response> {
 
 /// Logs what only operators may see, then answers in the dialect's shape.
 fn fail<S: Surface>(cx: &Cx, err: ApiError) -> Response {
+    let err = match err {
+        ApiError::UpstreamRejected(report) => ApiError::Invalid(to_caller(S::DIALECT, cx.op, report)),
+        other => other,
+    };
     match &err {
         ApiError::Internal(detail) => {
             console_error!("{{\"requestId\":{:?},\"level\":\"error\",\"error\":{:?}}}", cx.request_id, detail);
@@ -213,6 +240,21 @@ fn fail<S: Surface>(cx: &Cx, err: ApiError) -> Response {
         _ => {}
     }
     S::into_response(cx, err)
+}
+
+/// An upstream's violations (canonical pointers) at the caller's fields. A field the caller's
+/// dialect does not have stays at the body's root, named by the `upstreamPointer` param.
+fn to_caller(dialect: Option<Dialect>, op: &str, mut report: Report) -> Report {
+    let Some(dialect) = dialect else { return report };
+    let op = if op == "create" { Op::Create } else { Op::Update };
+    let spec = dialect.spec();
+    let user = User::default();
+    for v in &mut report.errors {
+        if !v.pointer.is_empty() {
+            v.pointer = spec.wire_pointer(op, &user, &v.pointer).unwrap_or_default();
+        }
+    }
+    report
 }
 
 /// A CORS preflight (`OPTIONS` with `Origin`): allowed origins get the methods and headers they
@@ -241,6 +283,13 @@ pub fn finish(cx: &Cx, mut response: Response) -> Response {
     let origin = cx.header("Origin");
     let headers = response.headers_mut();
     let _ = headers.set("X-Request-Id", &cx.request_id);
+    if let Some(lost) = cx.lost.borrow().as_ref() {
+        // Canonical pointers, comma-separated; empty when the upstream held everything.
+        let _ = headers.set("X-Userbridge-Lost", &lost.join(", "));
+        if let Ok(Some(upstream)) = cx.config.upstream() {
+            let _ = headers.set("X-Userbridge-Upstream", upstream.dialect.as_str());
+        }
+    }
     if let Some(origin) = origin {
         let _ = headers.append("Vary", "Origin");
         if cx.config.origin_allowed(&origin) {

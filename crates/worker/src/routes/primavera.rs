@@ -36,6 +36,7 @@ pub enum Route {
 
 impl Surface for Primavera {
     const NAME: &'static str = "primavera";
+    const DIALECT: Option<Dialect> = Some(Dialect::Primavera);
     const SCHEME: Scheme = Scheme::Bearer;
     type Route = Route;
 

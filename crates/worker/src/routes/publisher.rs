@@ -56,6 +56,7 @@ pub enum Route {
 
 impl Surface for Publisher {
     const NAME: &'static str = "publisher";
+    const DIALECT: Option<Dialect> = Some(Dialect::Publisher);
     const SCHEME: Scheme = Scheme::Bearer;
     type Route = Route;
 

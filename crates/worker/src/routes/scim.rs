@@ -55,6 +55,7 @@ pub enum Route {
 
 impl Surface for Scim {
     const NAME: &'static str = "scim";
+    const DIALECT: Option<Dialect> = Some(Dialect::Scim);
     const SCHEME: Scheme = Scheme::Bearer;
     type Route = Route;
 
@@ -287,11 +288,20 @@ async fn patch(cx: &mut Cx, id: &str) -> Result<Response, ApiError> {
             let mut resource = render(&origin, current);
             query::apply_patch(&mut resource, &operations, query::case_exact_for_user)
                 .map_err(|e| ApiError::Protocol { status: e.status(), kind: e.scim_type(), detail: e.to_string() })?;
+            // A user made in a dialect without usernames (publisher, primavera) has none, and a
+            // PATCH that does not give one keeps it so: its required `userName` is checked as met.
+            let keeps_no_username = current.user.username.is_none();
             if let Value::Object(map) = &mut resource {
                 map.remove("meta");
                 map.remove("id");
+                if keeps_no_username && !map.contains_key("userName") {
+                    map.insert("userName".into(), Value::from(current.uid.clone()));
+                }
             }
-            let incoming = userbridge_core::to_canonical(Dialect::Scim, Op::Update, &resource)?;
+            let mut incoming = userbridge_core::to_canonical(Dialect::Scim, Op::Update, &resource)?;
+            if keeps_no_username && incoming.username.as_deref() == Some(current.uid.as_str()) {
+                incoming.username = None;
+            }
             Ok(replaced(&current.user, &incoming))
         })
         .await

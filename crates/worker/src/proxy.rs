@@ -1,0 +1,268 @@
+//! Proxy mode's directory: the same operations as the D1 store, answered by the upstream.
+//!
+//! The routes do not know which directory they talk to: [`crate::store::Store`] hands every call
+//! here when `UPSTREAM_URL` is set. What this module adds to the upstream client is identity: the
+//! facade gives every upstream user its own numeric id and 32-hex uid (a row in `upstream_users`,
+//! migration 0005), so each caller sees ids in its own format whatever the upstream uses.
+//!
+//! * A user created through the facade is mapped at creation; a write that fails upstream leaves
+//!   no row behind.
+//! * A username or email the facade has not seen is looked up with the upstream's own lookup
+//!   (where its API has one) and mapped then.
+//! * Every read goes upstream; the version a caller gets is a fingerprint of the upstream record,
+//!   so an update re-reads it and refuses (then `modify` retries once, then 409) when anyone
+//!   changed it in between. SCIM upstreams also get the record's `ETag` as `If-Match`.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use serde::Deserialize;
+use userbridge_core::canonical::Password;
+use userbridge_core::{Op, User};
+use worker::D1Database;
+use worker::wasm_bindgen::JsValue;
+
+use crate::crypto;
+use crate::store::{Key, StoreError, Stored};
+use crate::upstream::{Lookup, Remote, Upstream, UpstreamError};
+
+const COLUMNS: &str = "id, uid, upstream_id, username_key, email_key, created_at, updated_at";
+
+/// What a proxied request reports back to the response (`X-Userbridge-Lost`).
+pub type LostSink = Rc<RefCell<Option<Vec<String>>>>;
+
+#[derive(Deserialize)]
+struct Mapping {
+    id: i64,
+    uid: String,
+    upstream_id: String,
+    username_key: Option<String>,
+    email_key: Option<String>,
+    created_at: String,
+    updated_at: String,
+}
+
+pub struct Proxy {
+    db: D1Database,
+    upstream: Upstream,
+    /// The upstream's dialect and URL: mapping rows belong to one upstream.
+    scope: String,
+    lost: LostSink,
+}
+
+impl Proxy {
+    pub fn new(db: D1Database, upstream: Upstream, scope: String, lost: LostSink) -> Proxy {
+        Proxy { db, upstream, scope, lost }
+    }
+
+    pub async fn create(&self, user: &User, password: Option<&Password>) -> Result<Stored, StoreError> {
+        let send = outgoing(user, password);
+        self.note_lost(Op::Create, &send);
+        let remote = self.upstream.create(&send).await?;
+        let row = self.remember(&remote).await?;
+        Ok(stored(row, remote))
+    }
+
+    pub async fn find(&self, key: &Key) -> Result<Option<Stored>, StoreError> {
+        Ok(self.resolve(key).await?.map(|(row, remote)| stored(row, remote)))
+    }
+
+    pub async fn update(
+        &self,
+        id: i64,
+        expected_version: Option<i64>,
+        user: &User,
+        password: Option<&Password>,
+    ) -> Result<Stored, StoreError> {
+        let row = self.row(&Key::Id(id)).await?.ok_or(StoreError::NotFound)?;
+        let current = self.fetch(&row).await?;
+        if expected_version.is_some_and(|v| v != current.fingerprint()) {
+            return Err(StoreError::VersionMismatch);
+        }
+        let send = outgoing(user, password);
+        self.note_lost(Op::Update, &send);
+        self.upstream.update(&row.upstream_id, &send, current.etag.as_deref()).await?;
+        let after = self.fetch(&row).await?;
+        let row = self.touch(row, &after.user).await?;
+        Ok(stored(row, after))
+    }
+
+    pub async fn set_password(&self, id: i64, password: &Password) -> Result<Stored, StoreError> {
+        let current = self.find(&Key::Id(id)).await?.ok_or(StoreError::NotFound)?;
+        self.update(id, Some(current.version), &current.user, Some(password)).await
+    }
+
+    pub async fn delete(&self, id: i64, expected_version: Option<i64>) -> Result<(), StoreError> {
+        let row = self.row(&Key::Id(id)).await?.ok_or(StoreError::NotFound)?;
+        if let Some(expected) = expected_version
+            && self.fetch(&row).await?.fingerprint() != expected
+        {
+            return Err(StoreError::VersionMismatch);
+        }
+        match self.upstream.delete(&row.upstream_id).await {
+            Ok(()) | Err(UpstreamError::NotFound) => {}
+            Err(e) => return Err(e.into()),
+        }
+        self.forget(row.id).await
+    }
+
+    /// The mapping row and the upstream record under a caller's key. A row whose upstream user is
+    /// gone, or whose remembered username/email the upstream record no longer has, is stale: it
+    /// is dropped, and a username or email is then looked up upstream.
+    async fn resolve(&self, key: &Key) -> Result<Option<(Mapping, Remote)>, StoreError> {
+        if let Some(row) = self.row(key).await? {
+            match self.upstream.get(&row.upstream_id).await {
+                Ok(remote) if still_matches(key, &remote.user) => return Ok(Some((row, remote))),
+                Ok(_) => {}
+                Err(UpstreamError::NotFound) => self.forget(row.id).await?,
+                Err(e) => return Err(e.into()),
+            }
+        }
+        let lookup = match key {
+            Key::Username(u) => Lookup::Username(u),
+            Key::Email(e) => Lookup::Email(e),
+            _ => return Ok(None),
+        };
+        let Some(remote) = self.upstream.lookup(lookup).await? else { return Ok(None) };
+        let row = self.remember(&remote).await?;
+        Ok(Some((row, remote)))
+    }
+
+    /// The upstream record of a mapping row; a user deleted upstream loses its row.
+    async fn fetch(&self, row: &Mapping) -> Result<Remote, StoreError> {
+        match self.upstream.get(&row.upstream_id).await {
+            Err(UpstreamError::NotFound) => {
+                self.forget(row.id).await?;
+                Err(StoreError::NotFound)
+            }
+            other => Ok(other?),
+        }
+    }
+
+    async fn row(&self, key: &Key) -> Result<Option<Mapping>, StoreError> {
+        let (condition, value) = match key {
+            Key::Id(id) => ("id = ?2", JsValue::from_f64(*id as f64)),
+            Key::Uid(uid) => ("uid = ?2", JsValue::from_str(uid)),
+            Key::Username(u) => ("username_key = ?2", JsValue::from_str(&u.to_lowercase())),
+            Key::Email(e) => ("email_key = ?2", JsValue::from_str(&e.to_lowercase())),
+            // No dialect but primavera addresses users by ldapGuid, and its API cannot look one up.
+            Key::LdapGuid(_) => return Ok(None),
+        };
+        let sql = format!(
+            "SELECT {COLUMNS} FROM upstream_users WHERE scope = ?1 AND {condition} ORDER BY updated_at DESC LIMIT 1"
+        );
+        let row: Option<Mapping> =
+            self.db.prepare(sql).bind(&[JsValue::from_str(&self.scope), value])?.first(None).await?;
+        Ok(row)
+    }
+
+    /// Maps an upstream user (again: the same upstream id keeps its row and ids).
+    async fn remember(&self, remote: &Remote) -> Result<Mapping, StoreError> {
+        let (username, email) = keys(&remote.user);
+        let at = now();
+        let sql = format!(
+            "INSERT INTO upstream_users (uid, scope, upstream_id, username_key, email_key, created_at, updated_at) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6) ON CONFLICT (scope, upstream_id) DO UPDATE SET \
+             username_key = excluded.username_key, email_key = excluded.email_key, updated_at = excluded.updated_at \
+             RETURNING {COLUMNS}"
+        );
+        let values = [
+            JsValue::from_str(&crypto::random_hex_id()?),
+            JsValue::from_str(&self.scope),
+            JsValue::from_str(&remote.id),
+            username,
+            email,
+            JsValue::from_str(&at),
+        ];
+        let row: Option<Mapping> = self.db.prepare(sql).bind(&values)?.first(None).await?;
+        row.ok_or_else(|| StoreError::Internal("INSERT into upstream_users returned no row".into()))
+    }
+
+    /// Refreshes a row's lookup keys after a write.
+    async fn touch(&self, row: Mapping, user: &User) -> Result<Mapping, StoreError> {
+        let (username, email) = keys(user);
+        let unchanged = username.as_string() == row.username_key && email.as_string() == row.email_key;
+        if unchanged {
+            return Ok(row);
+        }
+        let sql = format!(
+            "UPDATE upstream_users SET username_key = ?1, email_key = ?2, updated_at = ?3 WHERE id = ?4 \
+             RETURNING {COLUMNS}"
+        );
+        let values = [username, email, JsValue::from_str(&now()), JsValue::from_f64(row.id as f64)];
+        let updated: Option<Mapping> = self.db.prepare(sql).bind(&values)?.first(None).await?;
+        Ok(updated.unwrap_or(row))
+    }
+
+    async fn forget(&self, id: i64) -> Result<(), StoreError> {
+        let stmt = self.db.prepare("DELETE FROM upstream_users WHERE id = ?1").bind(&[JsValue::from_f64(id as f64)])?;
+        stmt.run().await?;
+        Ok(())
+    }
+
+    /// Records what the upstream cannot hold of a write, for the answer's header.
+    fn note_lost(&self, op: Op, user: &User) {
+        let mut lost = self.upstream.lost(op, user);
+        // The password is write-only everywhere: it is never read back, so it always looks lost.
+        lost.retain(|p| p != "/password");
+        *self.lost.borrow_mut() = Some(lost);
+    }
+}
+
+/// The user as sent upstream: no facade ids, the password (if any) for the write only.
+fn outgoing(user: &User, password: Option<&Password>) -> User {
+    let mut send = user.clone();
+    send.id = None;
+    send.uid = None;
+    if let Some(p) = password {
+        send.password = Some(p.clone());
+    }
+    send
+}
+
+fn stored(row: Mapping, remote: Remote) -> Stored {
+    let mut user = remote.user.clone();
+    user.id = Some(row.id);
+    user.uid = Some(row.uid.clone());
+    user.password = None;
+    Stored {
+        id: row.id,
+        uid: row.uid,
+        version: remote.fingerprint(),
+        created_at: row.created_at,
+        updated_at: row.updated_at,
+        last_login: None,
+        user,
+    }
+}
+
+/// The lower-cased username and primary email, as the row's lookup keys.
+fn keys(user: &User) -> (JsValue, JsValue) {
+    let username = user.username.as_ref().map(|u| u.to_lowercase());
+    let email = user.primary_email().map(|e| e.value.as_str().to_lowercase());
+    let js = |v: Option<String>| v.map_or(JsValue::NULL, |v| JsValue::from_str(&v));
+    (js(username), js(email))
+}
+
+/// Whether the upstream record still has the username or email a row was found by.
+fn still_matches(key: &Key, user: &User) -> bool {
+    match key {
+        Key::Username(u) => user.username.as_deref().is_some_and(|n| n.eq_ignore_ascii_case(u)),
+        Key::Email(e) => user.primary_email().is_some_and(|m| m.value.as_str().eq_ignore_ascii_case(e)),
+        _ => true,
+    }
+}
+
+fn now() -> String {
+    String::from(worker::js_sys::Date::new_0().to_iso_string())
+}
+
+impl From<UpstreamError> for StoreError {
+    fn from(err: UpstreamError) -> Self {
+        match err {
+            UpstreamError::NotFound => StoreError::NotFound,
+            UpstreamError::Changed => StoreError::VersionMismatch,
+            other => StoreError::Upstream(other),
+        }
+    }
+}

@@ -1,0 +1,206 @@
+// Proxy mode against an upstream this test controls: a small primavera-speaking server on
+// loopback that answers slowly, with 5xx, garbage, 409 or 400 on demand, then stops listening.
+//
+// USERBRIDGE_URL: the facade, started by `cargo xtask test` with UPSTREAM_DIALECT=primavera,
+// UPSTREAM_URL=http://127.0.0.1:$USERBRIDGE_FAULT_UPSTREAM_PORT and UPSTREAM_TIMEOUT_MS=500.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import http from 'node:http';
+
+const PROXY = process.env.USERBRIDGE_URL;
+const PORT = Number(process.env.USERBRIDGE_FAULT_UPSTREAM_PORT);
+if (!PROXY || !PORT) throw new Error('USERBRIDGE_URL and USERBRIDGE_FAULT_UPSTREAM_PORT must be set');
+const BEARER = { Authorization: `Bearer ${process.env.USERBRIDGE_ADMIN_TOKEN ?? 'dev-admin-token'}` };
+const PATH = '/api/restapi/user';
+
+/** What the next upstream calls answer, and every call the upstream saw. */
+let mode = 'ok';
+let hits = [];
+const users = new Map();
+let nextId = 100;
+
+function answer(res, status, body, type = 'application/json') {
+  res.writeHead(status, body === undefined ? {} : { 'Content-Type': type });
+  res.end(body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body));
+}
+
+const server = http.createServer((req, res) => {
+  let text = '';
+  req.on('data', (c) => (text += c));
+  req.on('end', () => {
+    hits.push({ method: req.method, url: req.url, requestId: req.headers['x-request-id'], auth: req.headers.authorization });
+    switch (mode) {
+      case 'slow':
+        setTimeout(() => answer(res, 200, {}), 2000);
+        return;
+      case '500':
+        return answer(res, 500, { message: 'boom' });
+      case 'garbage':
+        return answer(res, 200, '<html>not json', 'text/html');
+      case '409':
+        return answer(res, 409, { message: 'conflict' });
+      case '400':
+        return answer(res, 400, { message: 'Validation failed', errors: [{ field: 'firstName', code: 'too_long', message: 'firstName is too long for us' }] });
+      default:
+    }
+    if (req.method === 'POST' && req.url === PATH) {
+      const user = { ...JSON.parse(text), userId: nextId++ };
+      users.set(String(user.userId), user);
+      return answer(res, 201, user);
+    }
+    if (req.method === 'GET' && req.url.startsWith(`${PATH}/`)) {
+      const user = users.get(req.url.slice(PATH.length + 1));
+      return user ? answer(res, 200, user) : answer(res, 404, { message: 'not found' });
+    }
+    if (req.method === 'PUT' && req.url === PATH) {
+      const change = JSON.parse(text);
+      users.set(String(change.userId), { ...users.get(String(change.userId)), ...change });
+      return answer(res, 204);
+    }
+    answer(res, 404, { message: 'no route' });
+  });
+});
+
+before(() => new Promise((resolve) => server.listen(PORT, '127.0.0.1', resolve)));
+after(() => {
+  server.closeAllConnections();
+  server.close();
+});
+
+async function call(method, path, { headers = BEARER, json } = {}) {
+  const init = { method, headers: { ...headers } };
+  if (json !== undefined) {
+    init.body = JSON.stringify(json);
+    init.headers['Content-Type'] = 'application/json';
+  }
+  const started = Date.now();
+  const res = await fetch(`${PROXY}${path}`, init);
+  const text = await res.text();
+  let body;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    body = undefined;
+  }
+  return { status: res.status, headers: res.headers, text, body, ms: Date.now() - started };
+}
+
+let counter = 0;
+const canonical = () => {
+  counter += 1;
+  return {
+    emails: [{ value: `fault-${process.pid}-${counter}@example.org`, primary: true }],
+    name: { given: 'Ada', family: 'Lovelace' }, company_id: 7, office_ids: [1], language: 'en',
+  };
+};
+
+/** A user the upstream has and the facade has mapped. */
+async function mapped() {
+  mode = 'ok';
+  const res = await call('POST', '/v1/users', { json: canonical() });
+  assert.equal(res.status, 201, res.text);
+  return res.body;
+}
+
+test('a mapped user is served from the upstream, with its credential and our request id', async () => {
+  const user = await mapped();
+  hits = [];
+  const res = await call('GET', `/v1/users/${user.id}`, { headers: { ...BEARER, 'X-Request-Id': 'fault-read-1' } });
+  assert.equal(res.status, 200, res.text);
+  assert.equal(res.body.name.given, 'Ada');
+  assert.equal(hits.length, 1, JSON.stringify(hits));
+  assert.equal(hits[0].method, 'GET');
+  assert.match(hits[0].url, /^\/api\/restapi\/user\/\d+$/);
+  assert.equal(hits[0].requestId, 'fault-read-1');
+  assert.equal(hits[0].auth, 'Bearer upstream-token');
+});
+
+test('a slow upstream is 504 after the timeout, in the caller\'s shape', async () => {
+  const user = await mapped();
+  mode = 'slow';
+  const res = await call('GET', `/v1/users/${user.id}`);
+  assert.equal(res.status, 504, res.text);
+  assert.equal(res.headers.get('content-type'), 'application/problem+json');
+  assert.ok(res.ms < 1900, `answered after ${res.ms} ms: the timeout is 500 ms`);
+  mode = 'ok';
+});
+
+test('a 500 on an idempotent read is retried twice, then 502', async () => {
+  const user = await mapped();
+  mode = '500';
+  hits = [];
+  const res = await call('GET', `/v1/users/${user.id}`);
+  assert.equal(res.status, 502, res.text);
+  assert.equal(hits.length, 3, JSON.stringify(hits));
+  // learningcloud callers get learningcloud's error envelope.
+  hits = [];
+  const lc = await call('GET', `/integration/ws/management/rest/users/${user.uid}`, { headers: { 'X-Cloud-Auth-Token': 'dev-admin-token' } });
+  assert.equal(lc.status, 502, lc.text);
+  assert.equal(lc.body.status, 502);
+  mode = 'ok';
+});
+
+test('a 500 on a create is not retried (the upstream may have done it) and leaves no mapping', async () => {
+  const first = await mapped();
+  mode = '500';
+  hits = [];
+  const res = await call('POST', '/v1/users', { json: canonical() });
+  assert.equal(res.status, 502, res.text);
+  assert.equal(hits.length, 1, JSON.stringify(hits));
+  // No mapping row was written: the next user gets the very next id (ids are AUTOINCREMENT).
+  const next = await mapped();
+  assert.equal(next.id, first.id + 1);
+});
+
+test('a garbage body from the upstream is 502', async () => {
+  const user = await mapped();
+  mode = 'garbage';
+  const res = await call('GET', `/v1/users/${user.id}`);
+  assert.equal(res.status, 502, res.text);
+  mode = 'ok';
+});
+
+test('an upstream 409 is the caller\'s duplicate', async () => {
+  mode = '409';
+  const res = await call('POST', '/v1/users', { json: canonical() });
+  assert.equal(res.status, 409, res.text);
+  const pv = await call('POST', PATH, { json: { companyId: 7, email: `dup-${process.pid}@example.org`, firstName: 'A', lastName: 'B', officeIds: [1], userLocale: 'en' } });
+  // primavera answers a duplicate with 400 (the vendor documents no 409).
+  assert.equal(pv.status, 400, pv.text);
+  mode = 'ok';
+});
+
+test('an upstream 400 names the caller\'s own field', async () => {
+  mode = '400';
+  const res = await call('POST', '/v1/users', { json: canonical() });
+  assert.equal(res.status, 400, res.text);
+  const error = res.body.errors.find((e) => e.params?.upstreamPointer === '/firstName');
+  assert.ok(error, res.text);
+  assert.equal(error.pointer, '/name/given');
+  assert.equal(error.code, 'too_long');
+  const scim = await call('POST', '/scim/v2/Users', {
+    json: { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: `s-${process.pid}`, name: { givenName: 'Ada', familyName: 'L' }, emails: [{ value: `s-${process.pid}@example.org` }] },
+  });
+  assert.equal(scim.status, 400, scim.text);
+  mode = 'ok';
+});
+
+test('fields the upstream cannot hold are listed in X-Userbridge-Lost', async () => {
+  mode = 'ok';
+  const res = await call('POST', '/v1/users', { json: { ...canonical(), username: `lost-${process.pid}`, timezone: 'Europe/Madrid' } });
+  assert.equal(res.status, 201, res.text);
+  const lost = res.headers.get('x-userbridge-lost').split(', ');
+  assert.ok(lost.includes('/username') && lost.includes('/timezone'), lost.join());
+  assert.equal(res.headers.get('x-userbridge-upstream'), 'primavera');
+});
+
+test('an upstream that refuses connections is 502', async () => {
+  const user = await mapped();
+  await new Promise((resolve) => {
+    server.closeAllConnections();
+    server.close(resolve);
+  });
+  const res = await call('GET', `/v1/users/${user.id}`);
+  assert.equal(res.status, 502, res.text);
+});
