@@ -49,6 +49,12 @@ pub enum ApiError {
     /// Proxy mode: the upstream failed (502) or did not answer in time (504). The detail is
     /// logged by the upstream client, never sent.
     Gateway { status: u16 },
+    /// An `Idempotency-Key` came back with another request than the one it was first sent with: a
+    /// client bug, since replaying the first answer would not answer this request. 422.
+    IdempotencyKeyReused,
+    /// The first request with this `Idempotency-Key` has not answered yet; running the create a
+    /// second time is what the key exists to prevent. 409, retryable.
+    IdempotencyKeyInFlight,
     /// A failing dependency or a bug: logged with the request id, answered 500 without detail.
     Internal(String),
 }
@@ -64,7 +70,8 @@ impl ApiError {
             ApiError::PreconditionFailed => 412,
             ApiError::PayloadTooLarge { .. } => 413,
             ApiError::UnsupportedMediaType { .. } => 415,
-            ApiError::Duplicate { .. } | ApiError::Conflict => 409,
+            ApiError::Duplicate { .. } | ApiError::Conflict | ApiError::IdempotencyKeyInFlight => 409,
+            ApiError::IdempotencyKeyReused => 422,
             ApiError::Protocol { status, .. } => *status,
             ApiError::Gateway { status } => *status,
             ApiError::Internal(_) => 500,
@@ -93,6 +100,10 @@ impl ApiError {
             ApiError::Protocol { detail, .. } => detail.clone(),
             ApiError::Gateway { status: 504 } => "The upstream did not answer in time.".into(),
             ApiError::Gateway { .. } => "The upstream failed to answer.".into(),
+            ApiError::IdempotencyKeyReused => "Idempotency-Key reused with a different body.".into(),
+            ApiError::IdempotencyKeyInFlight => {
+                "A request with this Idempotency-Key is still being processed; retry later.".into()
+            }
             ApiError::Internal(_) => "Internal error.".into(),
         }
     }

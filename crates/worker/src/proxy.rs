@@ -14,6 +14,7 @@
 //!   changed it in between. SCIM upstreams also get the record's `ETag` as `If-Match`.
 
 use std::cell::RefCell;
+use std::collections::HashMap;
 use std::rc::Rc;
 
 use serde::Deserialize;
@@ -48,11 +49,14 @@ pub struct Proxy {
     /// The upstream's dialect and URL: mapping rows belong to one upstream.
     scope: String,
     lost: LostSink,
+    /// Upstream records this request has read, by upstream id: a route that finds a user and then
+    /// modifies it reads it once. A write's own check ([`Proxy::fetch`]) always re-reads.
+    seen: RefCell<HashMap<String, Remote>>,
 }
 
 impl Proxy {
     pub fn new(db: D1Database, upstream: Upstream, scope: String, lost: LostSink) -> Proxy {
-        Proxy { db, upstream, scope, lost }
+        Proxy { db, upstream, scope, lost, seen: RefCell::default() }
     }
 
     pub async fn create(&self, user: &User, password: Option<&Password>) -> Result<Stored, StoreError> {
@@ -99,6 +103,7 @@ impl Proxy {
         {
             return Err(StoreError::VersionMismatch);
         }
+        self.seen.borrow_mut().remove(&row.upstream_id);
         match self.upstream.delete(&row.upstream_id).await {
             Ok(()) | Err(UpstreamError::NotFound) => {}
             Err(e) => return Err(e.into()),
@@ -111,8 +116,16 @@ impl Proxy {
     /// is dropped, and a username or email is then looked up upstream.
     async fn resolve(&self, key: &Key) -> Result<Option<(Mapping, Remote)>, StoreError> {
         if let Some(row) = self.row(key).await? {
-            match self.upstream.get(&row.upstream_id).await {
-                Ok(remote) if still_matches(key, &remote.user) => return Ok(Some((row, remote))),
+            let seen = self.seen.borrow().get(&row.upstream_id).cloned();
+            let remote = match seen {
+                Some(remote) => Ok(remote),
+                None => self.upstream.get(&row.upstream_id).await,
+            };
+            match remote {
+                Ok(remote) if still_matches(key, &remote.user) => {
+                    self.seen.borrow_mut().insert(row.upstream_id.clone(), remote.clone());
+                    return Ok(Some((row, remote)));
+                }
                 Ok(_) => {}
                 Err(UpstreamError::NotFound) => self.forget(row.id).await?,
                 Err(e) => return Err(e.into()),
@@ -125,17 +138,23 @@ impl Proxy {
         };
         let Some(remote) = self.upstream.lookup(lookup).await? else { return Ok(None) };
         let row = self.remember(&remote).await?;
+        self.seen.borrow_mut().insert(remote.id.clone(), remote.clone());
         Ok(Some((row, remote)))
     }
 
-    /// The upstream record of a mapping row; a user deleted upstream loses its row.
+    /// The upstream record of a mapping row, read now; a user deleted upstream loses its row.
     async fn fetch(&self, row: &Mapping) -> Result<Remote, StoreError> {
         match self.upstream.get(&row.upstream_id).await {
             Err(UpstreamError::NotFound) => {
+                self.seen.borrow_mut().remove(&row.upstream_id);
                 self.forget(row.id).await?;
                 Err(StoreError::NotFound)
             }
-            other => Ok(other?),
+            Ok(remote) => {
+                self.seen.borrow_mut().insert(row.upstream_id.clone(), remote.clone());
+                Ok(remote)
+            }
+            Err(e) => Err(e.into()),
         }
     }
 
