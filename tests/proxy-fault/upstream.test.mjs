@@ -122,6 +122,7 @@ test('a slow upstream is 504 after the timeout, in the caller\'s shape', async (
   const res = await call('GET', `/v1/users/${user.id}`);
   assert.equal(res.status, 504, res.text);
   assert.equal(res.headers.get('content-type'), 'application/problem+json');
+  assert.equal(res.body.title, 'Gateway Timeout');
   assert.ok(res.ms < 1900, `answered after ${res.ms} ms: the timeout is 500 ms`);
   mode = 'ok';
 });
@@ -132,6 +133,7 @@ test('a 500 on an idempotent read is retried twice, then 502', async () => {
   hits = [];
   const res = await call('GET', `/v1/users/${user.id}`);
   assert.equal(res.status, 502, res.text);
+  assert.equal(res.body.title, 'Bad Gateway');
   assert.equal(hits.length, 3, JSON.stringify(hits));
   // learningcloud callers get learningcloud's error envelope.
   hits = [];

@@ -19,6 +19,7 @@ mod config;
 mod crypto;
 mod error;
 mod http;
+mod idempotency;
 mod jwt;
 mod proxy;
 mod routes;

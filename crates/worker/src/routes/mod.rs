@@ -33,7 +33,8 @@ use crate::upstream::Upstream;
 const CORS_ALLOW_HEADERS: &str = "Authorization, Content-Type, If-Match, X-Cloud-Auth-Token, X-Cloud-Synchronization, \
                                   X-Request-Id, Idempotency-Key";
 /// Response headers a cross-origin page may read.
-const CORS_EXPOSE_HEADERS: &str = "ETag, Location, X-Request-Id, X-Userbridge-Lost, X-Userbridge-Upstream";
+const CORS_EXPOSE_HEADERS: &str =
+    "ETag, Location, X-Request-Id, X-Userbridge-Lost, X-Userbridge-Upstream, Idempotent-Replayed";
 
 /// One request on its way through the Worker.
 pub struct Cx {
@@ -209,7 +210,7 @@ async fn serve<S: Surface>(cx: &mut Cx) -> Option<Response> {
             cx.op = S::op(&route);
             let presented = auth::presented(S::SCHEME, |name| cx.header(name));
             match auth::check(&cx.config, S::SCHEME, presented.as_deref()) {
-                Ok(()) => match S::handle(cx, route).await {
+                Ok(()) => match crate::idempotency::handle::<S>(cx, route, presented.as_deref()).await {
                     Ok(response) => response,
                     Err(err) => fail::<S>(cx, err),
                 },
