@@ -40,6 +40,13 @@ const server = http.createServer((req, res) => {
         return answer(res, 200, '<html>not json', 'text/html');
       case '409':
         return answer(res, 409, { message: 'conflict' });
+      case 'drift':
+        // Someone else changes the user between every two reads.
+        if (req.method === 'GET') {
+          const user = users.get(req.url.slice(PATH.length + 1));
+          return answer(res, 200, { ...user, firstName: `Changed ${hits.length}` });
+        }
+        break;
       case '400':
         return answer(res, 400, { message: 'Validation failed', errors: [{ field: 'firstName', code: 'too_long', message: 'firstName is too long for us' }] });
       default:
@@ -153,6 +160,18 @@ test('a 500 on a create is not retried (the upstream may have done it) and leave
   // No mapping row was written: the next user gets the very next id (ids are AUTOINCREMENT).
   const next = await mapped();
   assert.equal(next.id, first.id + 1);
+});
+
+test('an upstream record that keeps changing under a read–merge–write is 409 after one retry, never written', async () => {
+  const user = await mapped();
+  mode = 'drift';
+  hits = [];
+  const res = await call('PATCH', `/v1/users/${user.id}`, { json: { job_title: 'Engineer' } });
+  assert.equal(res.status, 409, res.text);
+  assert.ok(!hits.some((h) => h.method === 'PUT'), JSON.stringify(hits));
+  // Read; re-read before writing differs, so retry from that record; re-read differs again: 409.
+  assert.equal(hits.filter((h) => h.method === 'GET').length, 3, JSON.stringify(hits));
+  mode = 'ok';
 });
 
 test('a garbage body from the upstream is 502', async () => {

@@ -9,9 +9,10 @@
 //!   no row behind.
 //! * A username or email the facade has not seen is looked up with the upstream's own lookup
 //!   (where its API has one) and mapped then.
-//! * Every read goes upstream; the version a caller gets is a fingerprint of the upstream record,
-//!   so an update re-reads it and refuses (then `modify` retries once, then 409) when anyone
-//!   changed it in between. SCIM upstreams also get the record's `ETag` as `If-Match`.
+//! * Every read goes upstream (once per request); the version a caller gets is a fingerprint of
+//!   the upstream record, so an update re-reads it and refuses (then `modify` retries once, then
+//!   409) when anyone changed it in between. A SCIM upstream needs no re-read: the write carries
+//!   the record's `ETag` as `If-Match`, and its answer is the new record (no read-back either).
 
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -79,14 +80,33 @@ impl Proxy {
         password: Option<&Password>,
     ) -> Result<Stored, StoreError> {
         let row = self.row(&Key::Id(id)).await?.ok_or(StoreError::NotFound)?;
-        let current = self.fetch(&row).await?;
+        // An upstream with ETags (SCIM) guards the write itself with `If-Match` on the record
+        // this request read; any other is re-read now, so a change since is caught before writing.
+        let seen = self.seen.borrow().get(&row.upstream_id).cloned().filter(|r| r.etag.is_some());
+        let current = match seen {
+            Some(remote) => remote,
+            None => self.fetch(&row).await?,
+        };
         if expected_version.is_some_and(|v| v != current.fingerprint()) {
             return Err(StoreError::VersionMismatch);
         }
         let send = outgoing(user, password);
         self.note_lost(Op::Update, &send);
-        self.upstream.update(&row.upstream_id, &send, current.etag.as_deref()).await?;
-        let after = self.fetch(&row).await?;
+        let written = match self.upstream.update(&row.upstream_id, &send, current.etag.as_deref()).await {
+            Err(UpstreamError::Changed) => {
+                // The next attempt must read the record afresh.
+                self.seen.borrow_mut().remove(&row.upstream_id);
+                return Err(StoreError::VersionMismatch);
+            }
+            other => other?,
+        };
+        let after = match written {
+            Some(remote) => {
+                self.seen.borrow_mut().insert(row.upstream_id.clone(), remote.clone());
+                remote
+            }
+            None => self.fetch(&row).await?,
+        };
         let row = self.touch(row, &after.user).await?;
         Ok(stored(row, after))
     }

@@ -162,7 +162,25 @@ impl Upstream {
             status: Some(answer.status),
             detail: "the create answer names no user id".into(),
         })?;
-        self.get(&id).await
+        match self.record_in(answer, &id)? {
+            Some(remote) => Ok(remote),
+            None => self.get(&id).await,
+        }
+    }
+
+    /// The stored record when a write's answer carries it (primavera's create answers the
+    /// entity, SCIM answers the resource and its `ETag`), saving a read; `None` otherwise.
+    fn record_in(&self, answer: Answer, id: &str) -> Result<Option<Remote>, UpstreamError> {
+        let carries = match self.config.dialect {
+            Dialect::Scim => answer.status != 204,
+            Dialect::Primavera => answer.status == 201,
+            _ => false,
+        };
+        if !carries {
+            return Ok(None);
+        }
+        let user = self.to_canonical(answer.json()?)?;
+        Ok(Some(Remote { id: id.to_owned(), user, etag: answer.etag }))
     }
 
     /// The user under the upstream's own id.
@@ -215,7 +233,8 @@ impl Upstream {
     /// record). With `etag`, the upstream refuses if the record changed since ([`Changed`]).
     ///
     /// [`Changed`]: UpstreamError::Changed
-    pub async fn update(&self, id: &str, user: &User, etag: Option<&str>) -> Result<(), UpstreamError> {
+    /// Answers the stored record when the upstream's answer carries it (SCIM), else `None`.
+    pub async fn update(&self, id: &str, user: &User, etag: Option<&str>) -> Result<Option<Remote>, UpstreamError> {
         let dialect = self.config.dialect;
         let mut body = dialect.spec().from_canonical(Op::Update, user);
         if dialect == Dialect::Primavera {
@@ -227,7 +246,8 @@ impl Upstream {
         }
         self.check(Op::Update, &body)?;
         let path = if dialect == Dialect::Primavera { self.collection().to_owned() } else { self.item(id) };
-        self.call(Method::Put, &path, Some(&body), etag).await.map(drop)
+        let answer = self.call(Method::Put, &path, Some(&body), etag).await?;
+        self.record_in(answer, id)
     }
 
     /// Deletes the upstream's user; publisher archives (its only way to retire a user).
