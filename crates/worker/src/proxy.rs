@@ -33,7 +33,7 @@ const COLUMNS: &str = "id, uid, upstream_id, username_key, email_key, created_at
 /// What a proxied request reports back to the response (`X-Userbridge-Lost`).
 pub type LostSink = Rc<RefCell<Option<Vec<String>>>>;
 
-#[derive(Deserialize)]
+#[derive(Clone, Deserialize)]
 struct Mapping {
     id: i64,
     uid: String,
@@ -42,6 +42,28 @@ struct Mapping {
     email_key: Option<String>,
     created_at: String,
     updated_at: String,
+}
+
+/// Above this many entries the isolate's row cache starts over (it is a cache, not a mirror).
+const CACHED_ROWS: usize = 10_000;
+
+thread_local! {
+    /// Mapping rows this isolate has seen, by scope and key, saving a D1 query per request. Safe
+    /// to be stale: an id and its uid and upstream id never change once given; a row found by
+    /// username or email is checked against the upstream record (`still_matches`) before it is
+    /// trusted; and a user gone upstream is dropped on its 404. A stale entry costs at most an
+    /// upstream call, never a wrong answer.
+    static ROWS: RefCell<HashMap<String, Mapping>> = RefCell::default();
+}
+
+fn cache_key(scope: &str, key: &Key) -> Option<String> {
+    Some(match key {
+        Key::Id(id) => format!("{scope}\nid\n{id}"),
+        Key::Uid(uid) => format!("{scope}\nuid\n{uid}"),
+        Key::Username(u) => format!("{scope}\nusername\n{}", u.to_lowercase()),
+        Key::Email(e) => format!("{scope}\nemail\n{}", e.to_lowercase()),
+        Key::LdapGuid(_) => return None,
+    })
 }
 
 pub struct Proxy {
@@ -179,6 +201,36 @@ impl Proxy {
     }
 
     async fn row(&self, key: &Key) -> Result<Option<Mapping>, StoreError> {
+        let cached = cache_key(&self.scope, key).and_then(|k| ROWS.with(|rows| rows.borrow().get(&k).cloned()));
+        if cached.is_some() {
+            return Ok(cached);
+        }
+        let row = self.query_row(key).await?;
+        if let Some(row) = &row {
+            self.cache(row);
+        }
+        Ok(row)
+    }
+
+    /// Remembers a row under every key it can be found by.
+    fn cache(&self, row: &Mapping) {
+        let mut keys = vec![Key::Id(row.id), Key::Uid(row.uid.clone())];
+        keys.extend(row.username_key.clone().map(Key::Username));
+        keys.extend(row.email_key.clone().map(Key::Email));
+        ROWS.with(|rows| {
+            let mut rows = rows.borrow_mut();
+            if rows.len() > CACHED_ROWS {
+                rows.clear();
+            }
+            for key in &keys {
+                if let Some(k) = cache_key(&self.scope, key) {
+                    rows.insert(k, row.clone());
+                }
+            }
+        });
+    }
+
+    async fn query_row(&self, key: &Key) -> Result<Option<Mapping>, StoreError> {
         let (condition, value) = match key {
             Key::Id(id) => ("id = ?2", JsValue::from_f64(*id as f64)),
             Key::Uid(uid) => ("uid = ?2", JsValue::from_str(uid)),
@@ -214,7 +266,9 @@ impl Proxy {
             JsValue::from_str(&at),
         ];
         let row: Option<Mapping> = self.db.prepare(sql).bind(&values)?.first(None).await?;
-        row.ok_or_else(|| StoreError::Internal("INSERT into upstream_users returned no row".into()))
+        let row = row.ok_or_else(|| StoreError::Internal("INSERT into upstream_users returned no row".into()))?;
+        self.cache(&row);
+        Ok(row)
     }
 
     /// Refreshes a row's lookup keys after a write.
@@ -230,10 +284,13 @@ impl Proxy {
         );
         let values = [username, email, JsValue::from_str(&now()), JsValue::from_f64(row.id as f64)];
         let updated: Option<Mapping> = self.db.prepare(sql).bind(&values)?.first(None).await?;
-        Ok(updated.unwrap_or(row))
+        let row = updated.unwrap_or(row);
+        self.cache(&row);
+        Ok(row)
     }
 
     async fn forget(&self, id: i64) -> Result<(), StoreError> {
+        ROWS.with(|rows| rows.borrow_mut().retain(|_, row| row.id != id));
         let stmt = self.db.prepare("DELETE FROM upstream_users WHERE id = ?1").bind(&[JsValue::from_f64(id as f64)])?;
         stmt.run().await?;
         Ok(())
