@@ -120,7 +120,7 @@ impl Upstream {
     }
 
     fn item(&self, id: &str) -> String {
-        format!("{}/{}", self.collection(), encode(id))
+        format!("{}/{}", self.collection(), segment(id))
     }
 
     /// The fields of `user` the upstream cannot hold as given (canonical pointers): what the
@@ -588,6 +588,16 @@ fn duplicate_message(body: &str) -> bool {
     ["already exists", "already taken", "\"duplicate\"", "uniqueness"].iter().any(|w| lower.contains(w))
 }
 
+/// A path segment from a caller's value: percent-encoded, and `.`/`..` too, which URL parsing
+/// would otherwise resolve (a username `..` must not address the collection's parent).
+fn segment(text: &str) -> String {
+    match text {
+        "." => "%2E".into(),
+        ".." => "%2E%2E".into(),
+        _ => encode(text),
+    }
+}
+
 /// Percent-encodes a path segment or query value (RFC 3986 unreserved characters stay).
 fn encode(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
@@ -617,6 +627,14 @@ mod tests {
     fn encoding_keeps_unreserved_only() {
         assert_eq!(encode("a b/c@d.e"), "a%20b%2Fc%40d.e");
         assert_eq!(encode("userName eq \"x\""), "userName%20eq%20%22x%22");
+    }
+
+    #[test]
+    fn dot_segments_cannot_climb() {
+        assert_eq!(segment(".."), "%2E%2E");
+        assert_eq!(segment("."), "%2E");
+        assert_eq!(segment("a.b"), "a.b");
+        assert_eq!(segment("../x"), "..%2Fx");
     }
 
     #[test]
