@@ -137,8 +137,12 @@ export function translate(from: Dialect, to: Dialect, op: Op, body: Body): Promi
 /** The field table of a dialect operation. Throws for an unknown dialect or operation. */
 export function fields(dialect: Dialect, op: Op): Field[];
 
-/** The JSON Schema of a dialect operation's body. Throws for an unknown dialect or operation. */
-export function schema(dialect: Dialect, op: Op): JsonSchema;
+/**
+ * The JSON Schema of a dialect operation's body; rejects with an `Error` for an unknown dialect or
+ * operation. Asynchronous because it lives in the second module (the form never needs a schema),
+ * loaded on the first call of `schema` or `translate`.
+ */
+export function schema(dialect: Dialect, op: Op): Promise<JsonSchema>;
 
 /** The dialect ids. */
 export function dialects(): Dialect[];

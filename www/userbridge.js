@@ -7,7 +7,7 @@
 // Rust (pkg/userbridge_widget, class View). This file holds what must be JS: the custom element
 // class, its attributes and properties, the network (fetch to `endpoint` only) and the events.
 // Nothing here parses markup: the View uses createElement/textContent only.
-import init, { View, validate, fields, schema, dialects, version, isDialect } from './pkg/userbridge_widget.js';
+import init, { View, validate, fields, dialects, version, isDialect } from './pkg/userbridge_widget.js';
 
 await init();
 
@@ -15,16 +15,29 @@ await init();
 const DEFAULT_DIALECT = 'learningcloud';
 
 let apiModule;
-/**
- * `translate(from, to, op, body)`: translation links every dialect's mapping code, so it lives in
- * a second module (`pkg/userbridge_api`), loaded on the first call; hence the Promise.
- */
-export async function translate(from, to, op, body) {
+/** The second module (`pkg/userbridge_api`), loaded and initialised on first use. */
+function api() {
   apiModule ??= import('./pkg/userbridge_api.js').then(async (m) => {
     await m.default();
     return m;
   });
-  return (await apiModule).translate(from, to, op, body);
+  return apiModule;
+}
+
+/**
+ * `translate(from, to, op, body)`: translation links every dialect's mapping code, so it lives in
+ * the second module, loaded on the first call; hence the Promise.
+ */
+export async function translate(from, to, op, body) {
+  return (await api()).translate(from, to, op, body);
+}
+
+/**
+ * `schema(dialect, op)`: the JSON Schema of a dialect's body. The form never needs one, so it too
+ * lives in the second module (keeping the element's download small); hence the Promise.
+ */
+export async function schema(dialect, op) {
+  return (await api()).schema(dialect, op);
 }
 
 /** Reads a response body: JSON when it parses, else its text (or null when empty). */
@@ -288,4 +301,4 @@ if (!customElements.get('user-edit')) {
   customElements.define('user-edit', UserEdit);
 }
 
-export { validate, fields, schema, dialects, version, isDialect };
+export { validate, fields, dialects, version, isDialect };

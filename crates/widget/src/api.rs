@@ -1,4 +1,5 @@
-//! The JS validator API: `validate`, `fields`, `schema` and (feature `translate`) `translate`.
+//! The JS validator API: `validate`, `fields`, and (features `schema`, `translate`) `schema` and
+//! `translate`, which only the API module carries.
 //!
 //! Bodies come in as a JS object or a JSON string (parsed strictly: a syntax error is a report
 //! with `line` and `column`, never an exception). Invalid input is data: these functions throw
@@ -9,6 +10,9 @@
 //! Validation, fields and schema reach the dialect modules by static dispatch ([`with_spec!`]):
 //! a trait object would link every dialect's translation code, which the form never needs. Only
 //! the `translate` feature links it, in a separate module loaded on first use.
+//!
+//! Results leave as JSON text, built by serde from borrowed views ([`JsReport`]) of the core's
+//! types: one `Serialize` implementation per shape serves `validate` and the form alike.
 
 use serde::Serialize;
 use serde_json::{Map, Value};
@@ -69,7 +73,7 @@ pub struct JsReport<'a> {
 #[derive(Serialize)]
 pub struct JsViolation<'a> {
     pub pointer: &'a str,
-    pub code: &'static str,
+    pub code: &'a str,
     pub message: &'a str,
     pub params: &'a Map<String, Value>,
 }
@@ -144,16 +148,18 @@ pub fn fields(dialect: &str, op: &str) -> Result<JsValue, JsError> {
 }
 
 /// `schema(dialect, op)`: the JSON Schema (draft 2020-12) of the dialect's body.
+#[cfg(feature = "schema")]
 #[wasm_bindgen]
 pub fn schema(dialect: &str, op: &str) -> Result<JsValue, JsError> {
     let (d, o) = (self::dialect(dialect)?, self::op(op)?);
     Ok(to_js(&with_spec!(d, |spec| userbridge_core::schema::schema_with(spec, o))))
 }
 
-/// The dialect ids, in the core's order.
-#[wasm_bindgen]
-pub fn dialects() -> Vec<String> {
-    Dialect::ALL.iter().map(|d| d.as_str().to_owned()).collect()
+/// The dialect ids, in the core's order (an array of strings; built as JSON text like every
+/// other result, which costs less module than wasm-bindgen's `Vec<String>` conversion).
+#[wasm_bindgen(unchecked_return_type = "string[]")]
+pub fn dialects() -> JsValue {
+    to_js(&Dialect::ALL.map(Dialect::as_str))
 }
 
 #[cfg(feature = "translate")]

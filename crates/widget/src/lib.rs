@@ -1,7 +1,7 @@
 //! userbridge's browser side: the `<user-edit>` custom element and the JS validator API, both on
 //! the core (the same rules as the facade, written once).
 //!
-//! * [`api`]: `validate`, `fields`, `schema` — and `translate` with the `translate` feature —
+//! * [`api`]: `validate`, `fields` — and `schema`, `translate` with the features of those names —
 //!   for pages and for Node. Invalid input is a report, never an exception.
 //! * [`view`] (feature `element`, on by default): the form inside `<user-edit>`, built from the
 //!   core's field table with `createElement`/`textContent` only — never `innerHTML`.
@@ -10,12 +10,15 @@
 //! a JS class, and it also owns the network (fetch) and the events; rendering, reading and
 //! validating the form happen here.
 //!
-//! Two builds ship (`cargo xtask build`): `userbridge_widget` (element + validate/fields/schema)
-//! and `userbridge_api` (the four API functions, no DOM). Translation links every dialect's
-//! mapping code, several times the validation rules, so the element never loads it; the page's
-//! `translate()` loads the second module on first use.
+//! Two builds ship (`cargo xtask build`): `userbridge_widget` (element + validate/fields) and
+//! `userbridge_api` (the four API functions, no DOM). Translation links every dialect's mapping
+//! code, several times the validation rules, and the form never needs a JSON Schema, so the
+//! element loads neither; the page's `translate()` and `schema()` load the second module on first
+//! use.
 
 pub mod api;
+#[cfg(feature = "element")]
+mod dom;
 #[cfg(feature = "element")]
 pub mod i18n;
 #[cfg(feature = "element")]

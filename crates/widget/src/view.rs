@@ -11,9 +11,6 @@
 //! Safety: every text — labels, values, server messages — goes in with `textContent` or an
 //! attribute; nothing is ever parsed as markup.
 
-use std::collections::BTreeSet;
-
-use serde::Serialize;
 use serde_json::{Map, Value};
 use userbridge_core::dialect::parse_json;
 use userbridge_core::dialects::{learningcloud, scim};
@@ -24,6 +21,7 @@ use wasm_bindgen::prelude::*;
 use web_sys::{Document, Element, Event, HtmlElement, HtmlInputElement, ShadowRoot, ShadowRootInit, ShadowRootMode};
 
 use crate::api;
+use crate::dom::{self, Dom as _};
 use crate::i18n::Texts;
 
 type Res<T = ()> = Result<T, JsValue>;
@@ -42,7 +40,7 @@ const PRODUCT: &str = "u";
 const LONG_TEXT: [&str; 5] = ["bio", "interests", "specialities", "certificate", "formatted_address"];
 
 /// One error as shown: from the core (client side) or from a problem+json body (server side).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 struct Shown {
     pointer: String,
     code: String,
@@ -51,6 +49,11 @@ struct Shown {
 }
 
 impl Shown {
+    /// As the JS API reports a violation.
+    fn js(&self) -> api::JsViolation<'_> {
+        api::JsViolation { pointer: &self.pointer, code: &self.code, message: &self.message, params: &self.params }
+    }
+
     fn from_core(v: &userbridge_core::Violation) -> Self {
         Shown {
             pointer: v.pointer.clone(),
@@ -76,7 +79,7 @@ pub struct View {
     /// Pointers the form writes; removed from `base` before the controls are read.
     owned: Vec<String>,
     /// Anchors (field pointers) the user has left once: their errors show from then on.
-    touched: BTreeSet<String>,
+    touched: Vec<String>,
     /// A submit was attempted: every error shows, and the summary lists them.
     submitted: bool,
     /// The last server errors, each until its field is edited.
@@ -111,7 +114,7 @@ impl View {
             texts: Texts::new(lang),
             base: Value::Null,
             owned: Vec::new(),
-            touched: BTreeSet::new(),
+            touched: Vec::new(),
             submitted: false,
             server: Vec::new(),
             notice: None,
@@ -196,7 +199,7 @@ impl View {
         match event.type_().as_str() {
             "input" | "change" => {
                 if target.get_attribute("data-c").as_deref() == Some(BOOL) {
-                    target.set_attribute("data-set", "")?;
+                    target.attr("data-set", "");
                 }
                 if let Some(anchor) = anchor_of(&target)? {
                     let before = self.server.len();
@@ -206,7 +209,7 @@ impl View {
                         self.detail = None;
                     }
                     if event.type_() == "change" {
-                        self.touched.insert(anchor);
+                        touch(&mut self.touched, anchor);
                     }
                 }
                 self.refresh()?;
@@ -214,7 +217,7 @@ impl View {
             "focusout" => {
                 if target.has_attribute("data-p")
                     && let Some(anchor) = anchor_of(&target)?
-                    && self.touched.insert(anchor)
+                    && touch(&mut self.touched, anchor)
                 {
                     self.refresh()?;
                 }
@@ -243,7 +246,7 @@ impl View {
     #[wasm_bindgen(js_name = setLoading)]
     pub fn set_loading(&mut self, loading: bool) -> Res {
         if let Some(fields) = self.root.query_selector(".fields")? {
-            toggle(&fields, "disabled", loading)?;
+            toggle(&fields, "disabled", loading, "")?;
         }
         self.busy(loading, "loading")
     }
@@ -304,13 +307,6 @@ struct Refreshed {
 }
 
 /// The report a submit returns: the core's, plus JSON fields that did not parse.
-#[derive(Serialize)]
-struct FormReport<'a> {
-    valid: bool,
-    errors: &'a [Shown],
-    ignored: &'a [String],
-}
-
 impl View {
     /// The body a create form starts from: required objects present (publisher's `user`
     /// wrapper), SCIM's `schemas` naming the core User schema, and one row in each array of
@@ -358,18 +354,18 @@ impl View {
         format!("f{}", self.next_id)
     }
 
-    fn el(&self, tag: &str, class: &str) -> Res<Element> {
-        let e = self.doc.create_element(tag)?;
+    fn el(&self, tag: &str, class: &str) -> Element {
+        let e = dom::create(&self.doc, tag);
         if !class.is_empty() {
             e.set_class_name(class);
         }
-        Ok(e)
+        e
     }
 
-    fn text(&self, tag: &str, class: &str, text: &str) -> Res<Element> {
-        let e = self.el(tag, class)?;
+    fn text(&self, tag: &str, class: &str, text: &str) -> Element {
+        let e = self.el(tag, class);
         e.set_text_content(Some(text));
-        Ok(e)
+        e
     }
 
     /// Builds the whole shadow tree showing `values`.
@@ -384,41 +380,41 @@ impl View {
         self.root.set_text_content(None);
         self.next_id = 0;
         self.owned.clear();
-        let style = self.text("style", "", STYLE)?;
-        self.root.append_child(&style)?;
+        let style = self.text("style", "", STYLE);
+        self.root.add(&style);
 
         let Some(dialect) = self.dialect else {
             let msg = self.texts.ui("unknown_dialect", &[("dialect", &self.dialect_name)]);
-            let p = self.text("p", "unknown", &msg)?;
-            p.set_attribute("role", "alert")?;
-            p.set_attribute("part", "error")?;
-            self.root.append_child(&p)?;
-            self.host.set_attribute("data-ready", "")?;
+            let p = self.text("p", "unknown", &msg);
+            p.attr("role", "alert");
+            p.attr("part", "error");
+            self.root.add(&p);
+            self.host.attr("data-ready", "");
             return Ok(());
         };
         let update = self.op == Op::Update;
-        let form = self.el("form", "form")?;
-        form.set_attribute("part", "form")?;
-        form.set_attribute("novalidate", "")?;
-        form.set_attribute("data-dialect", dialect.as_str())?;
-        form.set_attribute("data-op", self.op.as_str())?;
-        form.set_attribute("aria-labelledby", "title")?;
+        let form = self.el("form", "form");
+        form.attr("part", "form");
+        form.attr("novalidate", "");
+        form.attr("data-dialect", dialect.as_str());
+        form.attr("data-op", self.op.as_str());
+        form.attr("aria-labelledby", "title");
         let heading = self.texts.ui(if update { "title_update" } else { "title_create" }, &[]);
-        let title = self.text("h2", "title", &format!("{heading} "))?;
+        let title = self.text("h2", "title", &format!("{heading} "));
         title.set_id("title");
-        title.set_attribute("part", "title")?;
-        let badge = self.text("span", "dialect", dialect.as_str())?;
-        title.append_child(&badge)?;
-        form.append_child(&title)?;
-        let node = self.text("p", "note", &self.texts.ui("required_note", &[]))?;
-        form.append_child(&node)?;
-        let summary = self.el("div", "summary")?;
-        summary.set_attribute("part", "summary")?;
-        summary.set_attribute("tabindex", "-1")?;
-        summary.set_attribute("hidden", "")?;
-        form.append_child(&summary)?;
+        title.attr("part", "title");
+        let badge = self.text("span", "dialect", dialect.as_str());
+        title.add(&badge);
+        form.add(&title);
+        let node = self.text("p", "note", &self.texts.ui("required_note", &[]));
+        form.add(&node);
+        let summary = self.el("div", "summary");
+        summary.attr("part", "summary");
+        summary.attr("tabindex", "-1");
+        summary.attr("hidden", "");
+        form.add(&summary);
 
-        let body = self.el("fieldset", "fields")?;
+        let body = self.el("fieldset", "fields");
         let fields = api::field_table(dialect, self.op);
         let top: Vec<&'static Field> = children(fields, "");
         let wrapper = top.len() == 1 && top[0].kind == Kind::Object;
@@ -433,20 +429,20 @@ impl View {
                 self.node(&body, fields, f, &cp, values)?;
             }
         }
-        form.append_child(&body)?;
+        form.add(&body);
 
-        let actions = self.el("div", "actions")?;
+        let actions = self.el("div", "actions");
         let submit =
-            self.text("button", "submit", &self.texts.ui(if update { "submit_update" } else { "submit_create" }, &[]))?;
-        submit.set_attribute("type", "submit")?;
-        submit.set_attribute("part", "submit")?;
-        actions.append_child(&submit)?;
-        let status = self.el("p", "status")?;
-        status.set_attribute("role", "status")?;
-        status.set_attribute("part", "status")?;
-        actions.append_child(&status)?;
-        form.append_child(&actions)?;
-        self.root.append_child(&form)?;
+            self.text("button", "submit", &self.texts.ui(if update { "submit_update" } else { "submit_create" }, &[]));
+        submit.attr("type", "submit");
+        submit.attr("part", "submit");
+        actions.add(&submit);
+        let status = self.el("p", "status");
+        status.attr("role", "status");
+        status.attr("part", "status");
+        actions.add(&status);
+        form.add(&actions);
+        self.root.add(&form);
 
         if let Some((key, value)) = focused {
             let selector = match value {
@@ -458,7 +454,7 @@ impl View {
             }
         }
         self.refresh()?;
-        self.host.set_attribute("data-ready", "")?;
+        self.host.attr("data-ready", "");
         Ok(())
     }
 
@@ -528,33 +524,33 @@ impl View {
         class: &str,
     ) -> Res<(Element, String)> {
         let id = self.id();
-        let group = self.el("fieldset", class)?;
+        let group = self.el("fieldset", class);
         group.set_id(&id);
-        group.set_attribute("data-for", cp)?;
-        group.set_attribute("data-label", label)?;
-        let legend = self.text("legend", "", label)?;
+        group.attr("data-for", cp);
+        group.attr("data-label", label);
+        let legend = self.text("legend", "", label);
         if required {
             let node = self.required_mark()?;
-            legend.append_child(&node)?;
+            legend.add(&node);
         }
-        group.append_child(&legend)?;
+        group.add(&legend);
         let node = self.error_line(&id)?;
-        group.append_child(&node)?;
-        parent.append_child(&group)?;
+        group.add(&node);
+        parent.add(&group);
         Ok((group, id))
     }
 
     fn required_mark(&self) -> Res<Element> {
-        let mark = self.text("span", "req", " *")?;
-        mark.set_attribute("aria-hidden", "true")?;
+        let mark = self.text("span", "req", " *");
+        mark.attr("aria-hidden", "true");
         Ok(mark)
     }
 
     fn error_line(&self, id: &str) -> Res<Element> {
-        let p = self.el("p", "error")?;
+        let p = self.el("p", "error");
         p.set_id(&format!("{id}-error"));
-        p.set_attribute("part", "error")?;
-        p.set_attribute("hidden", "")?;
+        p.attr("part", "error");
+        p.attr("hidden", "");
         Ok(p)
     }
 
@@ -571,37 +567,37 @@ impl View {
     ) -> Res {
         let id = self.id();
         control.set_id(&id);
-        control.set_attribute("part", "input")?;
+        control.attr("part", "input");
         let wrap = self.el(
             "div",
             if control.get_attribute("type").as_deref() == Some("checkbox") { "field check" } else { "field" },
-        )?;
-        wrap.set_attribute("data-for", cp)?;
-        wrap.set_attribute("data-label", label)?;
-        wrap.set_attribute("part", "field")?;
-        let l = self.text("label", "", label)?;
-        l.set_attribute("for", &id)?;
-        l.set_attribute("part", "label")?;
+        );
+        wrap.attr("data-for", cp);
+        wrap.attr("data-label", label);
+        wrap.attr("part", "field");
+        let l = self.text("label", "", label);
+        l.attr("for", &id);
+        l.attr("part", "label");
         if required {
             let node = self.required_mark()?;
-            l.append_child(&node)?;
+            l.add(&node);
         }
         if control.get_attribute("type").as_deref() == Some("checkbox") {
-            wrap.append_child(control)?;
-            wrap.append_child(&l)?;
+            wrap.add(control);
+            wrap.add(&l);
         } else {
-            wrap.append_child(&l)?;
-            wrap.append_child(control)?;
+            wrap.add(&l);
+            wrap.add(control);
         }
         if let Some(hint) = hint {
-            let h = self.text("p", "hint", hint)?;
+            let h = self.text("p", "hint", hint);
             h.set_id(&format!("{id}-hint"));
-            control.set_attribute("aria-describedby", &format!("{id}-hint"))?;
-            wrap.append_child(&h)?;
+            control.attr("aria-describedby", &format!("{id}-hint"));
+            wrap.add(&h);
         }
         let node = self.error_line(&id)?;
-        wrap.append_child(&node)?;
-        parent.append_child(&wrap)?;
+        wrap.add(&node);
+        parent.add(&wrap);
         Ok(())
     }
 
@@ -610,81 +606,81 @@ impl View {
         let codec = if f.kind == Kind::Integer { INT } else { TEXT };
         let text = value.map(scalar_text).unwrap_or_default();
         let control = if f.kind == Kind::Boolean {
-            let input = self.el("input", "")?;
-            input.set_attribute("type", "checkbox")?;
-            input.set_attribute("data-c", BOOL)?;
+            let input = self.el("input", "");
+            input.attr("type", "checkbox");
+            input.attr("data-c", BOOL);
             if let Some(Value::Bool(b)) = value {
-                input.set_attribute("data-set", "")?;
+                input.attr("data-set", "");
                 if *b {
-                    input.set_attribute("checked", "")?;
+                    input.attr("checked", "");
                 }
             }
             input
         } else if !f.allowed.is_empty() {
-            let select = self.el("select", "")?;
-            select.set_attribute("data-c", codec)?;
-            let none = self.text("option", "", &self.texts.ui("none", &[]))?;
-            none.set_attribute("value", "")?;
-            select.append_child(&none)?;
+            let select = self.el("select", "");
+            select.attr("data-c", codec);
+            let none = self.text("option", "", &self.texts.ui("none", &[]));
+            none.attr("value", "");
+            select.add(&none);
             let mut found = text.is_empty();
             for v in f.allowed {
-                let o = self.text("option", "", &self.texts.value(f.label, v))?;
-                o.set_attribute("value", v)?;
+                let o = self.text("option", "", &self.texts.value(f.label, v));
+                o.attr("value", v);
                 if *v == text {
-                    o.set_attribute("selected", "")?;
+                    o.attr("selected", "");
                     found = true;
                 }
-                select.append_child(&o)?;
+                select.add(&o);
             }
             // A loaded value outside the list stays visible (and is reported), not silently lost.
             if !found {
-                let o = self.text("option", "", &text)?;
-                o.set_attribute("value", &text)?;
-                o.set_attribute("selected", "")?;
-                select.append_child(&o)?;
+                let o = self.text("option", "", &text);
+                o.attr("value", &text);
+                o.attr("selected", "");
+                select.add(&o);
             }
             select
         } else if LONG_TEXT.contains(&f.label) || f.format == Some(Format::Base64) {
-            let area = self.text("textarea", "", &text)?;
-            area.set_attribute("data-c", codec)?;
-            area.set_attribute("rows", "3")?;
+            let area = self.text("textarea", "", &text);
+            area.attr("data-c", codec);
+            area.attr("rows", "3");
             area
         } else {
-            let input = self.el("input", "")?;
-            input.set_attribute("data-c", codec)?;
-            input.set_attribute("type", input_type(f))?;
+            let input = self.el("input", "");
+            input.attr("data-c", codec);
+            input.attr("type", input_type(f));
             if !text.is_empty() {
-                input.set_attribute("value", &text)?;
+                input.attr("value", &text);
             }
             if let Some(ac) = autocomplete(f) {
-                input.set_attribute("autocomplete", ac)?;
+                input.attr("autocomplete", ac);
             }
             if f.kind == Kind::Integer {
-                input.set_attribute("step", "1")?;
-                input.set_attribute("inputmode", "numeric")?;
+                input.attr("step", "1");
+                input.attr("inputmode", "numeric");
             }
             input
         };
-        control.set_attribute("data-p", cp)?;
-        control.set_attribute("name", cp)?;
+        control.attr("data-p", cp);
+        control.attr("name", cp);
         if f.required && f.kind != Kind::Boolean {
-            control.set_attribute("required", "")?;
+            control.attr("required", "");
         }
         match f.kind {
             Kind::String if f.allowed.is_empty() => {
                 if let Some(max) = f.max {
-                    control.set_attribute("maxlength", &max.to_string())?;
+                    control.attr("maxlength", &max.to_string());
                 }
                 if let Some(min) = f.min.filter(|&m| m > 1) {
-                    control.set_attribute("minlength", &min.to_string())?;
+                    control.attr("minlength", &min.to_string());
                 }
             }
             Kind::Integer if f.allowed.is_empty() => {
                 if let Some(max) = f.max {
-                    control.set_attribute("max", &max.to_string())?;
+                    control.attr("max", &max.to_string());
                 }
                 if let Some(min) = f.min {
-                    control.set_attribute("min", &min.to_string())?;
+                    control.attr("min", &min.to_string());
                 }
             }
             _ => {}
@@ -698,12 +694,12 @@ impl View {
     /// Free JSON (maps, `Any`): a textarea parsed strictly when read.
     fn json(&mut self, parent: &Element, f: &Field, cp: &str, values: &Value) -> Res {
         let text = values.pointer(cp).map(|v| serde_json::to_string(v).unwrap_or_default()).unwrap_or_default();
-        let area = self.text("textarea", "code", &text)?;
-        area.set_attribute("data-c", JSON)?;
-        area.set_attribute("data-p", cp)?;
-        area.set_attribute("name", cp)?;
-        area.set_attribute("rows", "3")?;
-        area.set_attribute("spellcheck", "false")?;
+        let area = self.text("textarea", "code", &text);
+        area.attr("data-c", JSON);
+        area.attr("data-p", cp);
+        area.attr("name", cp);
+        area.attr("rows", "3");
+        area.attr("spellcheck", "false");
         let label = self.texts.label(f.label);
         let hint = self.texts.ui("json_hint", &[]);
         self.field(parent, &label, f.required, cp, &area, Some(&hint))
@@ -715,19 +711,19 @@ impl View {
             Some(Value::Array(items)) => items.iter().map(scalar_text).collect::<Vec<_>>().join(", "),
             _ => String::new(),
         };
-        let input = self.el("input", "")?;
-        input.set_attribute("type", "text")?;
-        input.set_attribute("data-c", if item.kind == Kind::Integer { INT_LIST } else { LIST })?;
-        input.set_attribute("data-p", cp)?;
-        input.set_attribute("name", cp)?;
+        let input = self.el("input", "");
+        input.attr("type", "text");
+        input.attr("data-c", if item.kind == Kind::Integer { INT_LIST } else { LIST });
+        input.attr("data-p", cp);
+        input.attr("name", cp);
         if item.kind == Kind::Integer {
-            input.set_attribute("inputmode", "numeric")?;
+            input.attr("inputmode", "numeric");
         }
         if f.required {
-            input.set_attribute("required", "")?;
+            input.attr("required", "");
         }
         if !text.is_empty() {
-            input.set_attribute("value", &text)?;
+            input.attr("value", &text);
         }
         let label = self.texts.label(f.label);
         let hint = self.texts.ui("list_hint", &[]);
@@ -745,24 +741,24 @@ impl View {
         checked: bool,
     ) -> Res<Element> {
         let id = self.id();
-        let wrap = self.el("div", "check")?;
-        let input = self.el("input", "")?;
+        let wrap = self.el("div", "check");
+        let input = self.el("input", "");
         input.set_id(&id);
-        input.set_attribute("type", "checkbox")?;
-        input.set_attribute("data-p", cp)?;
-        input.set_attribute("data-c", codec)?;
-        input.set_attribute("value", value)?;
-        input.set_attribute("name", cp)?;
-        input.set_attribute("part", "input")?;
+        input.attr("type", "checkbox");
+        input.attr("data-p", cp);
+        input.attr("data-c", codec);
+        input.attr("value", value);
+        input.attr("name", cp);
+        input.attr("part", "input");
         if checked {
-            input.set_attribute("checked", "")?;
+            input.attr("checked", "");
         }
-        let label = self.text("label", "", text)?;
-        label.set_attribute("for", &id)?;
-        label.set_attribute("part", "label")?;
-        wrap.append_child(&input)?;
-        wrap.append_child(&label)?;
-        group.append_child(&wrap)?;
+        let label = self.text("label", "", text);
+        label.attr("for", &id);
+        label.attr("part", "label");
+        wrap.add(&input);
+        wrap.add(&label);
+        group.add(&wrap);
         Ok(input)
     }
 
@@ -808,10 +804,10 @@ impl View {
             let text = self.texts.value(item_label, name);
             let input = self.checkbox(&group, cp, PRODUCT, name, &text, checked)?;
             if let Some(old) = named(&had).or(current) {
-                input.set_attribute("data-had", "")?;
+                input.attr("data-had", "");
                 for key in ["productId", "userProductId"] {
                     if let Some(n) = old.get(key).and_then(Value::as_i64) {
-                        input.set_attribute(&format!("data-{key}"), &n.to_string())?;
+                        input.attr(&format!("data-{key}"), &n.to_string());
                     }
                 }
             }
@@ -838,22 +834,22 @@ impl View {
             let rcp = format!("{cp}/{i}");
             let legend = format!("{item_label} {}", i + 1);
             let (row, _) = self.fieldset(&group, &legend, false, &rcp, "row")?;
-            row.set_attribute("data-row", &rcp)?;
+            row.attr("data-row", &rcp);
             for c in &kids {
                 let ccp = format!("{rcp}/{}", last_token(c.pointer));
                 self.node(&row, fields, c, &ccp, values)?;
             }
             let lowered = format!("{item_lower} {}", i + 1);
-            let remove = self.text("button", "remove", &self.texts.ui("remove", &[("item", &lowered)]))?;
-            remove.set_attribute("type", "button")?;
-            remove.set_attribute("data-remove", cp)?;
-            remove.set_attribute("data-index", &i.to_string())?;
-            row.append_child(&remove)?;
+            let remove = self.text("button", "remove", &self.texts.ui("remove", &[("item", &lowered)]));
+            remove.attr("type", "button");
+            remove.attr("data-remove", cp);
+            remove.attr("data-index", &i.to_string());
+            row.add(&remove);
         }
-        let add = self.text("button", "add", &self.texts.ui("add", &[("item", &item_lower)]))?;
-        add.set_attribute("type", "button")?;
-        add.set_attribute("data-add", cp)?;
-        group.append_child(&add)?;
+        let add = self.text("button", "add", &self.texts.ui("add", &[("item", &item_lower)]));
+        add.attr("type", "button");
+        add.attr("data-add", cp);
+        group.add(&add);
         Ok(())
     }
 
@@ -986,7 +982,8 @@ impl View {
         let mut all: Vec<Shown> = local;
         all.extend(report.errors.iter().map(Shown::from_core));
         let valid = all.is_empty();
-        let js = api::to_js(&FormReport { valid, errors: &all, ignored: &report.ignored });
+        let js =
+            api::to_js(&api::JsReport { valid, errors: all.iter().map(Shown::js).collect(), ignored: &report.ignored });
         self.show(&all)?;
         Ok(Refreshed { js, valid })
     }
@@ -1035,7 +1032,7 @@ impl View {
             let error_id = format!("{id}-error");
             let Some(line) = self.root.get_element_by_id(&error_id) else { continue };
             line.set_text_content(Some(&messages.join(" ")));
-            toggle(&line, "hidden", messages.is_empty())?;
+            toggle(&line, "hidden", messages.is_empty(), "")?;
             let controls = direct_controls(anchor)?;
             let targets = if controls.is_empty() { vec![anchor.clone()] } else { controls };
             for c in targets {
@@ -1048,14 +1045,14 @@ impl View {
                     if hint.is_empty() {
                         c.remove_attribute("aria-describedby")?;
                     } else {
-                        c.set_attribute("aria-describedby", &hint)?;
+                        c.attr("aria-describedby", &hint);
                     }
                 } else {
                     if c.tag_name() != "FIELDSET" {
-                        c.set_attribute("aria-invalid", "true")?;
+                        c.attr("aria-invalid", "true");
                     }
                     let described = if hint.is_empty() { error_id.clone() } else { format!("{hint} {error_id}") };
-                    c.set_attribute("aria-describedby", &described)?;
+                    c.attr("aria-describedby", &described);
                 }
             }
         }
@@ -1067,37 +1064,37 @@ impl View {
         summary.set_text_content(None);
         let show_list = self.submitted || !self.server.is_empty();
         if self.notice.is_none() && (!show_list || items.is_empty()) {
-            summary.set_attribute("hidden", "")?;
+            summary.attr("hidden", "");
             return Ok(());
         }
         summary.remove_attribute("hidden")?;
         if let Some(notice) = &self.notice {
-            let node = self.text("p", "summary-title", notice)?;
-            summary.append_child(&node)?;
+            let node = self.text("p", "summary-title", notice);
+            summary.add(&node);
             if let Some(detail) = &self.detail {
-                let node = self.text("p", "detail", detail)?;
-                summary.append_child(&node)?;
+                let node = self.text("p", "detail", detail);
+                summary.add(&node);
             }
         }
         if show_list && !items.is_empty() {
             let count = items.len().to_string();
-            let node = self.text("p", "summary-title", &self.texts.ui("summary", &[("count", &count)]))?;
-            summary.append_child(&node)?;
-            let ul = self.el("ul", "")?;
+            let node = self.text("p", "summary-title", &self.texts.ui("summary", &[("count", &count)]));
+            summary.add(&node);
+            let ul = self.el("ul", "");
             for (text, target) in items {
-                let li = self.el("li", "")?;
+                let li = self.el("li", "");
                 match target {
                     Some(id) => {
-                        let a = self.text("a", "", text)?;
-                        a.set_attribute("href", &format!("#{id}"))?;
-                        a.set_attribute("data-focus", id)?;
-                        li.append_child(&a)?;
+                        let a = self.text("a", "", text);
+                        a.attr("href", &format!("#{id}"));
+                        a.attr("data-focus", id);
+                        li.add(&a);
                     }
                     None => li.set_text_content(Some(text)),
                 }
-                ul.append_child(&li)?;
+                ul.add(&li);
             }
-            summary.append_child(&ul)?;
+            summary.add(&ul);
         }
         Ok(())
     }
@@ -1135,10 +1132,10 @@ impl View {
 
     fn busy(&self, busy: bool, key: &str) -> Res {
         if let Some(form) = self.root.query_selector("form")? {
-            toggle_value(&form, "aria-busy", busy)?;
+            toggle(&form, "aria-busy", busy, "true")?;
         }
         if let Some(submit) = self.root.query_selector(".submit")? {
-            toggle_value(&submit, "aria-disabled", busy)?;
+            toggle(&submit, "aria-disabled", busy, "true")?;
         }
         let text = self.texts.ui(key, &[]);
         if busy {
@@ -1225,12 +1222,14 @@ fn focus_target(anchor: &Element) -> Res<Option<String>> {
     Ok(anchor.query_selector("[data-p]")?.and_then(|e| e.get_attribute("id")))
 }
 
-fn toggle(el: &Element, attr: &str, on: bool) -> Res {
-    if on { el.set_attribute(attr, "") } else { el.remove_attribute(attr) }
-}
-
-fn toggle_value(el: &Element, attr: &str, on: bool) -> Res {
-    if on { el.set_attribute(attr, "true") } else { el.remove_attribute(attr) }
+/// Sets `attr` to `value` when `on`, else removes it.
+fn toggle(el: &Element, attr: &str, on: bool, value: &str) -> Res {
+    if on {
+        el.attr(attr, value);
+        Ok(())
+    } else {
+        el.remove_attribute(attr)
+    }
 }
 
 /// Escapes a value for a double-quoted CSS attribute selector.
@@ -1408,3 +1407,12 @@ button{font:inherit;cursor:pointer;padding:.4rem .9rem;border-radius:var(--ue-co
 .actions{margin-top:1rem}\
 .status{min-height:1.5em;margin:.5rem 0 0;color:var(--ue-muted,#57606a)}\
 .unknown{color:var(--ue-error,#b3261e)}";
+
+/// Adds `anchor` to the touched list; whether it was new.
+fn touch(touched: &mut Vec<String>, anchor: String) -> bool {
+    let new = !touched.contains(&anchor);
+    if new {
+        touched.push(anchor);
+    }
+    new
+}
