@@ -94,8 +94,14 @@ test('the page exports the JS API and the widget version', async () => {
       dialects: ub.dialects(),
       report: ub.validate('primavera', 'update', '{"email": 1,}'),
       translated: await ub.translate('devicehive', 'scim', 'create', { login: 'jane.doe', password: 'secret1', role: 1 }),
+      // schema() loads the API module on first use, like translate(): a Promise.
+      schema: await ub.schema('devicehive', 'create'),
+      misuse: await ub.schema('ldap', 'create').then(() => 'resolved', (e) => `${e.name}: ${e.message}`),
     };
   });
+  assert.equal(out.schema.type, 'object');
+  assert.ok(out.schema.required.includes('login'), JSON.stringify(out.schema.required));
+  assert.match(out.misuse, /^Error: .*ldap/);
   assert.match(out.version, /^\d+\.\d+\.\d+/);
   assert.deepEqual(out.dialects, ['learningcloud', 'publisher', 'primavera', 'devicehive', 'scim']);
   assert.equal(out.report.valid, false);

@@ -274,7 +274,33 @@ test(`proxy (${UPSTREAM_DIALECT}): an unknown id is 404 in the caller's shape, n
   assert.ok(res.body.schemas.includes('urn:ietf:params:scim:api:messages:2.0:Error'));
 });
 
-test(`proxy (${UPSTREAM_DIALECT}): listing is refused plainly`, async () => {
-  const res = await call(PROXY, 'GET', '/v1/users', { headers: BEARER });
-  assert.equal(res.status, 501, res.text);
+test(`proxy (${UPSTREAM_DIALECT}): lists by exact userName, unfiltered pages where the upstream lists, 501 otherwise`, async () => {
+  const { n, user } = await seed();
+  const holdsUsernames = ['learningcloud', 'devicehive', 'scim'].includes(UPSTREAM_DIALECT);
+  // What an identity provider asks before it creates a user.
+  const filter = encodeURIComponent(`userName eq "${n}"`);
+  const byName = await call(PROXY, 'GET', `/scim/v2/Users?filter=${filter}`, { headers: BEARER });
+  assert.equal(byName.status, 200, byName.text);
+  assert.equal(byName.body.totalResults, holdsUsernames ? 1 : 0, byName.text);
+  if (holdsUsernames) assert.equal(byName.body.Resources[0].id, user.uid);
+
+  const page = await call(PROXY, 'GET', '/v1/users?limit=5', { headers: BEARER });
+  if (['scim', 'devicehive'].includes(UPSTREAM_DIALECT)) {
+    // The upstream counts and lists; every listed user has the facade's ids.
+    assert.equal(page.status, 200, page.text);
+    assert.ok(page.body.total >= 1 && page.body.users.length >= 1, page.text);
+    for (const u of page.body.users) assert.ok(Number.isInteger(u.id) && /^[0-9a-f]{32}$/.test(u.uid), JSON.stringify(u));
+  } else {
+    // learningcloud and publisher list but cannot count; primavera cannot list.
+    assert.equal(page.status, 501, page.text);
+  }
+  if (UPSTREAM_DIALECT !== 'primavera') {
+    const lc = await call(PROXY, 'GET', `${LC}?startIndex=0&count=3`, { headers: { 'X-Cloud-Auth-Token': TOKEN } });
+    assert.equal(lc.status, 200, lc.text);
+    assert.ok(Array.isArray(lc.body) && lc.body.length >= 1 && lc.body.length <= 3, lc.text);
+    for (const u of lc.body) assert.match(u.id, /^[0-9a-f]{32}$/);
+  }
+  // A substring search needs a mirror of the upstream's users: refused plainly.
+  const search = await call(PROXY, 'GET', '/v1/users?search=seed', { headers: BEARER });
+  assert.equal(search.status, 501, search.text);
 });

@@ -25,7 +25,7 @@ use worker::D1Database;
 use worker::wasm_bindgen::JsValue;
 
 use crate::crypto;
-use crate::store::{Key, StoreError, Stored};
+use crate::store::{Filter, Key, Order, StoreError, Stored};
 use crate::upstream::{Lookup, Remote, Upstream, UpstreamError};
 
 const COLUMNS: &str = "id, uid, upstream_id, username_key, email_key, created_at, updated_at";
@@ -131,6 +131,41 @@ impl Proxy {
         };
         let row = self.touch(row, &after.user).await?;
         Ok(stored(row, after))
+    }
+
+    /// Users for a list route. Only what the upstream can answer without the facade mirroring
+    /// its users: an exact username or email (one lookup), or an unfiltered page in the upstream's
+    /// own order; any other filter or order is [`StoreError::Unsupported`].
+    pub async fn list(
+        &self,
+        filter: &Filter,
+        order: Order,
+        offset: u32,
+        limit: u32,
+    ) -> Result<Vec<Stored>, StoreError> {
+        if let Some(key) = exact_key(filter)? {
+            let found = self.find(&key).await?.filter(|s| filter_matches(filter, &s.user));
+            return Ok(found.into_iter().skip(offset as usize).take(limit as usize).collect());
+        }
+        if order != Order::IdAsc {
+            return Err(StoreError::Unsupported(
+                "in proxy mode lists come in the upstream's order; sorting is not available",
+            ));
+        }
+        let mut out = Vec::new();
+        for remote in self.upstream.page(offset, limit).await? {
+            let row = self.remember(&remote).await?;
+            out.push(stored(row, remote));
+        }
+        Ok(out)
+    }
+
+    /// How many users a list route's filter matches (see [`Proxy::list`]).
+    pub async fn count(&self, filter: &Filter) -> Result<u64, StoreError> {
+        match exact_key(filter)? {
+            Some(key) => Ok(u64::from(self.find(&key).await?.is_some_and(|s| filter_matches(filter, &s.user)))),
+            None => Ok(self.upstream.count().await?),
+        }
     }
 
     pub async fn set_password(&self, id: i64, password: &Password) -> Result<Stored, StoreError> {
@@ -303,6 +338,31 @@ impl Proxy {
         lost.retain(|p| p != "/password");
         *self.lost.borrow_mut() = Some(lost);
     }
+}
+
+/// The one key an exact filter names (`None`: no filter at all); filters the upstream cannot
+/// answer without a mirror (substrings, patterns, roles, statuses) are unsupported.
+fn exact_key(filter: &Filter) -> Result<Option<Key>, StoreError> {
+    if filter.search.is_some()
+        || filter.username_like.is_some()
+        || !filter.access.is_empty()
+        || !filter.statuses.is_empty()
+    {
+        return Err(StoreError::Unsupported(
+            "in proxy mode lists can be filtered by exact username or email only (the facade does not mirror the \
+             upstream's users)",
+        ));
+    }
+    Ok(match (&filter.username, &filter.email) {
+        (Some(u), _) => Some(Key::Username(u.clone())),
+        (None, Some(e)) => Some(Key::Email(e.clone())),
+        (None, None) => None,
+    })
+}
+
+/// Whether a user found by one exact key also has the other one the filter names.
+fn filter_matches(filter: &Filter, user: &User) -> bool {
+    filter.email.as_ref().is_none_or(|e| user.primary_email().is_some_and(|m| m.value.as_str().eq_ignore_ascii_case(e)))
 }
 
 /// The user as sent upstream: no facade ids, the password (if any) for the write only.

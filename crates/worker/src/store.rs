@@ -76,8 +76,8 @@ pub enum StoreError {
     Internal(String),
     /// Proxy mode: the upstream failed or refused.
     Upstream(UpstreamError),
-    /// Proxy mode: the directory cannot do this (listing and searching stay with the upstream's
-    /// own API; the facade does not mirror its users).
+    /// Proxy mode: the directory cannot do this (filters and sorting the upstream cannot answer
+    /// itself: the facade does not mirror its users).
     Unsupported(&'static str),
 }
 
@@ -330,10 +330,6 @@ impl Store {
         Ok(Store { db, proxy })
     }
 
-    fn unsupported_in_proxy(&self, what: &'static str) -> Result<(), StoreError> {
-        if self.proxy.is_some() { Err(StoreError::Unsupported(what)) } else { Ok(()) }
-    }
-
     /// Inserts a user (its `id`/`uid` are assigned here; a password is hashed).
     pub async fn create(&self, user: &User, password: Option<&Password>) -> Result<Stored, StoreError> {
         if let Some(proxy) = &self.proxy {
@@ -481,7 +477,9 @@ impl Store {
         offset: u32,
         limit: u32,
     ) -> Result<Vec<Stored>, StoreError> {
-        self.unsupported_in_proxy("listing users is not available in proxy mode")?;
+        if let Some(proxy) = &self.proxy {
+            return proxy.list(filter, order, offset, limit).await;
+        }
         let (clause, mut values) = filter.clause();
         let n = values.len();
         let order = order.sql();
@@ -494,7 +492,9 @@ impl Store {
 
     /// How many users match `filter`.
     pub async fn count(&self, filter: &Filter) -> Result<u64, StoreError> {
-        self.unsupported_in_proxy("counting users is not available in proxy mode")?;
+        if let Some(proxy) = &self.proxy {
+            return proxy.count(filter).await;
+        }
         let (clause, values) = filter.clause();
         let stmt = self.db.prepare(format!("SELECT COUNT(*) AS n FROM users{clause}")).bind(&values)?;
         let n: Option<f64> = stmt.first(Some("n")).await?;

@@ -229,6 +229,55 @@ impl Upstream {
         Ok(Some(Remote { id, user, etag: if self.config.dialect == Dialect::Scim { None } else { answer.etag } }))
     }
 
+    /// One page of the upstream's users in its own order, where its API lists users.
+    pub async fn page(&self, offset: u32, limit: u32) -> Result<Vec<Remote>, UpstreamError> {
+        let c = self.collection();
+        let (path, at) = match self.config.dialect {
+            Dialect::LearningCloud => (format!("{c}?startIndex={offset}&count={limit}"), ""),
+            Dialect::Publisher => (format!("{c}?offset={offset}&limit={limit}&fields=all"), "/users/user"),
+            Dialect::DeviceHive => (format!("{c}?skip={offset}&take={limit}"), ""),
+            Dialect::Scim => (format!("{c}?startIndex={}&count={limit}", u64::from(offset) + 1), "/Resources"),
+            Dialect::Primavera => return Err(UpstreamError::Unsupported("primavera's API has no user list")),
+        };
+        let json = self.call(Method::Get, &path, None, None).await?.json()?;
+        let items = match json.pointer(at) {
+            Some(Value::Array(items)) => items.clone(),
+            // publisher's XML-shaped JSON holds a single user as an object.
+            Some(one @ Value::Object(_)) => vec![one.clone()],
+            Some(Value::Null) | None if at == "/Resources" => Vec::new(),
+            _ => {
+                return Err(UpstreamError::BadGateway {
+                    status: Some(200),
+                    detail: "a list answer holds no users".into(),
+                });
+            }
+        };
+        let mut page = Vec::with_capacity(items.len());
+        for item in items {
+            let Some(id) = id_at(&item, "/id") else {
+                return Err(UpstreamError::BadGateway { status: Some(200), detail: "a listed user has no id".into() });
+            };
+            // publisher's list items are the inside of its `{"user": …}` envelope.
+            let record = if self.config.dialect == Dialect::Publisher { json!({ "user": item }) } else { item };
+            page.push(Remote { id, user: self.to_canonical(record)?, etag: None });
+        }
+        Ok(page)
+    }
+
+    /// How many users the upstream has, where its API counts them.
+    pub async fn count(&self) -> Result<u64, UpstreamError> {
+        let (path, at) = match self.config.dialect {
+            Dialect::Scim => (format!("{}?count=0", self.collection()), "/totalResults"),
+            Dialect::DeviceHive => (format!("{}/count", self.collection()), "/count"),
+            _ => return Err(UpstreamError::Unsupported("the upstream's API does not count users")),
+        };
+        let json = self.call(Method::Get, &path, None, None).await?.json()?;
+        json.pointer(at).and_then(Value::as_u64).ok_or_else(|| UpstreamError::BadGateway {
+            status: Some(200),
+            detail: "a count answer holds no count".into(),
+        })
+    }
+
     /// Replaces the upstream's user with `user` (the caller's change merged into the upstream's
     /// record). With `etag`, the upstream refuses if the record changed since ([`Changed`]).
     ///
