@@ -166,8 +166,7 @@ fn split(token: &str) -> Result<(&str, Vec<u8>), JwtError> {
     if payload.contains('.') || header.is_empty() || payload.is_empty() {
         return Err(JwtError::Malformed);
     }
-    let header: Header =
-        serde_json::from_slice(&b64url_decode(header).ok_or(JwtError::Malformed)?).map_err(|_| JwtError::Malformed)?;
+    let header: Header = from_json(&b64url_decode(header).ok_or(JwtError::Malformed)?)?;
     if header.alg != "HS256" {
         return Err(JwtError::Malformed);
     }
@@ -179,8 +178,16 @@ fn split(token: &str) -> Result<(&str, Vec<u8>), JwtError> {
 fn decode_claims(signing_input: &str) -> Result<Claims, JwtError> {
     let payload = signing_input.split_once('.').map(|(_, p)| p).ok_or(JwtError::Malformed)?;
     let bytes = b64url_decode(payload).ok_or(JwtError::Malformed)?;
-    let envelope: Envelope = serde_json::from_slice(&bytes).map_err(|_| JwtError::Malformed)?;
+    let envelope: Envelope = from_json(&bytes)?;
     Ok(envelope.payload)
+}
+
+/// JSON from decoded bytes. Through `from_str` (after the UTF-8 check `from_slice` would make
+/// anyway): the Worker already has serde_json's text parser, and `from_slice` would add a second
+/// instance of it for byte input.
+fn from_json<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, JwtError> {
+    let text = std::str::from_utf8(bytes).map_err(|_| JwtError::Malformed)?;
+    serde_json::from_str(text).map_err(|_| JwtError::Malformed)
 }
 
 /// RFC 4648 §5 base64url without padding (RFC 7515 §2).
