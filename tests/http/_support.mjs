@@ -24,7 +24,12 @@ export function unique(prefix = 'u') {
  * One HTTP call. `json` is sent as application/json unless `headers` says otherwise; `body` is
  * sent as is (a Uint8Array body gets no Content-Type). Answers {status, headers, text, body}.
  */
-export async function call(method, path, { headers = {}, json, body } = {}) {
+export async function call(method, path, options = {}) {
+  return callAt(BASE, method, path, options);
+}
+
+/** [`call`] against another server (a proxy's upstream, a second facade). */
+export async function callAt(base, method, path, { headers = {}, json, body } = {}) {
   const init = { method, headers: { ...headers } };
   if (json !== undefined) {
     init.body = JSON.stringify(json);
@@ -35,7 +40,7 @@ export async function call(method, path, { headers = {}, json, body } = {}) {
     init.body = body;
     if (typeof body === 'object' && body !== null && typeof body.getReader === 'function') init.duplex = 'half';
   }
-  const res = await fetch(`${BASE}${path}`, init);
+  const res = await fetch(`${base}${path}`, init);
   const text = await res.text();
   let parsed;
   try {

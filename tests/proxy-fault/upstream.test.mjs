@@ -7,11 +7,11 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
+import { BEARER, callAt } from '../http/_support.mjs';
 
 const PROXY = process.env.USERBRIDGE_URL;
 const PORT = Number(process.env.USERBRIDGE_FAULT_UPSTREAM_PORT);
 if (!PROXY || !PORT) throw new Error('USERBRIDGE_URL and USERBRIDGE_FAULT_UPSTREAM_PORT must be set');
-const BEARER = { Authorization: `Bearer ${process.env.USERBRIDGE_ADMIN_TOKEN ?? 'dev-admin-token'}` };
 const PATH = '/api/restapi/user';
 
 /** What the next upstream calls answer, and every call the upstream saw. */
@@ -76,21 +76,9 @@ after(() => {
 });
 
 async function call(method, path, { headers = BEARER, json } = {}) {
-  const init = { method, headers: { ...headers } };
-  if (json !== undefined) {
-    init.body = JSON.stringify(json);
-    init.headers['Content-Type'] = 'application/json';
-  }
   const started = Date.now();
-  const res = await fetch(`${PROXY}${path}`, init);
-  const text = await res.text();
-  let body;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    body = undefined;
-  }
-  return { status: res.status, headers: res.headers, text, body, ms: Date.now() - started };
+  const res = await callAt(PROXY, method, path, { headers, json });
+  return { ...res, ms: Date.now() - started };
 }
 
 let counter = 0;

@@ -6,38 +6,16 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { BEARER, LC, PV, TOKEN, callAt as call, unique } from '../http/_support.mjs';
 
 const PROXY = process.env.USERBRIDGE_URL;
 const UPSTREAM = process.env.USERBRIDGE_UPSTREAM_URL;
 const UPSTREAM_DIALECT = process.env.USERBRIDGE_UPSTREAM_DIALECT;
 if (!PROXY || !UPSTREAM || !UPSTREAM_DIALECT) throw new Error('USERBRIDGE_URL, USERBRIDGE_UPSTREAM_URL and USERBRIDGE_UPSTREAM_DIALECT must be set');
 
-const TOKEN = process.env.USERBRIDGE_ADMIN_TOKEN ?? 'dev-admin-token';
-const BEARER = { Authorization: `Bearer ${TOKEN}` };
-const LC = '/integration/ws/management/rest/users';
-const PV = '/api/restapi/user';
 const SCIM_USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
 const SCIM_PATCH = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
 
-async function call(base, method, path, { headers = {}, json } = {}) {
-  const init = { method, headers: { ...headers } };
-  if (json !== undefined) {
-    init.body = JSON.stringify(json);
-    init.headers['Content-Type'] ??= 'application/json';
-  }
-  const res = await fetch(`${base}${path}`, init);
-  const text = await res.text();
-  let body;
-  try {
-    body = text ? JSON.parse(text) : undefined;
-  } catch {
-    body = undefined;
-  }
-  return { status: res.status, headers: res.headers, text, body };
-}
-
-let counter = 0;
-const unique = (p) => `${p}-${process.pid}-${Date.now().toString(36)}-${++counter}`.toLowerCase();
 
 /** The canonical pointers the answer says the upstream could not hold. */
 const lostOf = (res) => (res.headers.get('x-userbridge-lost') ?? '').split(',').map((s) => s.trim()).filter(Boolean);

@@ -35,6 +35,9 @@ extern "C" {
 
     #[wasm_bindgen(catch, js_namespace = ["crypto", "subtle"], js_name = deriveBits)]
     fn derive_bits(algorithm: &Object, key: &JsValue, length: u32) -> Result<Promise, JsValue>;
+
+    #[wasm_bindgen(catch, js_namespace = ["crypto", "subtle"], js_name = digest)]
+    fn digest(algorithm: &str, data: &Uint8Array) -> Result<Promise, JsValue>;
 }
 
 /// A WebCrypto call failed (the runtime refused an argument): an internal error.
@@ -66,6 +69,13 @@ pub fn random_hex_id() -> Result<String, CryptoError> {
 /// A random request id (a UUID v4).
 pub fn request_id() -> String {
     random_uuid().unwrap_or_else(|_| "00000000-0000-4000-8000-000000000000".to_owned())
+}
+
+/// SHA-256, lowercase hex, through WebCrypto (no hashing crate in the upload).
+pub async fn sha256_hex(data: &[u8]) -> Result<String, CryptoError> {
+    let promise = digest("SHA-256", &Uint8Array::from(data)).map_err(|e| js_err("digest", e))?;
+    let buffer = JsFuture::from(promise).await.map_err(|e| js_err("digest", e))?;
+    Ok(hex(&Uint8Array::new(&buffer).to_vec()))
 }
 
 /// Hashes a password for storage.

@@ -18,9 +18,8 @@
 use serde::Deserialize;
 use serde::de::IgnoredAny;
 use userbridge_core::canonical::Access;
-use wasm_bindgen::prelude::*;
-use worker::js_sys::{Date as JsDate, Promise, Uint8Array};
-use worker::wasm_bindgen_futures::JsFuture;
+use worker::js_sys::Date as JsDate;
+use worker::wasm_bindgen::JsValue;
 use worker::{D1Database, Date, Headers, Response, ResponseBuilder, console_error};
 
 use crate::auth::{self, Scheme};
@@ -46,20 +45,9 @@ const ABANDONED_MS: u64 = 5 * 60 * 1000;
 /// Expired rows deleted per claim: bounded work per request, and still faster than rows arrive.
 const SWEEP: u32 = 10;
 
-#[wasm_bindgen]
-extern "C" {
-    #[wasm_bindgen(catch, js_namespace = ["crypto", "subtle"], js_name = digest)]
-    fn digest(algorithm: &str, data: &Uint8Array) -> Result<Promise, JsValue>;
-}
-
-/// SHA-256 through WebCrypto, lowercase hex: no hashing crate in the upload (see crypto.rs).
+/// SHA-256 (hex) of `data`; a WebCrypto failure is an internal error.
 async fn sha256_hex(data: &[u8]) -> Result<String, ApiError> {
-    let fail = |e: JsValue| {
-        ApiError::Internal(format!("WebCrypto: digest: {}", e.as_string().unwrap_or_else(|| format!("{e:?}"))))
-    };
-    let promise = digest("SHA-256", &Uint8Array::from(data)).map_err(fail)?;
-    let buffer = JsFuture::from(promise).await.map_err(fail)?;
-    Ok(crypto::hex(&Uint8Array::new(&buffer).to_vec()))
+    crypto::sha256_hex(data).await.map_err(|e| ApiError::Internal(e.to_string()))
 }
 
 /// [`Surface::handle`], made idempotent for a `POST` create that carries an `Idempotency-Key`

@@ -25,7 +25,7 @@ use worker::D1Database;
 use worker::wasm_bindgen::JsValue;
 
 use crate::crypto;
-use crate::store::{Filter, Key, Order, StoreError, Stored};
+use crate::store::{Filter, Key, Order, StoreError, Stored, now};
 use crate::upstream::{Lookup, Remote, Upstream, UpstreamError};
 
 const COLUMNS: &str = "id, uid, upstream_id, username_key, email_key, created_at, updated_at";
@@ -407,10 +407,6 @@ fn still_matches(key: &Key, user: &User) -> bool {
         Key::Email(e) => user.primary_email().is_some_and(|m| m.value.as_str().eq_ignore_ascii_case(e)),
         _ => true,
     }
-}
-
-fn now() -> String {
-    String::from(worker::js_sys::Date::new_0().to_iso_string())
 }
 
 impl From<UpstreamError> for StoreError {

@@ -302,7 +302,8 @@ fn num(n: i64) -> JsValue {
     JsValue::from_f64(n as f64)
 }
 
-fn now() -> String {
+/// The current time as stored: ISO 8601 UTC.
+pub(crate) fn now() -> String {
     String::from(worker::js_sys::Date::new_0().to_iso_string())
 }
 

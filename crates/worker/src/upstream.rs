@@ -325,7 +325,11 @@ impl Upstream {
         for mut v in report.errors {
             let wire = std::mem::take(&mut v.pointer);
             v.pointer = spec.canonical_pointer(op, &wire).unwrap_or_default();
-            out.push(v.param("upstream", self.config.dialect.as_str()).param("upstreamPointer", wire));
+            v = v.param("upstream", self.config.dialect.as_str());
+            if !wire.is_empty() {
+                v = v.param("upstreamPointer", wire);
+            }
+            out.push(v);
         }
         out
     }
@@ -473,28 +477,12 @@ impl Upstream {
             let wire = field.map(wire_pointer).unwrap_or_default();
             let code = item.get("code").and_then(Value::as_str).and_then(known_code).unwrap_or(Code::NotAllowedValue);
             let text = item.get("message").and_then(Value::as_str).unwrap_or(&message);
-            report.push(
-                Violation::new(wire, code)
-                    .param("message", text.to_owned())
-                    .param("upstream", self.config.dialect.as_str()),
-            );
+            report.push(Violation::new(wire, code).param("message", text.to_owned()));
         }
         if report.errors.is_empty() {
-            report.push(
-                Violation::new("", Code::NotAllowedValue)
-                    .param("message", message)
-                    .param("upstream", self.config.dialect.as_str()),
-            );
+            report.push(Violation::new("", Code::NotAllowedValue).param("message", message));
         }
-        let spec = self.config.dialect.spec();
-        for v in &mut report.errors {
-            let wire = std::mem::take(&mut v.pointer);
-            v.pointer = spec.canonical_pointer(Op::Update, &wire).unwrap_or_default();
-            if !wire.is_empty() {
-                v.params.insert("upstreamPointer".into(), Value::from(wire));
-            }
-        }
-        report
+        self.to_canonical_report(Op::Update, report)
     }
 
     /// Sends one request and reads the whole answer, or times out.

@@ -10,6 +10,7 @@ use flate2::Compression;
 use flate2::write::GzEncoder;
 
 use crate::build;
+use crate::dev::LocalWorker;
 use crate::fail;
 use crate::util::{self, Result, TempDir};
 
@@ -119,51 +120,9 @@ fn files_under(dir: &Path) -> Result<Vec<PathBuf>> {
     Ok(files)
 }
 
-/// A `wrangler dev` for one bench section, on a free port with a fresh local D1, stopped (by
-/// process group) when dropped; the temporary state and bundle go after it.
-struct BenchServer {
-    // Field order is drop order: the server stops before its files are removed.
-    _server: util::Server,
-    _state: TempDir,
-    _bundle: TempDir,
-    port: u16,
-}
-
-impl BenchServer {
-    fn start(root: &Path, log_name: &str) -> Result<BenchServer> {
-        BenchServer::start_with(root, log_name, &[])
-    }
-
-    /// A server with extra `--var NAME:VALUE`s (proxy mode).
-    fn start_with(root: &Path, log_name: &str, vars: &[(&str, String)]) -> Result<BenchServer> {
-        let state = TempDir::new("userbridge-bench-d1")?;
-        crate::dev::apply_migrations(root, Some(state.path()))?;
-        let port = util::free_port()?;
-        let inspector = util::free_port()?;
-        let output = root.join("tests/output");
-        std::fs::create_dir_all(&output)?;
-        let log = std::fs::File::create(output.join(log_name))?;
-        // wrangler dev reloads when the bundle it runs changes; a build made meanwhile (another
-        // checkout's test run, an editor) would then answer 503s mid-measurement. It runs a copy.
-        let bundle = TempDir::new("userbridge-bench-bundle")?;
-        util::copy_dir(&root.join("crates/worker/build"), bundle.path())?;
-        let mut cmd = crate::dev::dev_command(root, port, Some(state.path()));
-        // With a script argument wrangler ignores wrangler.toml unless told where it is.
-        cmd.arg(bundle.path().join("index.js"))
-            .arg("--config")
-            .arg(root.join("wrangler.toml"))
-            .arg("--inspector-port")
-            .arg(inspector.to_string())
-            .env("FORCE_COLOR", "0")
-            .stdout(log.try_clone()?)
-            .stderr(log);
-        for (name, value) in vars {
-            cmd.arg("--var").arg(format!("{name}:{value}"));
-        }
-        let mut server = util::Server::spawn(&mut cmd)?;
-        server.wait_ready(port, "/health", std::time::Duration::from_secs(90))?;
-        Ok(BenchServer { _server: server, _state: state, _bundle: bundle, port })
-    }
+/// A `wrangler dev` for one bench section, its log under `tests/output`.
+fn bench_server(root: &Path, log_name: &str, vars: &[(&str, String)]) -> Result<LocalWorker> {
+    LocalWorker::start(root, &root.join("tests/output").join(log_name), vars)
 }
 
 /// The core's native speed: every criterion bench of `userbridge-core`, as one table per group
@@ -216,7 +175,7 @@ const BENCH_USERS: usize = 64;
 /// The machine has two cores shared by wrk, workerd and wrangler, so the absolute figures are a
 /// floor; the ratio is what compares routes (issue 5's goal: a write route ≥ 0.5× `/health`).
 fn facade(root: &Path) -> Result<()> {
-    let server = BenchServer::start(root, "bench-wrangler.log")?;
+    let server = bench_server(root, "bench-wrangler.log", &[])?;
     let port = server.port;
 
     let token = crate::dev::dev_vars(root)
@@ -319,13 +278,13 @@ fn report_wrk(results: &[(&str, WrkFigures)]) -> Result<()> {
 /// and through a second Worker in proxy mode in front of it (`UPSTREAM_DIALECT=learningcloud`),
 /// with the upstream's `/health` as the reference, in one run.
 fn proxy(root: &Path) -> Result<()> {
-    let upstream = BenchServer::start(root, "bench-upstream.log")?;
+    let upstream = bench_server(root, "bench-upstream.log", &[])?;
     let token = crate::dev::dev_vars(root)
         .into_iter()
         .find(|(k, _)| k == "USERBRIDGE_ADMIN_TOKEN")
         .map(|(_, v)| v)
         .unwrap_or_default();
-    let proxy = BenchServer::start_with(
+    let proxy = bench_server(
         root,
         "bench-proxy.log",
         &[
@@ -662,7 +621,7 @@ fn widget_speed(root: &Path) -> Result<()> {
 /// Page load → interactive form in headless Chromium on loopback (`tests/bench/load.mjs`),
 /// against a `wrangler dev` started here with a fresh local D1.
 fn widget_load(root: &Path) -> Result<()> {
-    let server = BenchServer::start(root, "bench-load-wrangler.log")?;
+    let server = bench_server(root, "bench-load-wrangler.log", &[])?;
     let port = server.port;
     let (status, _) = util::run_tee(
         util::command(root, util::node_bin(root).join("node"))

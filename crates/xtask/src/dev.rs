@@ -8,7 +8,7 @@ use std::path::Path;
 use std::time::Duration;
 
 use crate::fail;
-use crate::util::{self, Result, Server};
+use crate::util::{self, Result, Server, TempDir};
 use crate::{build, setup};
 
 /// The port `wrangler dev` listens on unless `--port` says otherwise.
@@ -87,6 +87,61 @@ pub fn apply_migrations(root: &Path, persist_to: Option<&Path>) -> Result<()> {
         cmd.arg("--persist-to").arg(dir);
     }
     util::run(&mut cmd)
+}
+
+/// A `wrangler dev` for tests and benchmarks: a free port, a fresh migrated local D1, and a copy
+/// of the built bundle (wrangler reloads when the bundle it runs changes, so a build made
+/// meanwhile — another checkout, an editor — cannot restart it mid-run). Dropping it stops the
+/// whole process group, then removes its files.
+pub struct LocalWorker {
+    // Field order is drop order: the server stops before its files are removed.
+    server: Server,
+    _state: TempDir,
+    _bundle: TempDir,
+    pub port: u16,
+}
+
+impl LocalWorker {
+    /// Starts one with `--var NAME:VALUE`s, its output in `log`, and waits for `/health`.
+    pub fn start(root: &Path, log: &Path, vars: &[(&str, String)]) -> Result<LocalWorker> {
+        let state = TempDir::new("userbridge-d1")?;
+        apply_migrations(root, Some(state.path()))?;
+        let bundle = TempDir::new("userbridge-bundle")?;
+        util::copy_dir(&root.join("crates/worker/build"), bundle.path())?;
+        let port = util::free_port()?;
+        let inspector = util::free_port()?;
+        if let Some(dir) = log.parent() {
+            std::fs::create_dir_all(dir)?;
+        }
+        let log_file = std::fs::File::create(log)?;
+        let mut cmd = dev_command(root, port, Some(state.path()));
+        // With a script argument wrangler ignores wrangler.toml unless told where it is.
+        cmd.arg(bundle.path().join("index.js"))
+            .arg("--config")
+            .arg(root.join("wrangler.toml"))
+            .arg("--inspector-port")
+            .arg(inspector.to_string())
+            .env("FORCE_COLOR", "0") // the log is a file: no ANSI escapes
+            .stdout(log_file.try_clone()?)
+            .stderr(log_file);
+        for (name, value) in vars {
+            cmd.arg("--var").arg(format!("{name}:{value}"));
+        }
+        let mut server = Server::spawn(&mut cmd)?;
+        server
+            .wait_ready(port, "/health", Duration::from_secs(90))
+            .map_err(|e| fail!("{e}\n--- {} (tail) ---\n{}", log.display(), util::tail(log, 30)))?;
+        Ok(LocalWorker { server, _state: state, _bundle: bundle, port })
+    }
+
+    /// The process group wrangler and workerd run in.
+    pub fn pid(&self) -> u32 {
+        self.server.pid()
+    }
+
+    pub fn url(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
 }
 
 /// `wrangler dev` on 127.0.0.1 only (never on all interfaces).

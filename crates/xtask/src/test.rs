@@ -12,11 +12,9 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use crate::dev::{apply_migrations, dev_command};
+use crate::dev::LocalWorker;
 use crate::fail;
-use crate::util::{
-    self, CHROMEDRIVER, CHROMIUM, Result, Server, TempDir, WASM_TARGET, cargo_bin, command, node_bin, run_tee,
-};
+use crate::util::{self, CHROMEDRIVER, CHROMIUM, Result, WASM_TARGET, cargo_bin, command, node_bin, run_tee};
 use crate::{build, setup};
 
 /// One tier's outcome.
@@ -154,56 +152,17 @@ pub fn test(root: &Path) -> Count {
 /// The tiers that need the running Worker: one `wrangler dev` for HTTP and browser tests.
 fn live_tiers(root: &Path, report: &mut Report) {
     let output = root.join("tests/output");
-    let state = match TempDir::new("userbridge-d1") {
-        Ok(dir) => dir,
-        Err(err) => {
-            report.tier("start wrangler dev", || Err(err));
-            return;
-        }
-    };
-    let bundle = match TempDir::new("userbridge-bundle") {
-        Ok(dir) => dir,
-        Err(err) => {
-            report.tier("start wrangler dev", || Err(err));
-            return;
-        }
-    };
     let log = output.join("wrangler.log");
     let mut server = None;
-    let mut port = 0;
     report.tier("start wrangler dev", || {
-        std::fs::create_dir_all(&output)?;
-        apply_migrations(root, Some(state.path()))?;
-        port = util::free_port()?;
-        let inspector = util::free_port()?;
-        let log_file = std::fs::File::create(&log)?;
-        // wrangler dev reloads when its bundle changes: run a snapshot of the one just built, so a
-        // build made meanwhile (another checkout, an editor) cannot restart it mid-test.
-        util::copy_dir(&root.join("crates/worker/build"), bundle.path())?;
-        let mut cmd = dev_command(root, port, Some(state.path()));
-        // With a script argument wrangler ignores wrangler.toml unless told where it is.
-        cmd.arg(bundle.path().join("index.js"))
-            .arg("--config")
-            .arg(root.join("wrangler.toml"))
-            // The forced-fault route exists only with this var (and ENVIRONMENT=development).
-            .args(["--var", "USERBRIDGE_FAULT_INJECTION:1"])
-            .arg("--inspector-port")
-            .arg(inspector.to_string())
-            .env("FORCE_COLOR", "0") // the log is a file: no ANSI escapes
-            .stdout(log_file.try_clone()?)
-            .stderr(log_file);
-        let mut started = Server::spawn(&mut cmd)?;
         println!("wrangler log: {}", log.display());
-        let ready = started.wait_ready(port, "/health", Duration::from_secs(90));
-        // Keep the guard even when it did not answer: dropping it stops the group.
-        let pgid = started.pid();
+        // The forced-fault route exists only with this var (and ENVIRONMENT=development).
+        let started = LocalWorker::start(root, &log, &[("USERBRIDGE_FAULT_INJECTION", "1".to_owned())])?;
+        println!("wrangler dev: {} (process group {})", started.url(), started.pid());
         server = Some(started);
-        ready.map_err(|e| fail!("{e}\n--- wrangler log (tail) ---\n{}", util::tail(&log, 30)))?;
-        println!("wrangler dev: http://127.0.0.1:{port} (process group {pgid})");
         Ok(Count::PASS)
     });
-    if server.as_ref().is_some() && report.tiers.last().is_some_and(|t| t.1.failed == 0) {
-        let url = format!("http://127.0.0.1:{port}");
+    if let Some(url) = server.as_ref().map(LocalWorker::url) {
         let http = report.tier("HTTP tests", || node_tests(root, "tests/http", &url));
         let e2e = report.tier("browser e2e tests", || node_tests(root, "tests/e2e", &url));
         // This Worker (store mode) is the upstream of a second one in proxy mode, once per dialect.
@@ -248,7 +207,7 @@ fn live_tiers(root: &Path, report: &mut Report) {
             println!("--- wrangler log (tail) ---\n{}", util::tail(&log, 30));
         }
     }
-    let pgid = server.as_ref().map(Server::pid);
+    let pgid = server.as_ref().map(LocalWorker::pid);
     drop(server); // stops wrangler and workerd: the whole process group
     if let Some(pgid) = pgid {
         report.tier("wrangler stopped", || {
@@ -267,31 +226,9 @@ const UPSTREAM_DIALECTS: [&str; 5] = ["learningcloud", "publisher", "primavera",
 /// A second Worker in proxy mode (`vars`), on its own port and D1 state, for the node tests in
 /// `dir`; always stopped (its whole process group) before this returns.
 fn proxy_tier(root: &Path, output: &Path, vars: &[(&str, String)], dir: &str, env: &[(&str, String)]) -> Result<Count> {
-    let state = TempDir::new("userbridge-proxy-d1")?;
-    let bundle = TempDir::new("userbridge-proxy-bundle")?;
-    apply_migrations(root, Some(state.path()))?;
-    util::copy_dir(&root.join("crates/worker/build"), bundle.path())?;
-    let port = util::free_port()?;
-    let inspector = util::free_port()?;
     let log = output.join("wrangler-proxy.log");
-    let log_file = std::fs::File::create(&log)?;
-    let mut cmd = dev_command(root, port, Some(state.path()));
-    cmd.arg(bundle.path().join("index.js"))
-        .arg("--config")
-        .arg(root.join("wrangler.toml"))
-        .arg("--inspector-port")
-        .arg(inspector.to_string())
-        .env("FORCE_COLOR", "0")
-        .stdout(log_file.try_clone()?)
-        .stderr(log_file);
-    for (name, value) in vars {
-        cmd.arg("--var").arg(format!("{name}:{value}"));
-    }
-    let mut server = Server::spawn(&mut cmd)?;
-    server
-        .wait_ready(port, "/health", Duration::from_secs(90))
-        .map_err(|e| fail!("{e}\n--- proxy wrangler log (tail) ---\n{}", util::tail(&log, 30)))?;
-    let count = node_tests_with(root, dir, &format!("http://127.0.0.1:{port}"), env);
+    let server = LocalWorker::start(root, &log, vars)?;
+    let count = node_tests_with(root, dir, &server.url(), env);
     if count.as_ref().map_or(true, |c| c.failed > 0) {
         println!("--- proxy wrangler log (tail) ---\n{}", util::tail(&log, 30));
     }
