@@ -29,7 +29,10 @@ const server = http.createServer((req, res) => {
   let text = '';
   req.on('data', (c) => (text += c));
   req.on('end', () => {
-    hits.push({ method: req.method, url: req.url, requestId: req.headers['x-request-id'], auth: req.headers.authorization });
+    hits.push({
+      method: req.method, url: req.url, requestId: req.headers['x-request-id'], auth: req.headers.authorization,
+      idempotencyKey: req.headers['idempotency-key'],
+    });
     switch (mode) {
       case 'slow':
         setTimeout(() => answer(res, 200, {}), 2000);
@@ -148,6 +151,37 @@ test('a 500 on a create is not retried (the upstream may have done it) and leave
   // No mapping row was written: the next user gets the very next id (ids are AUTOINCREMENT).
   const next = await mapped();
   assert.equal(next.id, first.id + 1);
+});
+
+test('a caller\'s Idempotency-Key goes upstream on the create, as one key per caller and key', async () => {
+  const body = canonical();
+  const key = `fault-key-${process.pid}`;
+  const post = (headers) => call('POST', '/v1/users', { headers: { ...BEARER, ...headers }, json: body });
+  // The first try fails upstream (502) and releases the key, so the caller may retry with it.
+  mode = '500';
+  hits = [];
+  assert.equal((await post({ 'Idempotency-Key': key })).status, 502);
+  const forwarded = hits[0].idempotencyKey;
+  assert.match(forwarded ?? '', /^[0-9a-f]{64}$/, JSON.stringify(hits));
+  // The retry carries the same upstream key: an upstream that honours keys makes the user once.
+  mode = 'ok';
+  hits = [];
+  const retried = await post({ 'Idempotency-Key': key });
+  assert.equal(retried.status, 201, retried.text);
+  assert.deepEqual(hits.map((h) => [h.method, h.idempotencyKey]), [['POST', forwarded]]);
+  // Another key, or none, is not that key; reads never carry one.
+  hits = [];
+  body.emails[0].value = `other-${body.emails[0].value}`;
+  assert.equal((await post({ 'Idempotency-Key': `${key}-2` })).status, 201);
+  assert.match(hits[0].idempotencyKey, /^[0-9a-f]{64}$/);
+  assert.notEqual(hits[0].idempotencyKey, forwarded);
+  hits = [];
+  assert.equal((await call('GET', `/v1/users/${retried.body.id}`)).status, 200);
+  assert.equal(hits[0].idempotencyKey, undefined);
+  hits = [];
+  body.emails[0].value = `none-${body.emails[0].value}`;
+  assert.equal((await post({})).status, 201);
+  assert.equal(hits[0].idempotencyKey, undefined);
 });
 
 test('an upstream record that keeps changing under a read–merge–write is 409 after one retry, never written', async () => {

@@ -53,29 +53,68 @@ async fn sha256_hex(data: &[u8]) -> Result<String, ApiError> {
 /// [`Surface::handle`], made idempotent for a `POST` create that carries an `Idempotency-Key`
 /// from a caller the surface accepts; every other request goes straight to the handler.
 /// `presented` is the credential the router already checked.
+///
+/// Only the handler call is generic: the key's claim and its settling are compiled once, not
+/// once per surface (the Worker's upload size is a budget).
 pub async fn handle<S: Surface>(cx: &mut Cx, route: S::Route, presented: Option<&str>) -> Result<Response, ApiError> {
-    let key = match cx.header(HEADER) {
-        Some(key) if cx.method == "POST" && S::op(&route) == "create" => key,
-        _ => return S::handle(cx, route).await,
+    let create = cx.method == "POST" && S::op(&route) == "create";
+    let claimed = match begin(cx, create, S::NAME, S::SCHEME, presented).await? {
+        Begin::Replay(response) => return Ok(response),
+        Begin::Claimed(slot, claimed_at) => Some((slot, claimed_at)),
+        Begin::Bypass => None,
     };
-    let Some(owner) = owner::<S>(cx, presented).await else {
+    let result = S::handle(cx, route).await;
+    match claimed {
+        Some((slot, claimed_at)) => slot.settle(cx, result, &claimed_at).await,
+        None => result,
+    }
+}
+
+/// What a request comes to before its handler runs.
+enum Begin {
+    /// No key, not a create, or nobody the key could belong to: the handler alone decides.
+    Bypass,
+    /// The key is this request's (with its claim time): run the handler, then settle.
+    Claimed(Slot, String),
+    /// The same request was answered before: its stored answer.
+    Replay(Response),
+}
+
+async fn begin(
+    cx: &Cx,
+    create: bool,
+    surface: &'static str,
+    scheme: Scheme,
+    presented: Option<&str>,
+) -> Result<Begin, ApiError> {
+    let key = match cx.header(HEADER) {
+        Some(key) if create => key,
+        _ => return Ok(Begin::Bypass),
+    };
+    let Some(owner) = owner(cx, surface, scheme, presented).await else {
         // Nobody the key could belong to: the handler refuses the request in its own words.
-        return S::handle(cx, route).await;
+        return Ok(Begin::Bypass);
     };
     let key = valid_key(&key)?.to_owned();
     let Some(fingerprint) = fingerprint(cx).await? else {
         // The body is over the limit: the handler answers 413 in its shape, and nothing is kept.
-        return S::handle(cx, route).await;
+        return Ok(Begin::Bypass);
     };
-    let slot = Slot { db: cx.env.d1(DB_BINDING)?, scope: scope(S::NAME, &sha256_hex(owner.as_bytes()).await?), key };
+    let slot = Slot { db: cx.env.d1(DB_BINDING)?, scope: scope(surface, &sha256_hex(owner.as_bytes()).await?), key };
+    if cx.config.upstream().is_ok_and(|u| u.is_some()) {
+        // Forwarded on the upstream create: one per caller and key (the upstream sees a single
+        // client, the facade), and the same again when the caller retries with the key.
+        let forwarded = sha256_hex(format!("{}\n{}", slot.scope, slot.key).as_bytes()).await?;
+        *cx.trip.idempotency_key.borrow_mut() = Some(forwarded);
+    }
     // Two rounds: the row seen after a lost claim can vanish before it is read (its request
     // failed and released it), and then the key is free again.
     for _ in 0..2 {
         if let Some(claimed_at) = slot.claim(&fingerprint).await? {
-            return slot.run::<S>(cx, route, &claimed_at).await;
+            return Ok(Begin::Claimed(slot, claimed_at));
         }
         if let Some(row) = slot.find().await? {
-            return judge(row, &fingerprint).map(replay);
+            return judge(row, &fingerprint).map(replay).map(Begin::Replay);
         }
     }
     Err(ApiError::IdempotencyKeyInFlight)
@@ -86,11 +125,11 @@ pub async fn handle<S: Surface>(cx: &mut Cx, route: S::Route, presented: Option<
 /// because access tokens are renewed every 30 minutes and a retry must survive that. `None`
 /// (no such caller, or one who may not create) leaves the request to the handler, so a replay
 /// is never answered to someone the handler would refuse.
-async fn owner<S: Surface>(cx: &Cx, presented: Option<&str>) -> Option<String> {
-    if S::SCHEME != Scheme::Public {
+async fn owner(cx: &Cx, surface: &'static str, scheme: Scheme, presented: Option<&str>) -> Option<String> {
+    if scheme != Scheme::Public {
         return presented.map(str::to_owned);
     }
-    if S::NAME != DeviceHive::NAME {
+    if surface != DeviceHive::NAME {
         return None;
     }
     let token = cx.header("Authorization").and_then(|h| auth::bearer(&h).map(str::to_owned))?;
@@ -254,9 +293,14 @@ impl Slot {
         Ok(self.db.prepare(sql).bind(&values)?.first(None).await?)
     }
 
-    /// Runs the handler under this claim: a 2xx answer is kept, anything else frees the key.
-    async fn run<S: Surface>(&self, cx: &mut Cx, route: S::Route, claimed_at: &str) -> Result<Response, ApiError> {
-        match S::handle(cx, route).await {
+    /// The handler's answer under this claim: a 2xx answer is kept, anything else frees the key.
+    async fn settle(
+        &self,
+        cx: &Cx,
+        result: Result<Response, ApiError>,
+        claimed_at: &str,
+    ) -> Result<Response, ApiError> {
+        match result {
             Ok(response) if (200..300).contains(&response.status_code()) => self.keep(cx, response, claimed_at).await,
             other => {
                 if let Err(err) = self.release(claimed_at).await {

@@ -62,9 +62,10 @@ fn valid_request_id(id: &str) -> bool {
 }
 
 /// One JSON line per request: who handled it and how it ended. Never headers, bodies, query
-/// strings or credentials.
+/// strings or credentials. In proxy mode it also says how many upstream calls the request made
+/// and how long it waited for them, so the facade's own share of the time can be told apart.
 fn log(cx: &routes::Cx, status: u16, duration_ms: u64) {
-    let line = serde_json::json!({
+    let mut line = serde_json::json!({
         "requestId": cx.request_id,
         "dialect": cx.dialect,
         "op": cx.op,
@@ -73,6 +74,11 @@ fn log(cx: &routes::Cx, status: u16, duration_ms: u64) {
         "status": status,
         "durationMs": duration_ms,
     });
+    let calls = cx.trip.calls.get();
+    if let (true, Some(map)) = (calls > 0, line.as_object_mut()) {
+        map.insert("upstreamCalls".into(), calls.into());
+        map.insert("upstreamMs".into(), cx.trip.waited_ms.get().into());
+    }
     console_log!("{line}");
 }
 

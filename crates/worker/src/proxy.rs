@@ -14,7 +14,7 @@
 //!   409) when anyone changed it in between. A SCIM upstream needs no re-read: the write carries
 //!   the record's `ETag` as `If-Match`, and its answer is the new record (no read-back either).
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::rc::Rc;
 
@@ -30,8 +30,31 @@ use crate::upstream::{Lookup, Remote, Upstream, UpstreamError};
 
 const COLUMNS: &str = "id, uid, upstream_id, username_key, email_key, created_at, updated_at";
 
-/// What a proxied request reports back to the response (`X-Userbridge-Lost`).
-pub type LostSink = Rc<RefCell<Option<Vec<String>>>>;
+/// One request's dealings with the upstream, shared by the route, the proxy and the upstream
+/// client: what the caller sent that goes along (its idempotency key), and what comes back for
+/// the answer's headers and the request's log line.
+#[derive(Default)]
+pub struct Trip {
+    /// The upstream create's `Idempotency-Key`, derived from the caller's key and who sent it
+    /// ([`crate::idempotency`]), so a create the facade retries on a caller's behalf is made once
+    /// by an upstream that honours keys. Upstreams that do not know the header ignore it; the
+    /// facade enforces the caller's key itself either way.
+    pub idempotency_key: RefCell<Option<String>>,
+    /// What the upstream could not hold of this request's write (canonical pointers), for
+    /// `X-Userbridge-Lost`; `None` when nothing was written upstream.
+    pub lost: RefCell<Option<Vec<String>>>,
+    /// Upstream calls made (retries included) and the milliseconds spent waiting for them, for
+    /// the log line: the request's duration minus this is the facade's own share.
+    pub calls: Cell<u32>,
+    pub waited_ms: Cell<u64>,
+}
+
+impl Trip {
+    pub fn waited(&self, ms: u64) {
+        self.calls.set(self.calls.get() + 1);
+        self.waited_ms.set(self.waited_ms.get() + ms);
+    }
+}
 
 #[derive(Clone, Deserialize)]
 struct Mapping {
@@ -71,15 +94,15 @@ pub struct Proxy {
     upstream: Upstream,
     /// The upstream's dialect and URL: mapping rows belong to one upstream.
     scope: String,
-    lost: LostSink,
+    trip: Rc<Trip>,
     /// Upstream records this request has read, by upstream id: a route that finds a user and then
     /// modifies it reads it once. A write's own check ([`Proxy::fetch`]) always re-reads.
     seen: RefCell<HashMap<String, Remote>>,
 }
 
 impl Proxy {
-    pub fn new(db: D1Database, upstream: Upstream, scope: String, lost: LostSink) -> Proxy {
-        Proxy { db, upstream, scope, lost, seen: RefCell::default() }
+    pub fn new(db: D1Database, upstream: Upstream, scope: String, trip: Rc<Trip>) -> Proxy {
+        Proxy { db, upstream, scope, trip, seen: RefCell::default() }
     }
 
     pub async fn create(&self, user: &User, password: Option<&Password>) -> Result<Stored, StoreError> {
@@ -336,7 +359,7 @@ impl Proxy {
         let mut lost = self.upstream.lost(op, user);
         // The password is write-only everywhere: it is never read back, so it always looks lost.
         lost.retain(|p| p != "/password");
-        *self.lost.borrow_mut() = Some(lost);
+        *self.trip.lost.borrow_mut() = Some(lost);
     }
 }
 

@@ -10,6 +10,8 @@
 //! D1 has no interactive transactions, so every operation is one statement (`RETURNING` gives
 //! back the row it wrote); the schema is `migrations/0002_users.sql`.
 
+use std::rc::Rc;
+
 use serde::Deserialize;
 use userbridge_core::User;
 use userbridge_core::canonical::Password;
@@ -17,7 +19,7 @@ use worker::D1Database;
 use worker::wasm_bindgen::JsValue;
 
 use crate::crypto;
-use crate::proxy::{LostSink, Proxy};
+use crate::proxy::{Proxy, Trip};
 use crate::upstream::{Upstream, UpstreamError};
 
 /// The D1 binding name, as declared in `wrangler.toml`.
@@ -322,10 +324,10 @@ impl Store {
     }
 
     /// The directory the routes work on: the upstream when one is configured.
-    pub fn directory(env: &worker::Env, upstream: Option<(Upstream, String, LostSink)>) -> Result<Store, StoreError> {
+    pub fn directory(env: &worker::Env, upstream: Option<(Upstream, String, Rc<Trip>)>) -> Result<Store, StoreError> {
         let db = env.d1(DB_BINDING)?;
         let proxy = match upstream {
-            Some((upstream, scope, lost)) => Some(Proxy::new(env.d1(DB_BINDING)?, upstream, scope, lost)),
+            Some((upstream, scope, trip)) => Some(Proxy::new(env.d1(DB_BINDING)?, upstream, scope, trip)),
             None => None,
         };
         Ok(Store { db, proxy })

@@ -12,15 +12,17 @@
 //! done it.
 
 use std::cell::RefCell;
+use std::rc::Rc;
 use std::time::Duration;
 
 use futures_util::future::{Either, select};
 use serde_json::{Value, json};
 use userbridge_core::translate::losses;
 use userbridge_core::{Code, Dialect, Op, Report, User, Violation};
-use worker::{AbortController, Delay, Fetch, Headers, Method, Request, RequestInit, console_error};
+use worker::{AbortController, Date, Delay, Fetch, Headers, Method, Request, RequestInit, console_error};
 
 use crate::config::UpstreamConfig;
+use crate::proxy::Trip;
 
 /// The delays before the two retries of an idempotent call.
 const BACKOFF_MS: [u64; 2] = [50, 150];
@@ -101,11 +103,13 @@ pub struct Upstream {
     config: UpstreamConfig,
     /// Sent upstream as `X-Request-Id` and written in failure log lines.
     request_id: String,
+    /// The request's idempotency key to forward, and where the calls' count and wait go.
+    trip: Rc<Trip>,
 }
 
 impl Upstream {
-    pub fn new(config: UpstreamConfig, request_id: String) -> Upstream {
-        Upstream { config, request_id }
+    pub fn new(config: UpstreamConfig, request_id: String, trip: Rc<Trip>) -> Upstream {
+        Upstream { config, request_id, trip }
     }
 
     /// The user collection at the vendor's path.
@@ -507,6 +511,12 @@ impl Upstream {
         if let Some(tag) = if_match {
             set("If-Match", tag)?;
         }
+        // A create (a POST to the collection; publisher's archive is a POST elsewhere).
+        if let (Method::Post, Some(key)) = (&method, self.trip.idempotency_key.borrow().as_deref())
+            && path == self.collection()
+        {
+            set("Idempotency-Key", key)?;
+        }
         match (self.config.dialect, bearer, &self.config.token) {
             (_, Some(token), _) => set("Authorization", &format!("Bearer {token}"))?,
             (Dialect::LearningCloud, None, Some(token)) => set("X-Cloud-Auth-Token", token.expose())?,
@@ -534,7 +544,10 @@ impl Upstream {
             Ok::<Answer, worker::Error>(Answer { status, etag, location, body })
         };
         let timeout = Delay::from(Duration::from_millis(u64::from(self.config.timeout_ms)));
-        match select(Box::pin(send), timeout).await {
+        let started = Date::now().as_millis();
+        let outcome = select(Box::pin(send), timeout).await;
+        self.trip.waited(Date::now().as_millis().saturating_sub(started));
+        match outcome {
             Either::Left((Ok(answer), _)) if answer.status >= 500 => {
                 Err(UpstreamError::BadGateway { status: Some(answer.status), detail: "upstream 5xx".into() })
             }

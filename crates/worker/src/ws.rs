@@ -20,7 +20,6 @@ use worker::{Env, Response, WebSocket, WebSocketPair, WebsocketEvent, console_lo
 
 use crate::config::Config;
 use crate::error::ApiError;
-use crate::proxy::LostSink;
 use crate::routes::Cx;
 use crate::routes::devicehive::{Fail, ListQuery, Service, Target, USER_ID_REQUIRED, USER_REQUIRED, unauthorized};
 use crate::store::Store;
@@ -54,7 +53,7 @@ impl Session {
         let Ok(mut events) = ws.events() else {
             return;
         };
-        let store = crate::routes::directory(&self.env, &self.config, &self.id, &LostSink::default())
+        let store = crate::routes::directory(&self.env, &self.config, &self.id, &Default::default())
             .and_then(|store| Ok((store, Store::new(&self.env)?)));
         // The credential `authenticate` gave, if any.
         let mut token: Option<String> = None;

@@ -96,8 +96,8 @@ pub fn apply_migrations(root: &Path, persist_to: Option<&Path>) -> Result<()> {
 pub struct LocalWorker {
     // Field order is drop order: the server stops before its files are removed.
     server: Server,
-    _state: TempDir,
-    _bundle: TempDir,
+    _state: Option<TempDir>,
+    _bundle: Option<TempDir>,
     pub port: u16,
 }
 
@@ -108,17 +108,40 @@ impl LocalWorker {
         apply_migrations(root, Some(state.path()))?;
         let bundle = TempDir::new("userbridge-bundle")?;
         util::copy_dir(&root.join("crates/worker/build"), bundle.path())?;
+        // With a script argument wrangler ignores wrangler.toml unless told where it is.
+        let args = [bundle.path().join("index.js").into(), "--config".into(), root.join("wrangler.toml").into()];
+        let mut worker = Self::launch(root, log, vars, Some(state.path()), &args)?;
+        (worker._state, worker._bundle) = (Some(state), Some(bundle));
+        Ok(worker)
+    }
+
+    /// A plain JS Worker (a benchmark's reference), no bindings, under the same `wrangler dev`.
+    pub fn start_script(root: &Path, script: &Path, log: &Path, vars: &[(&str, String)]) -> Result<LocalWorker> {
+        let name = script.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+        // The facade's own date, so both run on the same runtime behaviour.
+        let text = std::fs::read_to_string(root.join("wrangler.toml")).unwrap_or_default();
+        let date = text.lines().find_map(|l| l.trim().strip_prefix("compatibility_date")).unwrap_or_default();
+        let date = date.trim_start_matches([' ', '=']).trim().trim_matches('"').to_owned();
+        let args =
+            [script.as_os_str().to_owned(), "--name".into(), name.into(), "--compatibility-date".into(), date.into()];
+        Self::launch(root, log, vars, None, &args)
+    }
+
+    fn launch(
+        root: &Path,
+        log: &Path,
+        vars: &[(&str, String)],
+        persist_to: Option<&Path>,
+        script_args: &[std::ffi::OsString],
+    ) -> Result<LocalWorker> {
         let port = util::free_port()?;
         let inspector = util::free_port()?;
         if let Some(dir) = log.parent() {
             std::fs::create_dir_all(dir)?;
         }
         let log_file = std::fs::File::create(log)?;
-        let mut cmd = dev_command(root, port, Some(state.path()));
-        // With a script argument wrangler ignores wrangler.toml unless told where it is.
-        cmd.arg(bundle.path().join("index.js"))
-            .arg("--config")
-            .arg(root.join("wrangler.toml"))
+        let mut cmd = dev_command(root, port, persist_to);
+        cmd.args(script_args)
             .arg("--inspector-port")
             .arg(inspector.to_string())
             .env("FORCE_COLOR", "0") // the log is a file: no ANSI escapes
@@ -131,7 +154,7 @@ impl LocalWorker {
         server
             .wait_ready(port, "/health", Duration::from_secs(90))
             .map_err(|e| fail!("{e}\n--- {} (tail) ---\n{}", log.display(), util::tail(log, 30)))?;
-        Ok(LocalWorker { server, _state: state, _bundle: bundle, port })
+        Ok(LocalWorker { server, _state: None, _bundle: None, port })
     }
 
     /// The process group wrangler and workerd run in.

@@ -194,8 +194,10 @@ pub fn http_get(port: u16, path: &str, timeout: Duration) -> Result<(u16, String
     let mut stream = TcpStream::connect_timeout(&([127, 0, 0, 1], port).into(), timeout)?;
     stream.set_read_timeout(Some(timeout))?;
     write!(stream, "GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n")?;
-    let mut response = String::new();
-    stream.read_to_string(&mut response)?;
+    // Bytes, not a string: a body need not be UTF-8 (a compressed one is not).
+    let mut bytes = Vec::new();
+    stream.read_to_end(&mut bytes)?;
+    let response = String::from_utf8_lossy(&bytes);
     let code = response
         .split_whitespace()
         .nth(1)

@@ -18,6 +18,8 @@ pub mod publisher;
 pub mod scim;
 pub mod v1;
 
+use std::rc::Rc;
+
 use userbridge_core::{BodyFormat, Dialect, Op, Report, User};
 use worker::{Env, Request, Response, console_error};
 
@@ -25,7 +27,7 @@ use crate::auth::{self, Scheme};
 use crate::config::Config;
 use crate::error::ApiError;
 use crate::http::{self, Resolved};
-use crate::proxy::LostSink;
+use crate::proxy::Trip;
 use crate::store::{Key, Store, StoreError, Stored};
 use crate::upstream::Upstream;
 
@@ -49,9 +51,8 @@ pub struct Cx {
     /// For the log line: which dialect and operation handled the request.
     pub dialect: &'static str,
     pub op: &'static str,
-    /// Proxy mode: what the upstream could not hold of this request's write (canonical
-    /// pointers), for the `X-Userbridge-Lost` header; `None` when nothing went upstream.
-    pub lost: LostSink,
+    /// Proxy mode: this request's dealings with the upstream (see [`Trip`]).
+    pub trip: Rc<Trip>,
 }
 
 impl Cx {
@@ -59,7 +60,7 @@ impl Cx {
         let config = Config::from_env(&env);
         let method = req.inner().method().to_ascii_uppercase();
         let path = req.path();
-        Cx { req, env, config, request_id, method, path, dialect: "none", op: "none", lost: LostSink::default() }
+        Cx { req, env, config, request_id, method, path, dialect: "none", op: "none", trip: Rc::default() }
     }
 
     pub fn header(&self, name: &str) -> Option<String> {
@@ -72,7 +73,7 @@ impl Cx {
 
     /// The user directory: D1, or the upstream in proxy mode.
     pub fn store(&self) -> Result<Store, ApiError> {
-        directory(&self.env, &self.config, &self.request_id, &self.lost)
+        directory(&self.env, &self.config, &self.request_id, &self.trip)
     }
 
     /// The local D1 store whatever the mode: the facade's own accounts (DeviceHive logins).
@@ -118,10 +119,10 @@ impl Cx {
 }
 
 /// The user directory for one request (or WebSocket frame): D1, or the upstream in proxy mode.
-pub fn directory(env: &Env, config: &Config, request_id: &str, lost: &LostSink) -> Result<Store, ApiError> {
+pub fn directory(env: &Env, config: &Config, request_id: &str, trip: &Rc<Trip>) -> Result<Store, ApiError> {
     let upstream = config.upstream().map_err(ApiError::NotConfigured)?.map(|config| {
         let scope = format!("{}:{}", config.dialect, config.url);
-        (Upstream::new(config.clone(), request_id.to_owned()), scope, lost.clone())
+        (Upstream::new(config.clone(), request_id.to_owned(), trip.clone()), scope, trip.clone())
     });
     Ok(Store::directory(env, upstream)?)
 }
@@ -284,7 +285,7 @@ pub fn finish(cx: &Cx, mut response: Response) -> Response {
     let origin = cx.header("Origin");
     let headers = response.headers_mut();
     let _ = headers.set("X-Request-Id", &cx.request_id);
-    if let Some(lost) = cx.lost.borrow().as_ref() {
+    if let Some(lost) = cx.trip.lost.borrow().as_ref() {
         // Canonical pointers, comma-separated; empty when the upstream held everything.
         let _ = headers.set("X-Userbridge-Lost", &lost.join(", "));
         if let Ok(Some(upstream)) = cx.config.upstream() {
