@@ -274,9 +274,11 @@ fn report_wrk(results: &[(&str, WrkFigures)]) -> Result<()> {
     Ok(())
 }
 
-/// Proxy mode's cost: the same learningcloud update against a store-mode Worker (the upstream)
-/// and through a second Worker in proxy mode in front of it (`UPSTREAM_DIALECT=learningcloud`),
-/// with the upstream's `/health` as the reference, in one run.
+/// Proxy mode's cost: the same learningcloud update and get against a store-mode Worker (the
+/// upstream), through a second Worker in proxy mode in front of it (`UPSTREAM_DIALECT=
+/// learningcloud`), and (the get) through a pass-through JS Worker (`tests/bench/passthrough.js`),
+/// with the upstream's `/health` as the reference, in one run. The proxy's log lines give the
+/// facade's own time in each request (`durationMs − upstreamMs`).
 fn proxy(root: &Path) -> Result<()> {
     let upstream = bench_server(root, "bench-upstream.log", &[])?;
     let token = crate::dev::dev_vars(root)
