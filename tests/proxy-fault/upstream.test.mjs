@@ -7,6 +7,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
+import { readFile } from 'node:fs/promises';
 import { BEARER, callAt } from '../http/_support.mjs';
 
 const PROXY = process.env.USERBRIDGE_URL;
@@ -112,6 +113,43 @@ test('a mapped user is served from the upstream, with its credential and our req
   assert.match(hits[0].url, /^\/api\/restapi\/user\/\d+$/);
   assert.equal(hits[0].requestId, 'fault-read-1');
   assert.equal(hits[0].auth, 'Bearer upstream-token');
+});
+
+/**
+ * The proxy's per-request log line for a request id (wrangler writes it a moment after the
+ * answer); the upstream-failure lines carry the id too, but no `dialect`.
+ */
+async function logLine(requestId) {
+  for (let i = 0; i < 40; i++) {
+    const log = await readFile(process.env.USERBRIDGE_LOG, 'utf8');
+    const line = log.split('\n').find((l) => l.includes(`"requestId":"${requestId}"`) && l.startsWith('{"dialect":'));
+    if (line) return JSON.parse(line.slice(line.indexOf('{')));
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`no log line for ${requestId}`);
+}
+
+test('the log line counts the upstream calls and the wait for them', { skip: !process.env.USERBRIDGE_LOG && 'USERBRIDGE_LOG not set' }, async () => {
+  const user = await mapped();
+  const read = await call('GET', `/v1/users/${user.id}`, { headers: { ...BEARER, 'X-Request-Id': `fault-log-read-${process.pid}` } });
+  assert.equal(read.status, 200, read.text);
+  const entry = await logLine(`fault-log-read-${process.pid}`);
+  assert.equal(entry.upstreamCalls, 1);
+  assert.ok(Number.isInteger(entry.upstreamMs) && entry.upstreamMs >= 0 && entry.upstreamMs <= entry.durationMs, JSON.stringify(entry));
+  // Retries count: a 500 read is three calls.
+  mode = '500';
+  await call('GET', `/v1/users/${user.id}`, { headers: { ...BEARER, 'X-Request-Id': `fault-log-retry-${process.pid}` } });
+  mode = 'ok';
+  const retried = await logLine(`fault-log-retry-${process.pid}`);
+  assert.equal(retried.upstreamCalls, 3);
+  // The 50 + 150 ms between the tries are the facade's own waiting, not the upstream's.
+  assert.ok(retried.durationMs - retried.upstreamMs >= 200, JSON.stringify(retried));
+  // A request that never reaches the upstream (no mapping row for the id) says nothing of it.
+  const unknown = await call('GET', '/v1/users/99999999', { headers: { ...BEARER, 'X-Request-Id': `fault-log-none-${process.pid}` } });
+  assert.equal(unknown.status, 404, unknown.text);
+  const none = await logLine(`fault-log-none-${process.pid}`);
+  assert.equal(none.upstreamCalls, undefined);
+  assert.equal(none.upstreamMs, undefined);
 });
 
 test('a slow upstream is 504 after the timeout, in the caller\'s shape', async () => {

@@ -228,7 +228,10 @@ const UPSTREAM_DIALECTS: [&str; 5] = ["learningcloud", "publisher", "primavera",
 fn proxy_tier(root: &Path, output: &Path, vars: &[(&str, String)], dir: &str, env: &[(&str, String)]) -> Result<Count> {
     let log = output.join("wrangler-proxy.log");
     let server = LocalWorker::start(root, &log, vars)?;
-    let count = node_tests_with(root, dir, &server.url(), env);
+    // The tests read this Worker's log lines, not the store-mode one's.
+    let mut env = env.to_vec();
+    env.push(("USERBRIDGE_LOG", log.display().to_string()));
+    let count = node_tests_with(root, dir, &server.url(), &env);
     if count.as_ref().map_or(true, |c| c.failed > 0) {
         println!("--- proxy wrangler log (tail) ---\n{}", util::tail(&log, 30));
     }
