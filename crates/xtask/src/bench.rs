@@ -371,13 +371,15 @@ fn proxy(root: &Path) -> Result<()> {
     drop(proxy);
     drop(upstream);
     let verdict = report_wrk(&results);
-    let run_lines = |run: usize| {
+    // The proxy's log lines written during the run of that name.
+    let run_lines = |name: &str| {
+        let Some(run) = results.iter().position(|(n, _)| *n == name) else { return String::new() };
         let from = marks.get(run).copied().unwrap_or(0) as usize;
         let to = marks.get(run + 1).map_or(log_text.len(), |&m| m as usize);
         String::from_utf8_lossy(log_text.get(from..to).unwrap_or_default()).into_owned()
     };
     if let Some((_, hop)) = results.last() {
-        let own = own_time(&run_lines(6), "get");
+        let own = own_time(&run_lines("proxied get, 1 conn"), "get");
         let median = |f: fn(&(f64, f64, f64)) -> f64| {
             let mut v: Vec<f64> = hop_rounds.iter().map(f).collect();
             v.sort_by(f64::total_cmp);
@@ -405,7 +407,7 @@ fn proxy(root: &Path) -> Result<()> {
         );
     }
     if let [_, (_, store), (_, proxied), (_, store1), (_, proxied1), ..] = results.as_slice() {
-        let own = own_time(&run_lines(4), "update");
+        let own = own_time(&run_lines("proxied update, 1 conn"), "update");
         println!(
             "proxied vs store-mode update: {:.2}x throughput at 16 connections; at 1 connection p50 {:.1} ms vs \
              {:.1} ms (+{:.1} ms, {:.1}x). A proxied learningcloud update makes {:.1} upstream calls on average \
