@@ -392,9 +392,9 @@ fn proxy(root: &Path) -> Result<()> {
             );
         }
         println!(
-            "the proxy hop (one upstream call), medians of {} rounds: +{:.1} ms over a pass-through JS Worker \
-             (goal ≤ 2 ms), +{:.1} ms over the upstream called directly, of which the pass-through itself is \
-             +{:.1} ms and a hop under wrangler dev (a static file, no Worker code) {:.1} ms. The facade's own \
+            "the proxy hop (one upstream call), medians of {} rounds: {:+.1} ms over a pass-through JS Worker \
+             (goal ≤ 2 ms), {:+.1} ms over the upstream called directly, of which the pass-through itself is \
+             {:+.1} ms and a hop under wrangler dev (a static file, no Worker code) {:.1} ms. The facade's own \
              time inside a proxied get (its log: duration − upstream wait, {} requests): p50 {} ms, p99 {} ms.",
             hop_rounds.len(),
             median(|(_, p, t)| p - t),
