@@ -1,5 +1,6 @@
 // Shared helpers for the HTTP tests (not a test file: the runner only picks up *.test.mjs).
 // Every test makes its own users with unique names: all files share one database per run.
+import { readFile } from 'node:fs/promises';
 
 export const BASE = process.env.USERBRIDGE_URL;
 if (!BASE) throw new Error('USERBRIDGE_URL is not set (e.g. http://127.0.0.1:8787)');
@@ -89,4 +90,17 @@ export function pvCreateBody(email, overrides = {}) {
     userLocale: 'en',
     ...overrides,
   };
+}
+
+/**
+ * The lines of the Worker's log (`USERBRIDGE_LOG`, wrangler dev's output) that `matches` accepts,
+ * waiting up to 4 s for wrangler to write the first of them; `[]` if none came.
+ */
+export async function logLines(matches) {
+  for (let i = 0; i < 40; i++) {
+    const lines = (await readFile(process.env.USERBRIDGE_LOG, 'utf8')).split('\n').filter(matches);
+    if (lines.length > 0) return lines;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return [];
 }

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { BEARER, CLOUD, LC, PV, call, unique } from './_support.mjs';
+import { BEARER, CLOUD, LC, PV, call, logLines, unique } from './_support.mjs';
 
 const ALLOWED_ORIGIN = 'http://127.0.0.1:8787';
 const OTHER_ORIGIN = 'https://evil.example';
@@ -172,12 +172,7 @@ test('one JSON log line per request, with no headers, bodies or secrets in it', 
     json: { username, password, emails: [{ value: `${username}@example.org` }] },
   });
   assert.equal(res.status, 201);
-  let lines = [];
-  for (let i = 0; i < 40 && lines.length === 0; i++) {
-    const log = await readFile(process.env.USERBRIDGE_LOG, 'utf8');
-    lines = log.split('\n').filter((l) => l.includes(id));
-    if (lines.length === 0) await new Promise((r) => setTimeout(r, 100));
-  }
+  const lines = await logLines((l) => l.includes(id));
   assert.equal(lines.length, 1, `exactly one line for request ${id}`);
   const entry = JSON.parse(lines[0].slice(lines[0].indexOf('{')));
   assert.deepEqual(Object.keys(entry).sort(), ['dialect', 'durationMs', 'method', 'op', 'path', 'requestId', 'status']);

@@ -7,8 +7,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
-import { readFile } from 'node:fs/promises';
-import { BEARER, callAt } from '../http/_support.mjs';
+import { BEARER, callAt, logLines } from '../http/_support.mjs';
 
 const PROXY = process.env.USERBRIDGE_URL;
 const PORT = Number(process.env.USERBRIDGE_FAULT_UPSTREAM_PORT);
@@ -116,17 +115,13 @@ test('a mapped user is served from the upstream, with its credential and our req
 });
 
 /**
- * The proxy's per-request log line for a request id (wrangler writes it a moment after the
- * answer); the upstream-failure lines carry the id too, but no `dialect`.
+ * The proxy's per-request log line for a request id; the upstream-failure lines carry the id too,
+ * but no `dialect`.
  */
 async function logLine(requestId) {
-  for (let i = 0; i < 40; i++) {
-    const log = await readFile(process.env.USERBRIDGE_LOG, 'utf8');
-    const line = log.split('\n').find((l) => l.includes(`"requestId":"${requestId}"`) && l.startsWith('{"dialect":'));
-    if (line) return JSON.parse(line.slice(line.indexOf('{')));
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`no log line for ${requestId}`);
+  const [line] = await logLines((l) => l.startsWith('{"dialect":') && l.includes(`"requestId":"${requestId}"`));
+  if (!line) throw new Error(`no log line for ${requestId}`);
+  return JSON.parse(line);
 }
 
 test('the log line counts the upstream calls and the wait for them', { skip: !process.env.USERBRIDGE_LOG && 'USERBRIDGE_LOG not set' }, async () => {
