@@ -366,7 +366,10 @@ test('GET /user: filters, sorting, paging; /user/count counts the same filters',
   assert.equal(count.status, 200);
   assert.deepEqual(count.body, { count: 2 });
 
-  for (const q of ['sortField=role', 'take=x', 'role=9']) {
+  // D1 evaluates LIKE patterns up to 50 bytes; a longer loginPattern is refused, not a 500.
+  const fifty = `${tag}${'%25'.repeat(50 - tag.length)}`;
+  assert.deepEqual((await list(`loginPattern=${fifty}&sortField=Login`)).map((u) => u.login), [`${tag}a`, `${tag}b`, `${tag}c`]);
+  for (const q of ['sortField=role', 'take=x', 'role=9', `loginPattern=${'x'.repeat(51)}`]) {
     const res = await call('GET', `${DH}/user?${q}`, { headers: h });
     assert.equal(res.status, 400, q);
     assert.deepEqual(res.body, { error: 400, message: 'Invalid request parameters' });

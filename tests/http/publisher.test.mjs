@@ -286,6 +286,23 @@ test('archive: 200 + summary, status archive; list filters by status and search,
   assert.equal(xml.text.match(/<user>/g).length, 2);
 });
 
+test('search is a plain substring: `%` and `_` match only themselves, and any length works', async () => {
+  const tag = unique('srch');
+  const odd = await create({ email: `${tag}_50%off@example.org` });
+  const plain = await create({ email: `${tag}x50xoff@example.org` });
+  const ids = async (q) => {
+    const res = await call('GET', `${PUB}?search=${encodeURIComponent(q)}`, { headers: BEARER });
+    assert.equal(res.status, 200, `${q}: ${res.text}`);
+    return (res.body.users.user ?? []).map((u) => u.id);
+  };
+  assert.deepEqual(await ids(tag), [odd.id, plain.id]);
+  assert.deepEqual(await ids(`${tag}_50%off`), [odd.id], 'wildcards are literal');
+  assert.deepEqual(await ids(`${tag.toUpperCase()}X50`), [plain.id], 'case-insensitive');
+  // Longer than D1's 50-byte LIKE limit: still a search, not a store failure.
+  assert.deepEqual(await ids(`${tag}_50%off@example.org`), [odd.id]);
+  assert.deepEqual(await ids('x'.repeat(500)), []);
+});
+
 test('a publisher user is readable through /v1, learningcloud, primavera, DeviceHive and SCIM', async () => {
   const u = await create({ email: email('cross'), name: { firstname: 'Lin', lastname: 'Wu' }, mobile: '+1 555 0100' });
   const v1 = await call('GET', `/v1/users/${u.id}`, { headers: BEARER });

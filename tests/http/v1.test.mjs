@@ -141,7 +141,8 @@ test('GET /v1/users lists with filters, offset and limit', async () => {
   assert.equal(one.body.total, 1);
   const byMail = await call('GET', `/v1/users?email=${tag}-3@EXAMPLE.ORG`, { headers: BEARER });
   assert.deepEqual(byMail.body.users.map((u) => u.username), [`${tag}-3`]);
-  const wildcard = await call('GET', `/v1/users?search=${encodeURIComponent('%')}`, { headers: BEARER });
+  // As a LIKE pattern `<tag>_%` would match all three; as text, none holds it.
+  const wildcard = await call('GET', `/v1/users?search=${encodeURIComponent(`${tag}_%`)}`, { headers: BEARER });
   assert.equal(wildcard.body.total, 0, 'LIKE wildcards are literal');
   const capped = await call('GET', '/v1/users?limit=100000', { headers: BEARER });
   assert.equal(capped.body.limit, 500);

@@ -138,6 +138,10 @@ pub struct Stored {
     pub user: User,
 }
 
+/// The longest `LIKE` pattern D1 evaluates (its SQLite is built with
+/// `SQLITE_MAX_LIKE_PATTERN_LENGTH` 50); a longer one fails the whole query.
+pub const MAX_LIKE_PATTERN_BYTES: usize = 50;
+
 /// Which users a list returns; every set field must match. Later dialects add fields here.
 #[derive(Debug, Clone, Default)]
 pub struct Filter {
@@ -148,7 +152,8 @@ pub struct Filter {
     /// Substring of the username or the primary email, case-insensitive.
     pub search: Option<String>,
     /// A `LIKE` pattern as the client wrote it (`%`, `_` wildcards) over the username,
-    /// case-insensitive: DeviceHive `loginPattern`.
+    /// case-insensitive: DeviceHive `loginPattern`. At most [`MAX_LIKE_PATTERN_BYTES`]; the caller
+    /// refuses longer ones in its own dialect.
     pub username_like: Option<String>,
     /// Canonical `access` values to keep (`admin`, `client`); a user without one counts as
     /// `client`, as DeviceHive shows it. Empty: no condition.
@@ -193,9 +198,11 @@ impl Filter {
             conditions.push(format!("email_key = ?{}", values.len()));
         }
         if let Some(s) = &self.search {
-            values.push(JsValue::from_str(&like_pattern(s)));
+            // `instr`, not `LIKE '%…%'`: no wildcards to escape, and no pattern-length limit (D1
+            // refuses LIKE patterns over 50 bytes, and a search may be longer).
+            values.push(JsValue::from_str(&s.to_lowercase()));
             let n = values.len();
-            conditions.push(format!("(username_key LIKE ?{n} ESCAPE '\\' OR email_key LIKE ?{n} ESCAPE '\\')"));
+            conditions.push(format!("(instr(username_key, ?{n}) > 0 OR instr(email_key, ?{n}) > 0)"));
         }
         if let Some(p) = &self.username_like {
             values.push(JsValue::from_str(&p.to_lowercase()));
@@ -220,19 +227,6 @@ impl Filter {
         }
         (format!(" WHERE {}", conditions.join(" AND ")), values)
     }
-}
-
-/// `%text%` with LIKE's wildcards in `text` escaped, lower-cased like the key columns.
-fn like_pattern(text: &str) -> String {
-    let mut out = String::from("%");
-    for c in text.to_lowercase().chars() {
-        if matches!(c, '%' | '_' | '\\') {
-            out.push('\\');
-        }
-        out.push(c);
-    }
-    out.push('%');
-    out
 }
 
 #[derive(Deserialize)]
@@ -535,10 +529,5 @@ mod tests {
         assert_eq!(Order::default().sql(), "id");
         assert_eq!(Order::UsernameAsc.sql(), "username_key, id");
         assert_eq!(Order::UsernameDesc.sql(), "username_key DESC, id DESC");
-    }
-
-    #[test]
-    fn like_patterns_escape_wildcards() {
-        assert_eq!(like_pattern("A_b%"), "%a\\_b\\%%");
     }
 }

@@ -38,7 +38,7 @@ use crate::config::Config;
 use crate::error::ApiError;
 use crate::http::{self, Resolved};
 use crate::jwt::{self, Claims, JwtError, TokenType};
-use crate::store::{Filter, Key, Order, Store, StoreError, Stored, Unique};
+use crate::store::{Filter, Key, MAX_LIKE_PATTERN_BYTES, Order, Store, StoreError, Stored, Unique};
 
 /// The vendor's REST roots: its own context (`/dh/rest`) and the usual proxy path (`/api/rest`).
 pub const PREFIXES: [&str; 2] = ["/api/rest", "/dh/rest"];
@@ -491,6 +491,10 @@ impl ListQuery {
             Some(dh::STATUS_DISABLED) => vec!["inactive", "archived", "suspended"],
             Some(_) => return Err(bad()),
         };
+        // Refused here, in the vendor's shape, rather than failing in the store.
+        if self.login_pattern.as_ref().is_some_and(|p| p.to_lowercase().len() > MAX_LIKE_PATTERN_BYTES) {
+            return Err(bad());
+        }
         Ok(Filter {
             username: if self.login_pattern.is_some() { None } else { self.login.clone() },
             username_like: self.login_pattern.clone(),
@@ -842,6 +846,11 @@ mod tests {
         assert!(ListQuery { sort_field: Some("role".into()), ..ListQuery::default() }.order().is_err());
         assert!(ListQuery { role: Some(2), ..ListQuery::default() }.filter().is_err());
         assert!(ListQuery { take: Some(-1), ..ListQuery::default() }.page().is_err());
+        // D1's LIKE limit, counted in bytes of the lower-cased pattern the store binds.
+        let pattern = |p: String| ListQuery { login_pattern: Some(p), ..ListQuery::default() }.filter();
+        assert!(pattern("%".repeat(MAX_LIKE_PATTERN_BYTES)).is_ok());
+        assert!(pattern("%".repeat(MAX_LIKE_PATTERN_BYTES + 1)).is_err());
+        assert!(pattern("ü".repeat(MAX_LIKE_PATTERN_BYTES / 2 + 1)).is_err());
     }
 
     #[test]
