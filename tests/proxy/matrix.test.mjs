@@ -278,6 +278,12 @@ test(`proxy (${UPSTREAM_DIALECT}): lists by exact userName, unfiltered pages whe
     assert.ok(Array.isArray(lc.body) && lc.body.length >= 1 && lc.body.length <= 3, lc.text);
     for (const u of lc.body) assert.match(u.id, /^[0-9a-f]{32}$/);
   }
+  // An empty name is a lookup of nothing, not a request for the upstream's list.
+  for (const q of ['username=', 'email=']) {
+    const none = await call(PROXY, 'GET', `/v1/users?${q}`, { headers: BEARER });
+    assert.equal(none.status, 200, `${q}: ${none.text}`);
+    assert.deepEqual([none.body.total, none.body.users], [0, []], q);
+  }
   // A substring search needs a mirror of the upstream's users: refused plainly.
   const search = await call(PROXY, 'GET', '/v1/users?search=seed', { headers: BEARER });
   assert.equal(search.status, 501, search.text);

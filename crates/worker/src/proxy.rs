@@ -232,6 +232,8 @@ impl Proxy {
             }
         }
         let lookup = match key {
+            // Names no user: and sent upstream, an empty segment would turn a lookup into a list.
+            Key::Username(name) | Key::Email(name) if name.is_empty() => return Ok(None),
             Key::Username(u) => Lookup::Username(u),
             Key::Email(e) => Lookup::Email(e),
             _ => return Ok(None),
