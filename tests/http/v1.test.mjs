@@ -41,6 +41,10 @@ test('POST /v1/users: invalid canonical bodies are 400 problems pointing at the 
   assert.equal(empty.body.type, 'urn:userbridge:problem:invalid');
   assert.equal(empty.body.status, 400);
   assert.deepEqual(empty.body.errors.map((e) => [e.pointer, e.code]), [['/username', 'required']]);
+  // An empty username is as missing as none, as in every dialect.
+  const blank = await call('POST', '/v1/users', { headers: BEARER, json: { username: '' } });
+  assert.equal(blank.status, 400, blank.text);
+  assert.deepEqual(blank.body.errors.map((e) => [e.pointer, e.code, e.params]), [['/username', 'required', { min: 1 }]]);
 
   const email = await call('POST', '/v1/users', { headers: BEARER, json: { username: unique('v1e'), emails: [{ value: 'ok@example.org' }, { value: 'not-an-email' }] } });
   assert.equal(email.status, 400);

@@ -329,6 +329,11 @@ pub fn canonical_user(value: Value) -> Result<User, Report> {
     }
     // From text, as the store reads rows: one `User` deserializer in the Wasm, not two.
     let detail = match serde_json::from_str::<User>(&value.to_string()) {
+        // Every dialect refuses an empty username as missing (`required`, `min` 1), and so does
+        // /v1: it would also be one more unique key ('').
+        Ok(user) if user.username.as_deref() == Some("") => {
+            return Err(Report::single(Violation::new("/username", Code::Required).param("min", 1)));
+        }
         Ok(user) => return Ok(user),
         Err(e) => e.to_string(),
     };
@@ -568,6 +573,9 @@ mod tests {
             err.map(|r| (r.errors[0].pointer.clone(), r.errors[0].code)),
             Some(("/name/given".into(), Code::InvalidType))
         );
+        let err = canonical_user(json!({"username": ""})).err().unwrap_or_default();
+        assert_eq!((err.errors[0].pointer.as_str(), err.errors[0].code), ("/username", Code::Required));
+        assert!(canonical_user(json!({"username": "a"})).is_ok());
         let err = canonical_user(json!([1])).err();
         assert_eq!(
             err.map(|r| (r.errors[0].pointer.clone(), r.errors[0].code)),
