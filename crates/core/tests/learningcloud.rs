@@ -460,6 +460,18 @@ mod mapping {
     use userbridge_core::canonical::{Image, PhoneKind, Status};
 
     #[test]
+    fn a_read_record_without_a_username_reads_back_without_one() {
+        let mut u = userbridge_core::to_canonical(LearningCloud, Op::Update, &update()).unwrap();
+        u.username = None;
+        let record = serde_json::to_value(userbridge_core::dialects::learningcloud::read(&u)).unwrap();
+        assert_eq!(record["username"], "");
+        // Read leniently, as a proxy reads an upstream's records (the rules would refuse `""`).
+        let back = LearningCloud.spec().to_canonical(Op::Update, &record).unwrap();
+        assert_eq!(back.username, None);
+        assert_eq!(back.name, u.name);
+    }
+
+    #[test]
     fn fields_land_where_the_canonical_user_expects() {
         let u = userbridge_core::to_canonical(LearningCloud, Op::Update, &update()).unwrap();
         assert_eq!(u.username.as_deref(), Some("restuser.acme"));

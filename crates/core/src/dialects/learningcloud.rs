@@ -527,7 +527,9 @@ impl DialectSpec for LearningCloud {
             Op::Update => (deserialize::<UpdateUser>(input)?, None),
         };
         let mut u = canonical::User {
-            username: w.username,
+            // A read record shows a user without a username as `""` ([`read`]: the vendor's
+            // object always has the key); bodies with an empty one never pass the rules.
+            username: w.username.filter(|u| !u.is_empty()),
             password,
             language: w.language.and_then(|l| Locale::parse(&l).ok()),
             timezone: w.timezone.and_then(|t| TimeZone::try_from(t).ok()),
