@@ -142,6 +142,12 @@ pub struct Stored {
 /// `SQLITE_MAX_LIKE_PATTERN_LENGTH` 50); a longer one fails the whole query.
 pub const MAX_LIKE_PATTERN_BYTES: usize = 50;
 
+/// Whether D1 can evaluate `pattern` as [`Filter::username_like`], measured as it is bound
+/// (lower-cased, which can change its length in bytes).
+pub fn like_pattern_fits(pattern: &str) -> bool {
+    pattern.to_lowercase().len() <= MAX_LIKE_PATTERN_BYTES
+}
+
 /// Which users a list returns; every set field must match. Later dialects add fields here.
 #[derive(Debug, Clone, Default)]
 pub struct Filter {
@@ -152,8 +158,8 @@ pub struct Filter {
     /// Substring of the username or the primary email, case-insensitive.
     pub search: Option<String>,
     /// A `LIKE` pattern as the client wrote it (`%`, `_` wildcards) over the username,
-    /// case-insensitive: DeviceHive `loginPattern`. At most [`MAX_LIKE_PATTERN_BYTES`]; the caller
-    /// refuses longer ones in its own dialect.
+    /// case-insensitive: DeviceHive `loginPattern`. Only one that [`like_pattern_fits`]; the
+    /// caller refuses others in its own dialect.
     pub username_like: Option<String>,
     /// Canonical `access` values to keep (`admin`, `client`); a user without one counts as
     /// `client`, as DeviceHive shows it. Empty: no condition.

@@ -119,9 +119,10 @@ impl LocalWorker {
     pub fn start_script(root: &Path, script: &Path, log: &Path, vars: &[(&str, String)]) -> Result<LocalWorker> {
         let name = script.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
         // The facade's own date, so both run on the same runtime behaviour.
-        let text = std::fs::read_to_string(root.join("wrangler.toml")).unwrap_or_default();
-        let date = text.lines().find_map(|l| l.trim().strip_prefix("compatibility_date")).unwrap_or_default();
-        let date = date.trim_start_matches([' ', '=']).trim().trim_matches('"').to_owned();
+        let date = wrangler_entries(root, "")
+            .into_iter()
+            .find_map(|(key, value)| (key == "compatibility_date").then_some(value))
+            .unwrap_or_default();
         let args =
             [script.as_os_str().to_owned(), "--name".into(), name.into(), "--compatibility-date".into(), date.into()];
         Self::launch(root, log, vars, None, &args)
@@ -178,27 +179,32 @@ pub fn dev_command(root: &Path, port: u16, persist_to: Option<&Path>) -> std::pr
 }
 
 /// The `[vars]` of `wrangler.toml` as `(key, value)` pairs.
-///
-/// A line parser is enough for the flat `KEY = "value"` lines that section holds, and saves a
-/// TOML dependency.
 pub fn dev_vars(root: &Path) -> Vec<(String, String)> {
+    wrangler_entries(root, "[vars]")
+}
+
+/// The `KEY = value` lines of one `wrangler.toml` section (`""`: the top level, before any
+/// section), quotes taken off the values.
+///
+/// A line parser is enough for the flat lines this file holds, and saves a TOML dependency.
+fn wrangler_entries(root: &Path, section: &str) -> Vec<(String, String)> {
     let text = std::fs::read_to_string(root.join("wrangler.toml")).unwrap_or_default();
-    let mut in_vars = false;
-    let mut vars = Vec::new();
+    let mut in_section = section.is_empty();
+    let mut entries = Vec::new();
     for line in text.lines().map(str::trim) {
         if line.starts_with('[') {
-            in_vars = line == "[vars]";
+            in_section = line == section;
             continue;
         }
-        if !in_vars || line.starts_with('#') {
+        if !in_section || line.starts_with('#') {
             continue;
         }
         if let Some((key, value)) = line.split_once('=') {
             let value = value.trim().trim_matches('"');
-            vars.push((key.trim().to_owned(), value.to_owned()));
+            entries.push((key.trim().to_owned(), value.to_owned()));
         }
     }
-    vars
+    entries
 }
 
 #[cfg(test)]
@@ -232,5 +238,10 @@ mod tests {
         let vars = dev_vars(&util::repo_root());
         assert!(vars.contains(&("ENVIRONMENT".to_owned(), "development".to_owned())));
         assert!(vars.iter().any(|(k, _)| k == "USERBRIDGE_ADMIN_TOKEN"));
+        // The top level ends at the first section: its keys, not the vars.
+        let top = wrangler_entries(&util::repo_root(), "");
+        let date = top.iter().find(|(k, _)| k == "compatibility_date").map(|(_, v)| v.as_str()).unwrap_or_default();
+        assert!(date.len() == 10 && date.as_bytes()[4] == b'-', "{date}");
+        assert!(!top.iter().any(|(k, _)| k == "ENVIRONMENT"));
     }
 }

@@ -38,7 +38,7 @@ use crate::config::Config;
 use crate::error::ApiError;
 use crate::http::{self, Resolved};
 use crate::jwt::{self, Claims, JwtError, TokenType};
-use crate::store::{Filter, Key, MAX_LIKE_PATTERN_BYTES, Order, Store, StoreError, Stored, Unique};
+use crate::store::{Filter, Key, Order, Store, StoreError, Stored, Unique, like_pattern_fits};
 
 /// The vendor's REST roots: its own context (`/dh/rest`) and the usual proxy path (`/api/rest`).
 pub const PREFIXES: [&str; 2] = ["/api/rest", "/dh/rest"];
@@ -492,7 +492,7 @@ impl ListQuery {
             Some(_) => return Err(bad()),
         };
         // Refused here, in the vendor's shape, rather than failing in the store.
-        if self.login_pattern.as_ref().is_some_and(|p| p.to_lowercase().len() > MAX_LIKE_PATTERN_BYTES) {
+        if self.login_pattern.as_deref().is_some_and(|p| !like_pattern_fits(p)) {
             return Err(bad());
         }
         Ok(Filter {
@@ -847,6 +847,7 @@ mod tests {
         assert!(ListQuery { role: Some(2), ..ListQuery::default() }.filter().is_err());
         assert!(ListQuery { take: Some(-1), ..ListQuery::default() }.page().is_err());
         // D1's LIKE limit, counted in bytes of the lower-cased pattern the store binds.
+        use crate::store::MAX_LIKE_PATTERN_BYTES;
         let pattern = |p: String| ListQuery { login_pattern: Some(p), ..ListQuery::default() }.filter();
         assert!(pattern("%".repeat(MAX_LIKE_PATTERN_BYTES)).is_ok());
         assert!(pattern("%".repeat(MAX_LIKE_PATTERN_BYTES + 1)).is_err());
