@@ -5,6 +5,7 @@
 use std::path::Path;
 
 use crate::fail;
+use crate::stamp::{self, Stamp};
 use crate::util::{self, Result, WASM_TARGET, cargo_bin, command, node_bin, run};
 
 /// `wasm-opt` features: rustc's wasm32-unknown-unknown defaults plus exception handling, the same
@@ -46,10 +47,48 @@ pub const WIDGET_BUILDS: [WidgetBuild; 2] = [
     WidgetBuild { name: "userbridge_api", profile: "release", features: "translate,schema" },
 ];
 
-/// Builds the Worker and the widget.
+/// Builds the Worker and the widget, each only when its inputs changed since its last build.
 pub fn build(root: &Path) -> Result<()> {
-    build_worker(root)?;
-    build_widget(root)
+    if_changed(root, "crates/worker/build", &WORKER_INPUTS, &[WORKER_JS, WORKER_WASM], build_worker)?;
+    if_changed(root, "www/pkg", &WIDGET_INPUTS, &[WIDGET_WASM, WIDGET_JS, API_WASM, API_JS], build_widget)
+}
+
+/// The Worker bundle worker-build writes, relative to the repository root.
+pub const WORKER_JS: &str = "crates/worker/build/index.js";
+pub const WORKER_WASM: &str = "crates/worker/build/index_bg.wasm";
+
+/// What the workspace's every build reads: manifests, the lockfiles (crate and npm pins: the npm
+/// lockfile fixes wasm-opt's and esbuild's versions) and cargo's configuration.
+/// Each list: those, then the crates the step compiles.
+const WORKER_INPUTS: [&str; 6] =
+    ["Cargo.toml", "Cargo.lock", "package-lock.json", ".cargo/config.toml", "crates/core", "crates/worker"];
+const WIDGET_INPUTS: [&str; 6] =
+    ["Cargo.toml", "Cargo.lock", "package-lock.json", ".cargo/config.toml", "crates/core", "crates/widget"];
+
+/// Runs `step` unless the digest of `inputs` (and of the toolchain) equals the one recorded after
+/// its last success and every output still exists: a built, unchanged tree starts at once.
+///
+/// The stamp lives in the output directory `out_dir`, beside what it vouches for: removing the
+/// outputs removes it, and two checkouts sharing a target directory never read each other's.
+fn if_changed(
+    root: &Path,
+    out_dir: &str,
+    inputs: &[&str],
+    outputs: &[&str],
+    step: fn(&Path) -> Result<()>,
+) -> Result<()> {
+    let rustc = util::probe(command(root, "rustc").arg("--version")).unwrap_or_default();
+    let tools = [rustc.as_str(), util::WORKER_BUILD_VERSION, util::WASM_BINDGEN_VERSION];
+    let digest = stamp::digest_inputs(root, inputs, &tools)?;
+    let stamp = Stamp::new(root.join(out_dir).join(".userbridge-stamp"), digest);
+    if stamp.is_current() && outputs.iter().all(|o| root.join(o).exists()) {
+        println!("== build: {out_dir} is up to date (inputs unchanged)");
+        return Ok(());
+    }
+    // A failed or interrupted build may leave outputs half written: never stamped current.
+    stamp.clear();
+    step(root)?;
+    stamp.write()
 }
 
 /// `worker-build --release` in `crates/worker`, writing `crates/worker/build/index.js` (+ wasm).

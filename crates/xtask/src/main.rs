@@ -13,6 +13,7 @@ mod build;
 mod dev;
 mod fuzz;
 mod setup;
+mod stamp;
 mod test;
 mod util;
 

@@ -7,6 +7,7 @@ use std::path::Path;
 use std::process::Command;
 
 use crate::fail;
+use crate::stamp::{self, Stamp};
 use crate::util::{
     self, CHROMEDRIVER, CHROMIUM, Result, TWIGGY_VERSION, WASM_BINDGEN_VERSION, WASM_TARGET, WORKER_BUILD_VERSION,
     cargo_bin, command, probe, run,
@@ -31,6 +32,7 @@ fn rust_target(root: &Path) -> Result<()> {
         println!("ok: rust target {WASM_TARGET}");
         return Ok(());
     }
+    progress(&format!("installing the Rust target {WASM_TARGET}"), "about 20 s");
     run(command(root, "rustup").args(["target", "add", WASM_TARGET]))
 }
 
@@ -43,6 +45,7 @@ fn worker_build(root: &Path) -> Result<()> {
         return Ok(());
     }
     println!("worker-build: found {}, need {WORKER_BUILD_VERSION}", found.as_deref().unwrap_or("none"));
+    progress(&format!("installing worker-build {WORKER_BUILD_VERSION}"), "about 4 min on 2 cores");
     run(command(root, "cargo").args(["install", "--locked", "worker-build", "--version", WORKER_BUILD_VERSION]))
 }
 
@@ -57,6 +60,7 @@ fn wasm_bindgen(root: &Path) -> Result<()> {
         return Ok(());
     }
     println!("wasm-bindgen-cli: found {}, need {WASM_BINDGEN_VERSION}", found.as_deref().unwrap_or("none"));
+    progress(&format!("installing wasm-bindgen-cli {WASM_BINDGEN_VERSION}"), "about 4 min on 2 cores");
     run(command(root, "cargo").args(["install", "wasm-bindgen-cli", "--version", WASM_BINDGEN_VERSION]))
 }
 
@@ -69,35 +73,34 @@ fn twiggy(root: &Path) -> Result<()> {
         return Ok(());
     }
     println!("twiggy: found {}, need {TWIGGY_VERSION}", found.as_deref().unwrap_or("none"));
+    progress(&format!("installing twiggy {TWIGGY_VERSION}"), "about 1 min on 2 cores");
     run(command(root, "cargo").args(["install", "--locked", "twiggy", "--version", TWIGGY_VERSION]))
 }
 
-/// The npm pins (wrangler, Node 22, binaryen, playwright-core, …) from `package-lock.json`.
-/// npm records each install in `node_modules/.package-lock.json`; older than the lockfile means
-/// the pins changed since.
+/// The npm pins (wrangler, Node 22, binaryen, playwright-core, …) from `package-lock.json`, with
+/// `npm ci`: it installs exactly what the lockfile lists and never rewrites it, so a drifted pin
+/// fails here instead of changing the lockfile. The lockfile lists every platform's optional
+/// packages (workerd's and esbuild's), so it stays valid as the registry adds platforms.
+///
+/// Installed is keyed on the lockfile's content: a stamp in `node_modules` holds its digest.
+/// The machine's npm, not the pinned Node: installing only unpacks packages.
 fn npm(root: &Path) -> Result<()> {
-    let modified = |p: &Path| p.metadata().and_then(|m| m.modified()).ok();
-    let lock = modified(&root.join("package-lock.json"));
-    let installed = modified(&root.join("node_modules/.package-lock.json"));
-    let wrangler = util::node_bin(root).join("wrangler").exists();
-    let fresh = matches!((installed, lock), (Some(i), Some(l)) if i >= l);
-    if wrangler && fresh {
+    let lock = std::fs::read(root.join("package-lock.json")).map_err(|e| fail!("package-lock.json: {e}"))?;
+    let stamp = Stamp::new(root.join("node_modules/.userbridge-lock"), stamp::digest_bytes(&lock));
+    if stamp.is_current() && util::node_bin(root).join("wrangler").exists() {
         println!("ok: node_modules");
         return Ok(());
     }
-    // Not `npm ci`: the registry mirror here lacks workerd's macOS and Windows packages at the
-    // pinned version, so the lockfile cannot list them and `npm ci` refuses it as out of sync.
-    // `npm install` installs exactly the locked versions and skips the missing optional ones; the
-    // lockfile is compared before and after so a drifted pin fails here instead of being rewritten.
-    // The machine's npm, not the pinned Node: installing only unpacks packages.
-    let before = std::fs::read(root.join("package-lock.json")).map_err(|e| fail!("package-lock.json: {e}"))?;
-    run(Command::new("npm").current_dir(root).args(["install", "--no-audit", "--no-fund"]))?;
-    let after = std::fs::read(root.join("package-lock.json")).map_err(|e| fail!("package-lock.json: {e}"))?;
-    if before != after {
-        std::fs::write(root.join("package-lock.json"), &before).map_err(|e| fail!("package-lock.json: {e}"))?;
-        return Err(fail!("`npm install` wanted to change package-lock.json: package.json and the lockfile disagree"));
-    }
-    Ok(())
+    progress("npm ci: wrangler, Node 22, binaryen, playwright-core, ajv", "about 15 s");
+    run(Command::new("npm").current_dir(root).args(["ci", "--no-audit", "--no-fund"])).map_err(|e| {
+        fail!("{e}\n`npm ci` refuses a lockfile that disagrees with package.json: run `npm install` once and commit package-lock.json")
+    })?;
+    stamp.write()
+}
+
+/// Says what a long step does and roughly how long it takes, before it starts.
+fn progress(what: &str, how_long: &str) {
+    println!("setup: {what} ({how_long}) …");
 }
 
 /// Debian's Chromium and ChromeDriver (browser tests; never a browser download) and wrk (bench).
@@ -109,6 +112,7 @@ fn apt() -> Result<()> {
         return Ok(());
     }
     println!("missing: {}", missing.join(", "));
+    progress("installing Debian's chromium, chromium-driver and wrk with apt-get", "about 1 min");
     run(Command::new("apt-get").arg("update"))?;
     run(Command::new("apt-get")
         .args(["install", "-y", "chromium", "chromium-driver", "wrk"])
