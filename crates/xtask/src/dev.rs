@@ -1,11 +1,13 @@
-//! `cargo xtask dev [--port N] [-- wrangler dev args…]`: the local stack on 127.0.0.1.
+//! `cargo xtask dev [--port N] [--state DIR] [-- wrangler dev args…]`: the local stack on
+//! 127.0.0.1.
 //!
-//! setup → build → apply D1 migrations locally → `wrangler dev`, then print the URLs and the
-//! development credentials. Runs until Ctrl-C, which stops wrangler and workerd (process group).
+//! setup → build (skipped when nothing changed) → apply D1 migrations to the state directory →
+//! `wrangler dev`, then print the URLs and the development credentials. Runs until Ctrl-C, which
+//! stops wrangler and workerd (process group).
 
 use std::ffi::OsString;
-use std::path::Path;
-use std::time::Duration;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
 use crate::fail;
 use crate::util::{self, Result, Server, TempDir};
@@ -18,13 +20,20 @@ pub const DEFAULT_PORT: u16 = 8787;
 #[derive(Debug, PartialEq)]
 pub struct DevArgs {
     pub port: u16,
-    /// Everything after `--`, passed to `wrangler dev` unchanged (e.g. `--var KEY:VALUE`).
+    /// Where the local D1 (and the rest of wrangler's local state) lives: `--state DIR`, or
+    /// wrangler's own `--persist-to DIR` after `--`. `None`: wrangler's default, `.wrangler/state`.
+    /// Either way the migrations are applied there before wrangler starts.
+    pub state: Option<PathBuf>,
+    /// The rest of what follows `--`, passed to `wrangler dev` unchanged (e.g. `--var KEY:VALUE`).
     pub extra: Vec<OsString>,
 }
+
+const DEV_USAGE: &str = "usage: cargo xtask dev [--port N] [--state DIR] [-- WRANGLER_ARGS…]";
 
 impl DevArgs {
     pub fn parse(args: &[OsString]) -> Result<Self> {
         let mut port = DEFAULT_PORT;
+        let mut state = None;
         let mut iter = args.iter();
         let mut extra = Vec::new();
         while let Some(arg) = iter.next() {
@@ -33,34 +42,61 @@ impl DevArgs {
                     let value = iter.next().and_then(|v| v.to_str()).unwrap_or_default();
                     port = value.parse().map_err(|_| fail!("--port needs a port number, got `{value}`"))?;
                 }
+                Some("--state") => state = Some(dir_value("--state", iter.next())?),
                 Some("--") => {
-                    extra.extend(iter.by_ref().cloned());
+                    // wrangler's `--persist-to` names the state directory too: taken out, so the
+                    // migrations go where wrangler will look (and it is passed on exactly once).
+                    while let Some(arg) = iter.next() {
+                        let text = arg.to_str().unwrap_or_default();
+                        if text == "--persist-to" {
+                            state = Some(dir_value("--persist-to", iter.next())?);
+                        } else if let Some(dir) = text.strip_prefix("--persist-to=") {
+                            state = Some(dir_value("--persist-to", Some(&OsString::from(dir)))?);
+                        } else {
+                            extra.push(arg.clone());
+                        }
+                    }
                 }
-                _ => {
-                    return Err(fail!(
-                        "unknown argument `{}` (usage: cargo xtask dev [--port N] [-- WRANGLER_ARGS…])",
-                        arg.to_string_lossy()
-                    ));
-                }
+                _ => return Err(fail!("unknown argument `{}` ({DEV_USAGE})", arg.to_string_lossy())),
             }
         }
-        Ok(DevArgs { port, extra })
+        Ok(DevArgs { port, state, extra })
+    }
+}
+
+/// The directory after `flag`: present and not empty.
+fn dir_value(flag: &str, value: Option<&OsString>) -> Result<PathBuf> {
+    match value {
+        Some(dir) if !dir.is_empty() => Ok(PathBuf::from(dir)),
+        _ => Err(fail!("{flag} needs a directory ({DEV_USAGE})")),
     }
 }
 
 pub fn dev(root: &Path, args: &DevArgs) -> Result<()> {
+    let start = Instant::now();
     setup::setup(root)?;
     build::build(root)?;
-    apply_migrations(root, None)?;
+    let state = args.state.as_deref();
+    if let Some(dir) = state {
+        std::fs::create_dir_all(dir).map_err(|e| fail!("--state {}: {e}", dir.display()))?;
+    }
+    apply_migrations(root, state)?;
 
-    let mut cmd = dev_command(root, args.port, None);
+    let mut cmd = dev_command(root, args.port, state);
     cmd.args(&args.extra);
     let mut server = Server::spawn(&mut cmd)?;
     let base = format!("http://127.0.0.1:{}", args.port);
     server.wait_ready(args.port, "/health", Duration::from_secs(60))?;
 
     println!();
-    println!("userbridge is running (wrangler process group {})", server.pid());
+    println!(
+        "userbridge is running (wrangler process group {}), up {:.1} s after `cargo xtask dev` started",
+        server.pid(),
+        start.elapsed().as_secs_f64()
+    );
+    if let Some(dir) = state {
+        println!("  local state {}", dir.display());
+    }
     println!("  API health  {base}/health");
     println!("  demo page   {base}/");
     println!("development credentials (wrangler.toml [vars]; never honoured in production):");
@@ -224,13 +260,30 @@ mod tests {
     #[test]
     fn port_and_passthrough() {
         let parsed = DevArgs::parse(&args(&["--port", "9000", "--", "--var", "A:B"])).ok();
-        assert_eq!(parsed, Some(DevArgs { port: 9000, extra: args(&["--var", "A:B"]) }));
+        assert_eq!(parsed, Some(DevArgs { port: 9000, state: None, extra: args(&["--var", "A:B"]) }));
     }
 
     #[test]
-    fn bad_port_is_an_error() {
+    fn state_from_either_flag() {
+        let own = DevArgs::parse(&args(&["--state", "/tmp/a"])).ok().and_then(|a| a.state);
+        assert_eq!(own, Some(PathBuf::from("/tmp/a")));
+        // wrangler's flag after `--`, in both spellings, is taken out of what wrangler gets.
+        for tail in [&["--persist-to", "/tmp/b"][..], &["--persist-to=/tmp/b"]] {
+            let mut list = vec!["--", "--var", "A:B"];
+            list.extend_from_slice(tail);
+            let parsed = DevArgs::parse(&args(&list)).ok();
+            let expected = DevArgs { port: DEFAULT_PORT, state: Some("/tmp/b".into()), extra: args(&["--var", "A:B"]) };
+            assert_eq!(parsed, Some(expected));
+        }
+    }
+
+    #[test]
+    fn bad_arguments_are_errors() {
         assert!(DevArgs::parse(&args(&["--port", "x"])).is_err());
         assert!(DevArgs::parse(&args(&["--bogus"])).is_err());
+        assert!(DevArgs::parse(&args(&["--state"])).is_err());
+        assert!(DevArgs::parse(&args(&["--", "--persist-to"])).is_err());
+        assert!(DevArgs::parse(&args(&["--", "--persist-to="])).is_err());
     }
 
     #[test]

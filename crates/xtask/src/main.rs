@@ -3,7 +3,7 @@
 //! - `setup`  install what is missing (wasm target, worker-build, wasm-bindgen-cli, npm pins,
 //!   Chromium, ChromeDriver, wrk)
 //! - `build`  build the Worker and the widget (release)
-//! - `dev`    run the stack locally on 127.0.0.1 (`--port N`, `-- WRANGLER_ARGS…`)
+//! - `dev`    run the stack locally on 127.0.0.1 (`--port N`, `--state DIR`, `-- WRANGLER_ARGS…`)
 //! - `test`   every check; the last line is `N passed, N failed`
 //! - `bench`  measurements: sizes, core, facade, proxy, widget (`bench proxy` runs one section)
 //! - `fuzz`   the core's cargo-fuzz targets (nightly), with exec counts
@@ -23,7 +23,9 @@ use std::process::ExitCode;
 const USAGE: &str = "usage: cargo xtask <setup|build|dev|test|bench>
   setup                          install missing tools (idempotent)
   build                          build the Worker and the widget
-  dev [--port N] [-- ARGS…]      wrangler dev on 127.0.0.1 (ARGS go to wrangler dev)
+  dev [--port N] [--state DIR] [-- ARGS…]
+                                 wrangler dev on 127.0.0.1; DIR holds the local D1 (migrated
+                                 first; `-- --persist-to DIR` works too); ARGS go to wrangler dev
   test                           fmt, clippy, native + wasm + HTTP + browser tests
   bench [SECTION…]               sizes, core, facade, proxy and widget figures (sections whose
                                  name contains a given word; all by default)

@@ -144,6 +144,7 @@ pub fn test(root: &Path) -> Count {
     });
     let built = report.tier("build", || build::build(root).map(|()| Count::PASS));
     if built.failed == 0 {
+        report.tier("dev --state (fresh directory)", || dev_on_fresh_state(root));
         live_tiers(root, &mut report);
     }
     report.print()
@@ -218,6 +219,32 @@ fn live_tiers(root: &Path, report: &mut Report) {
             if live == 0 { Ok(Count::PASS) } else { Err(fail!("{live} process(es) of group {pgid} still running")) }
         });
     }
+}
+
+/// `cargo xtask dev --state DIR` as a user runs it (this same binary), on a directory that does
+/// not exist yet: `/health` must report a migrated D1 (`"db":"ok"`), and stopping it (SIGTERM to
+/// its group, as Ctrl-C) must free the port. On a built tree this also shows how long `dev` takes
+/// to answer; the figure is printed, not asserted (speed is for benchmarks).
+fn dev_on_fresh_state(root: &Path) -> Result<Count> {
+    let parent = util::TempDir::new("userbridge-dev-state")?;
+    let state = parent.path().join("fresh");
+    let port = util::free_port()?;
+    let exe = std::env::current_exe()?;
+    let start = Instant::now();
+    let mut server =
+        util::Server::spawn(command(root, exe).args(["dev", "--port", &port.to_string(), "--state"]).arg(&state))?;
+    server.wait_ready(port, "/health", Duration::from_secs(300))?;
+    let up = start.elapsed();
+    let (code, body) = util::http_get(port, "/health", Duration::from_secs(10))?;
+    println!("cargo xtask dev --state {}: /health {code} {body} after {:.1} s", state.display(), up.as_secs_f64());
+    let mut count = Count::step(code == 200 && body.replace(' ', "").contains("\"db\":\"ok\""));
+    drop(server);
+    let stopped = util::http_get(port, "/health", Duration::from_secs(2)).is_err();
+    if !stopped {
+        println!("port {port} still answers after `cargo xtask dev` was stopped");
+    }
+    count += Count::step(stopped);
+    Ok(count)
 }
 
 /// Every dialect an upstream can speak, in the order the proxy tier runs them.
