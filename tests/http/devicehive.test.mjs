@@ -1,4 +1,4 @@
-// DeviceHive REST (dialects.md §4): tokens, users, the vendor's status codes and messages, and
+// DeviceHive REST (docs/dialects/devicehive.md): tokens, users, the vendor's status codes and messages, and
 // cross-dialect reads. The WebSocket is in devicehive-ws.test.mjs.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';

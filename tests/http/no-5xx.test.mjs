@@ -1,5 +1,5 @@
 // Bad input of any shape is the caller's error: a 4xx in the caller's dialect, never a 5xx (the
-// issue's rule, decisions.md). The core's fuzz targets and proptests cover the rules; this covers
+// rule of docs/architecture.md#request-flow). The core's fuzz targets and proptests cover the rules; this covers
 // what the Worker adds around them — paths, queries, headers, media types, body reading, merging
 // into stored users, the store — on every route of every dialect, with seeded random mutations
 // of valid requests. The seed is fixed, so `cargo xtask test` sends the same requests every run;
@@ -18,7 +18,7 @@ const DH = '/api/rest';
 const PUB = '/api/2/users';
 /**
  * The proxy tier runs this file too (tests/proxy/no-5xx.test.mjs). There, filters and counts the
- * upstream cannot answer without a mirror of its users are 501 by design (README, Proxy mode);
+ * upstream cannot answer without a mirror of its users are 501 by design (docs/proxy.md#lists);
  * every other 5xx is still a failure.
  */
 const PROXY_MODE = Boolean(process.env.USERBRIDGE_UPSTREAM_DIALECT);

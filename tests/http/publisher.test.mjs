@@ -1,4 +1,4 @@
-// Publisher users API v2 (dialects.md §2): JSON and XML both ways, refs 108/109/113/304,
+// Publisher users API v2 (docs/dialects/publisher.md): JSON and XML both ways, refs 108/109/113/304,
 // validation lists, duplicate email 409, list/archive, and cross-dialect reads.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';

@@ -1,4 +1,4 @@
-//! The canonical user: the union of what the five dialects can say (field matrix, dialects.md §7).
+//! The canonical user: the union of what the five dialects can say (docs/dialects/README.md#field-matrix).
 //!
 //! Every dialect maps to and from this type; translation is `A → User → B`. Values that have a
 //! format are newtypes that can only hold a valid value, so a `User` that exists is well-formed.

@@ -156,7 +156,7 @@ impl View {
         self.rerender()
     }
 
-    /// Sets the page's texts (`{key: text}`, see the README) and re-renders, keeping what was typed.
+    /// Sets the page's texts (`{key: text}`, see docs/widget.md) and re-renders, keeping what was typed.
     #[wasm_bindgen(js_name = setMessages)]
     pub fn set_messages(&mut self, messages: JsValue) -> Res {
         let mut custom = Vec::new();
@@ -1373,7 +1373,7 @@ fn remove(body: &mut Value, pointer: &str) {
 }
 
 /// The shadow tree's styles. Every colour and length a page may want to change is a custom
-/// property with a default (documented in the README); `::part()` names the main pieces.
+/// property with a default (documented in docs/widget.md); `::part()` names the main pieces.
 const STYLE: &str = ":host{display:block;color:var(--ue-color,#1f2328);font:var(--ue-font,inherit)}\
 :host([hidden]){display:none}\
 .form{box-sizing:border-box;max-width:var(--ue-max-width,40rem);padding:var(--ue-padding,1rem 1.25rem);background:var(--ue-bg,#fff);border:1px solid var(--ue-border,#6e7781);border-radius:var(--ue-radius,8px)}\

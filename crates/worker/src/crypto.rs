@@ -86,7 +86,7 @@ pub async fn hash_password(password: &str) -> Result<String, CryptoError> {
 }
 
 /// Whether `password` matches a stored hash (false for anything not in our format).
-#[allow(dead_code, reason = "the seam for password logins (DeviceHive token endpoint, next in issue 5)")]
+#[allow(dead_code, reason = "the seam for password logins (the DeviceHive token endpoint)")]
 pub async fn verify_password(password: &str, stored: &str) -> Result<bool, CryptoError> {
     let Some((iterations, salt, expected)) = parse_hash(stored) else {
         return Ok(false);

@@ -7,7 +7,7 @@ use worker::{Headers, Request, Response, ResponseBuilder};
 
 use crate::error::ApiError;
 
-/// Request bodies above this are refused with 413 before parsing (decisions.md, Security).
+/// Request bodies above this are refused with 413 before parsing (docs/http-api.md#common-rules).
 pub const MAX_BODY: usize = 1024 * 1024;
 
 /// What a dialect's `resolve` found for a method and path.

@@ -7,7 +7,7 @@
 //! (`t` 1 = access, 0 = refresh). A client that decodes the vendor's tokens decodes ours.
 //!
 //! Why WebCrypto and not the `hmac` + `sha2` crates: the runtime already ships HMAC, so it costs no
-//! bytes in the upload (README, Measured, has the comparison), and `crypto.subtle.verify` compares
+//! bytes in the upload (docs/benchmarks.md has the comparison), and `crypto.subtle.verify` compares
 //! the MAC in constant time inside the runtime. The imported key is cached per isolate, so a
 //! request pays one `verify` call, not an import.
 //!

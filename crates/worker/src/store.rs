@@ -429,7 +429,7 @@ impl Store {
         row.ok_or(StoreError::NotFound)?.into_stored()
     }
 
-    #[allow(dead_code, reason = "the seam for password logins (DeviceHive token endpoint, next in issue 5)")]
+    #[allow(dead_code, reason = "the seam for password logins (the DeviceHive token endpoint)")]
     /// Whether `password` is the password of the user under `key` (for token endpoints); `None`
     /// when the user does not exist, has no password, or the password is wrong.
     pub async fn verify_password(&self, key: &Key, password: &str) -> Result<Option<Stored>, StoreError> {

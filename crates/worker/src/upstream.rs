@@ -5,7 +5,7 @@
 //! in each. What a caller sees is decided elsewhere (the caller's route module); what the facade
 //! remembers about upstream users (the identity mapping) is in [`crate::store`].
 //!
-//! Failure policy (issue 7): a call that does not answer within `UPSTREAM_TIMEOUT_MS` is
+//! Failure policy (docs/proxy.md#answer-path): a call that does not answer within `UPSTREAM_TIMEOUT_MS` is
 //! [`UpstreamError::Timeout`] (504); 5xx, a refused connection or an unreadable answer is
 //! [`UpstreamError::BadGateway`] (502). Idempotent calls (GET, PUT, DELETE) are retried at most
 //! twice on those, after 50 and 150 ms; a create (POST) never is, since the upstream may have
@@ -455,7 +455,7 @@ impl Upstream {
             404 => Err(UpstreamError::NotFound),
             409 => Err(UpstreamError::Duplicate),
             412 => Err(UpstreamError::Changed),
-            // DeviceHive answers a taken login with 403 (dialects.md §4).
+            // DeviceHive answers a taken login with 403 (docs/dialects/devicehive.md#errors).
             403 if self.config.dialect == Dialect::DeviceHive && answer.body.contains("already exists") => {
                 Err(UpstreamError::Duplicate)
             }

@@ -10,7 +10,8 @@
 //! `authenticate {token}` (an access JWT or the admin token) authorises the session; the token is
 //! checked again on every later action, so an expired token, a deleted or disabled user, or a
 //! changed role takes effect at once. `token` and `token/refresh` work before authenticating.
-//! The seed's `userId: "current"` is accepted wherever a `userId` is (decisions.md).
+//! The docs' `userId: "current"` is accepted wherever a `userId` is
+//! (docs/dialects/devicehive.md#websocket).
 
 use futures_util::StreamExt;
 use serde::Deserialize;

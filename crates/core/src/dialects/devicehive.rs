@@ -1,4 +1,4 @@
-//! DeviceHive: the IoT platform's user API, REST and WebSocket (seed 002; dialects.md §4).
+//! DeviceHive: the IoT platform's user API, REST and WebSocket (docs/dialects/devicehive.md).
 //!
 //! * create: `POST /user`, body [`CreateUser`] → 201 + [`CreatedUser`] (login, role and status
 //!   are not echoed)
@@ -230,7 +230,7 @@ impl fmt::Debug for AccessToken {
     }
 }
 
-/// WebSocket `userId`: a number, or the docs' `"current"` keyword (decisions.md accepts it,
+/// WebSocket `userId`: a number, or the docs' `"current"` keyword (userbridge accepts it,
 /// although the vendor's server only parses numbers and offers `user/updateCurrent`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum UserIdRef {

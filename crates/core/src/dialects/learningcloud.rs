@@ -1,5 +1,5 @@
-//! learningcloud: the learning platform's management web services (seeds 004 create, 000 update;
-//! dialects.md §1).
+//! learningcloud: the learning platform's management web services (the vendor's "Create user" and
+//! "Update user" pages; docs/dialects/learningcloud.md).
 //!
 //! * list: `GET /integration/ws/management/rest/users?startIndex=&count=` (count ≤ 500)
 //! * get: `GET …/users/{idOrUsername}` → 200 + the flat [`User`] (not the envelope)
@@ -68,7 +68,8 @@ pub fn sections(op: Op) -> &'static [(&'static str, &'static [&'static str])] {
 pub const PLATFORMS: &[&str] = &["training", "social", "play", "management"];
 
 /// Whether a path segment is an internal id (32 lowercase hex) rather than a username: the
-/// vendor does not say how it tells them apart, so decisions.md fixes this rule.
+/// vendor does not say how it tells them apart, so userbridge fixes this rule
+/// (docs/dialects/learningcloud.md#paths).
 pub fn is_user_id(segment: &str) -> bool {
     segment.len() == 32 && segment.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
 }
@@ -347,7 +348,7 @@ impl Envelope {
         })
     }
 
-    /// Password changed: that service only concerns the management platform (dialects.md §1.2;
+    /// Password changed: that service only concerns the management platform (docs/dialects/learningcloud.md#paths;
     /// the status is not documented, 204 follows update).
     pub fn password_changed() -> Self {
         let mut e = Envelope::answer(204, |_| 204);

@@ -1,4 +1,4 @@
-//! Primavera: the project-portfolio cloud's user API (seed 003; dialects.md §3).
+//! Primavera: the project-portfolio cloud's user API (docs/dialects/primavera.md).
 //!
 //! * create: `POST /api/restapi/user`, body [`CreateUser`] (`ApiEntityUserInput`) → 201 + [`User`]
 //! * update: `PUT /api/restapi/user`, body [`UpdateUser`] (`ApiEntityApplicationUserInput`) → 204;
@@ -207,7 +207,8 @@ pub struct FieldError {
     pub message: String,
 }
 
-/// Error body (decisions.md): `400 {"message", "errors": [{"field","code","message"}]}`.
+/// Error body: `400 {"message", "errors": [{"field","code","message"}]}`, userbridge's own (the vendor
+/// documents none; docs/dialects/primavera.md#errors).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ErrorBody {
     pub message: String,

@@ -1,4 +1,4 @@
-//! Publisher: the publisher users API v2, in JSON **and** XML (seed 001; dialects.md §2).
+//! Publisher: the publisher users API v2, in JSON **and** XML (docs/dialects/publisher.md).
 //!
 //! * create: `POST /api/2/users`, body [`Envelope`]`<`[`UserObject`]`>` → **200** + [`Summary`]
 //! * update (full replace): `PUT /api/2/users/{id}` or `PUT /api/2/users/{email}`, same body → 200 +
@@ -10,7 +10,7 @@
 //! `Content-Type` / `Accept` pick the syntax: `application/json` (default) or `application/xml`.
 //! Both carry the same tree, so the XML reader ([`Publisher::parse`]) builds exactly the JSON
 //! value the JSON body would be, and the field table validates either. The vendor documents no
-//! length limits (dialects.md §2.7), so the tables state none beyond what a format implies.
+//! length limits (docs/dialects/publisher.md#limits), so the tables state none beyond what a format implies.
 
 use crate::canonical::{self, EmailAddress, Image, Link, LinkKind, Organization, PhoneKind, Secretary, Status};
 use crate::dialect::{
@@ -36,7 +36,7 @@ pub const REF_USER_ID_BADLY_FORMATTED: u32 = 113;
 /// Error ref: the user id is longer than 50 characters.
 pub const REF_USER_ID_TOO_LONG: u32 = 304;
 /// Error ref for a body that breaks the field rules. userbridge's own: the vendor's validation
-/// ref is undocumented (dialects.md §2.6), so it mirrors the HTTP status instead of guessing one.
+/// ref is undocumented (docs/dialects/publisher.md#errors), so it mirrors the HTTP status instead of guessing one.
 pub const REF_INVALID_USER: u32 = 400;
 
 /// `name`: the person's name parts.
@@ -227,7 +227,7 @@ pub struct ErrorBody {
     /// `…/api/2/error/{error id}`: where the vendor explains the error.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub link: Option<String>,
-    /// userbridge's addition for validation errors (decisions.md: a per-field list). Named and
+    /// userbridge's addition for validation errors (a per-field list, docs/dialects/publisher.md#errors). Named and
     /// shaped like the vendor's other repeated elements (`link`), so XML has one `<field>` each.
     #[serde(default, rename = "field", skip_serializing_if = "Vec::is_empty")]
     pub fields: Vec<FieldError>,

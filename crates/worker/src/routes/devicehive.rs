@@ -1,4 +1,4 @@
-//! DeviceHive at the vendor's paths (dialects.md §4, decisions.md): REST under `/api/rest` and
+//! DeviceHive at the vendor's paths (docs/dialects/devicehive.md): REST under `/api/rest` and
 //! `/dh/rest`, the WebSocket at `/api/websocket` and `/dh/websocket` ([`crate::ws`]).
 //!
 //! * `POST /token` `{login, password}` → 201 `{accessToken, refreshToken}`;

@@ -1,5 +1,5 @@
 //! learningcloud at the vendor's own paths (`/integration/ws/management/rest/users…`,
-//! dialects.md §1, decisions.md).
+//! docs/dialects/learningcloud.md).
 //!
 //! * `GET …/users?startIndex=&count=` → 200 + a JSON array of flat users (`startIndex` is a 0-based
 //!   offset, `count` defaults to and is capped at 500)
@@ -30,7 +30,7 @@ use crate::store::{Filter, Key, Store, Stored, Unique};
 
 /// The vendor's path of the users resource.
 pub const PREFIX: &str = "/integration/ws/management/rest/users";
-/// `count` default and maximum (dialects.md §1.2).
+/// `count` default and maximum (docs/dialects/learningcloud.md#paths).
 const MAX_COUNT: u32 = 500;
 
 pub struct LearningCloud;
@@ -106,7 +106,7 @@ impl Surface for LearningCloud {
     }
 
     fn into_response(_cx: &Cx, err: ApiError) -> Response {
-        // The vendor answers a taken username with 400, not 409 (dialects.md §1.6).
+        // The vendor answers a taken username with 400, not 409 (docs/dialects/learningcloud.md#errors).
         let status = match err {
             ApiError::Duplicate { .. } => 400,
             _ => err.status(),
@@ -233,7 +233,7 @@ async fn change_password(cx: &mut Cx, id_or_username: &str) -> Result<Response, 
 // --- helpers -------------------------------------------------------------------------------------
 
 /// The user a path segment names: an id (32 lowercase hex) or a username; a missed id is tried
-/// as a username, since a username may look like an id (decisions.md).
+/// as a username, since a username may look like an id (docs/dialects/learningcloud.md#paths).
 async fn find(store: &Store, segment: &str) -> Result<Stored, ApiError> {
     if lc::is_user_id(segment)
         && let Some(found) = store.find(&Key::Uid(segment.to_owned())).await?

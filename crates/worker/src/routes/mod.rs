@@ -306,7 +306,7 @@ pub fn finish(cx: &Cx, mut response: Response) -> Response {
 /// from the stored one (a password it sets is hashed and stored). With `expected` (an `If-Match`)
 /// there is one attempt and a different version is 412. Without, a concurrent write in between
 /// makes the store refuse, and the read–change–write is retried once before answering 409
-/// (decisions.md).
+/// (docs/dialects/README.md, userbridge decisions: concurrency).
 pub async fn modify(
     store: &Store,
     id: i64,

@@ -1,4 +1,4 @@
-//! primavera at the vendor's own paths (`/api/restapi/user`, dialects.md §3, decisions.md).
+//! primavera at the vendor's own paths (`/api/restapi/user`, docs/dialects/primavera.md).
 //!
 //! * `POST /api/restapi/user` (`ApiEntityUserInput`) → 201 + the user (`ApiEntityUser`)
 //! * `PUT /api/restapi/user` (`ApiEntityApplicationUserInput`) → 204; the user is found by

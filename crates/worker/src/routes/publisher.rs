@@ -1,4 +1,4 @@
-//! publisher at the vendor's own paths (`/api/2/users…`, dialects.md §2, decisions.md).
+//! publisher at the vendor's own paths (`/api/2/users…`, docs/dialects/publisher.md).
 //!
 //! * `POST /api/2/users` (`{"user": …}`) → 200 + summary `{"user": {"id", "email", "link"}}`
 //! * `PUT /api/2/users/{id|email}` → full replacement of what publisher holds (fields only other
