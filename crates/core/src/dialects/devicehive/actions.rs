@@ -156,9 +156,9 @@ impl Grants {
         self.0.contains(&action)
     }
 
-    /// Whether every action `other` grants, this grants too.
+    /// Whether every action `other` grants, this grants too ([`Action::None`] grants nothing).
     pub fn covers(&self, other: &Grants) -> bool {
-        other.0.iter().all(|a| self.allows(*a))
+        other.0.iter().all(|a| *a == Action::None || self.allows(*a))
     }
 }
 
@@ -309,6 +309,7 @@ mod tests {
         assert!(!g(None).unwrap_or_default().allows(Action::GetCurrentUser));
         assert_eq!(g(Some(&[12, 99])), Err(UnknownAction(99)));
         assert!(admin.covers(&custom) && !custom.covers(&admin) && client.covers(&client));
+        assert!(custom.covers(&g(Some(&[1])).unwrap_or_default()), "NONE asks for nothing");
         assert_eq!(Grants::all(), admin);
     }
 
