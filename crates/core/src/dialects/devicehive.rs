@@ -1,4 +1,4 @@
-//! DeviceHive: the IoT platform's user API, REST and WebSocket (seed 002; dialects.md §4).
+//! DeviceHive: the IoT platform's user API, REST and WebSocket (seed 002; `docs/dialects/devicehive.md`).
 //!
 //! * create: `POST /user`, body [`CreateUser`] → 201 + [`CreatedUser`] (login, role and status
 //!   are not echoed)
@@ -254,8 +254,8 @@ impl fmt::Debug for AccessToken {
     }
 }
 
-/// WebSocket `userId`: a number, or the docs' `"current"` keyword (decisions.md accepts it,
-/// although the vendor's server only parses numbers and offers `user/updateCurrent`).
+/// WebSocket `userId`: a number, or the docs' `"current"` keyword (accepted as a documented
+/// difference: the vendor's server only parses numbers and offers `user/updateCurrent`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum UserIdRef {
     Number(i64),
