@@ -1,11 +1,39 @@
 // DeviceHive WebSocket (/api/websocket): authenticate, the user/* actions, error frames.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { createHmac } from 'node:crypto';
 import { BASE, TOKEN, call, unique } from './_support.mjs';
 
 const ADMIN_LOGIN = process.env.USERBRIDGE_ADMIN_LOGIN ?? 'admin';
 const ADMIN_PASSWORD = process.env.USERBRIDGE_ADMIN_PASSWORD ?? 'dev-admin-password';
+const JWT_SECRET = process.env.DEVICEHIVE_JWT_SECRET ?? 'dev-jwt-secret-change-me';
 const WS_URL = `${BASE.replace(/^http/, 'ws')}/api/websocket`;
+const ADMIN = { Authorization: `Bearer ${TOKEN}` };
+const DENIED = { status: 'error', code: 403, error: 'Access is denied' };
+
+/** A token we sign ourselves (the development secret), for payloads the server never issues. */
+function sign(payload) {
+  const header = Buffer.from('{"alg":"HS256"}').toString('base64url');
+  const body = Buffer.from(JSON.stringify({ payload })).toString('base64url');
+  const mac = createHmac('sha256', JWT_SECRET).update(`${header}.${body}`).digest('base64url');
+  return `${header}.${body}.${mac}`;
+}
+
+async function createUser(overrides = {}) {
+  const body = { login: unique('wsu'), password: 'secret-123', role: 1, ...overrides };
+  const res = await call('POST', '/api/rest/user', { headers: ADMIN, json: body });
+  assert.equal(res.status, 201, res.text);
+  return { id: res.body.id, login: body.login, password: body.password };
+}
+
+async function tokenWith(userId, actions) {
+  const res = await call('POST', '/api/rest/token/create', { headers: ADMIN, json: { userId, actions } });
+  assert.equal(res.status, 201, res.text);
+  return res.body;
+}
+
+/** Only the outcome of an answer: what the vendor's error frames carry besides the echo. */
+const outcome = ({ status, code, error }) => ({ status, code, error });
 
 /** A socket whose answers are awaited in order: one response frame per request frame. */
 async function connect(url = WS_URL) {
@@ -113,7 +141,7 @@ test('WebSocket errors: malformed frames, missing members, vendor messages; the 
     assert.deepEqual(badId, { action: 'user/get', requestId: 1, status: 'error', code: 400, error: 'Malformed Json received.' });
 
     const bad = await ws.send({ action: 'authenticate', requestId: 2, token: 'nope' });
-    assert.deepEqual(bad, { action: 'authenticate', requestId: 2, status: 'error', code: 401, error: 'Unauthorized' });
+    assert.deepEqual(bad, { action: 'authenticate', requestId: 2, status: 'error', code: 401, error: 'Invalid credentials' });
     // The admin token authenticates a socket too.
     assert.equal((await ws.send({ action: 'authenticate', requestId: 3, token: TOKEN })).status, 'success');
 
@@ -171,13 +199,14 @@ test('WebSocket: a client session may update only itself; token actions work una
     const ok = await ws.send({ action: 'user/updateCurrent', requestId: 4, user: { data: { mine: true } } });
     assert.equal(ok.status, 'success');
     const other = await ws.send({ action: 'user/update', requestId: 5, userId: made.body.id, user: { data: null } });
-    assert.equal(other.code, 401, 'user/update with a numeric id needs MANAGE_USER');
+    assert.deepEqual(outcome(other), DENIED, 'user/update with a numeric id needs ManageUser');
     const list = await ws.send({ action: 'user/list', requestId: 6 });
-    assert.equal(list.code, 401);
+    assert.deepEqual(list, { action: 'user/list', requestId: 6, ...DENIED });
+    assert.deepEqual(outcome(await ws.send({ action: 'user/count' })), DENIED);
     const me = await ws.send({ action: 'user/get', requestId: 7, userId: 'current' });
     assert.deepEqual(me.user.data, { mine: true });
     const self = await ws.send({ action: 'user/delete', requestId: 8, userId: 'current' });
-    assert.equal(self.code, 401, 'delete needs MANAGE_USER');
+    assert.deepEqual(outcome(self), DENIED, 'delete needs ManageUser');
   } finally {
     ws.close();
   }
@@ -187,4 +216,134 @@ test('a plain GET on the WebSocket path is 426', async () => {
   const res = await call('GET', '/api/websocket');
   assert.equal(res.status, 426);
   assert.equal(res.body.error, 426);
+});
+
+test('WebSocket authenticate: the vendor messages, and it sets lastLogin', async () => {
+  const u = await createUser();
+  const ws = await connect();
+  try {
+    const pair = await tokenWith(u.id, ['GetCurrentUser']);
+    for (const token of ['nope', pair.refreshToken]) {
+      const res = await ws.send({ action: 'authenticate', requestId: 1, token });
+      assert.deepEqual(res, { action: 'authenticate', requestId: 1, status: 'error', code: 401, error: 'Invalid credentials' });
+    }
+    const expired = sign({ u: u.id, a: [0], n: null, dt: null, e: Date.now() - 1000, t: 1 });
+    assert.deepEqual(outcome(await ws.send({ action: 'authenticate', token: expired })), { status: 'error', code: 401, error: 'Token expired' });
+    assert.deepEqual(outcome(await ws.send({ action: 'authenticate' })), { status: 'error', code: 401, error: 'Unauthorized' });
+
+    const before = await call('GET', `/api/rest/user/${u.id}`, { headers: ADMIN });
+    assert.equal(before.body.lastLogin, null);
+    assert.equal((await ws.send({ action: 'authenticate', token: pair.accessToken })).status, 'success');
+    const after = await call('GET', `/api/rest/user/${u.id}`, { headers: ADMIN });
+    assert.match(after.body.lastLogin, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}$/);
+  } finally {
+    ws.close();
+  }
+});
+
+test('WebSocket token and token/refresh: the vendor messages', async () => {
+  const u = await createUser();
+  const ws = await connect();
+  try {
+    for (const password of ['wrong-one', 1111]) {
+      const res = await ws.send({ action: 'token', requestId: 1, login: u.login, password });
+      assert.deepEqual(res, { action: 'token', requestId: 1, status: 'error', code: 401, error: 'Invalid credentials' });
+    }
+    const nobody = unique('nobody');
+    const unknown = await ws.send({ action: 'token', login: nobody, password: 'whatever-1' });
+    assert.deepEqual(outcome(unknown), { status: 'error', code: 401, error: `User with login = ${nobody} not found or bad password` });
+    const pair = await ws.send({ action: 'token', login: u.login, password: u.password });
+    assert.equal(pair.status, 'success');
+    const wrongType = await ws.send({ action: 'token/refresh', refreshToken: pair.accessToken });
+    assert.deepEqual(outcome(wrongType), { status: 'error', code: 401, error: 'Invalid token type' });
+    const expired = sign({ u: u.id, a: [], n: [], dt: ['*'], e: Date.now() - 1000, t: 0 });
+    assert.deepEqual(outcome(await ws.send({ action: 'token/refresh', refreshToken: expired })), {
+      status: 'error', code: 401, error: 'Token has expired',
+    });
+    assert.deepEqual(outcome(await ws.send({ action: 'token/refresh' })), {
+      status: 'error', code: 400, error: 'Missing or invalid payload in request',
+    });
+  } finally {
+    ws.close();
+  }
+});
+
+test('WebSocket token/create: 401 unauthenticated, 403 without ManageToken, a pair with exactly the actions', async () => {
+  const u = await createUser();
+  const ws = await connect();
+  try {
+    const anonymous = await ws.send({ action: 'token/create', requestId: 1, payload: { userId: u.id } });
+    assert.deepEqual(anonymous, { action: 'token/create', requestId: 1, status: 'error', code: 401, error: 'Unauthorized' });
+
+    const narrow = await tokenWith(u.id, ['GetCurrentUser']);
+    assert.equal((await ws.send({ action: 'authenticate', token: narrow.accessToken })).status, 'success');
+    assert.deepEqual(outcome(await ws.send({ action: 'token/create', payload: { userId: u.id } })), DENIED);
+
+    assert.equal((await ws.send({ action: 'authenticate', token: TOKEN })).status, 'success');
+    const made = await ws.send({ action: 'token/create', requestId: 2, payload: { userId: u.id, actions: ['ManageUser', 'GetCurrentUser'], networkIds: null } });
+    assert.equal(made.status, 'success', JSON.stringify(made));
+    assert.deepEqual(Object.keys(made).sort(), ['accessToken', 'action', 'refreshToken', 'requestId', 'status']);
+    const payload = JSON.parse(Buffer.from(made.accessToken.split('.')[1], 'base64url')).payload;
+    assert.deepEqual([payload.u, payload.a, payload.n, payload.t], [u.id, [10, 12], null, 1]);
+    assert.deepEqual(outcome(await ws.send({ action: 'token/create', payload: { userId: -1, actions: ['*'] } })), {
+      status: 'error', code: 404, error: 'User with id = -1 not found',
+    });
+    assert.deepEqual(outcome(await ws.send({ action: 'token/create' })), {
+      status: 'error', code: 400, error: 'Missing or invalid payload in request',
+    });
+
+    // The created token on a socket: a client holding ManageUser lists users, but reads only
+    // itself by id.
+    const other = await ws.send({ action: 'authenticate', token: made.accessToken });
+    assert.equal(other.status, 'success');
+    const list = await ws.send({ action: 'user/list', login: u.login });
+    assert.deepEqual(list.users.map((x) => x.id), [u.id]);
+    const someone = await createUser();
+    assert.deepEqual(outcome(await ws.send({ action: 'user/get', userId: someone.id })), {
+      status: 'error', code: 404, error: `User with id = ${someone.id} not found`,
+    });
+    assert.equal((await ws.send({ action: 'user/get', userId: u.id })).status, 'success');
+    assert.deepEqual(outcome(await ws.send({ action: 'user/updateCurrent', user: { data: null } })), DENIED, 'no UpdateCurrentUser');
+  } finally {
+    ws.close();
+  }
+});
+
+test('WebSocket user/update and user/updateCurrent: absent data is kept, null clears it', async () => {
+  const u = await createUser({ data: { keep: 1 } });
+  const ws = await connect();
+  try {
+    assert.equal((await ws.send({ action: 'authenticate', token: TOKEN })).status, 'success');
+    assert.equal((await ws.send({ action: 'user/update', userId: u.id, user: { introReviewed: true } })).status, 'success');
+    assert.deepEqual((await ws.send({ action: 'user/get', userId: u.id })).user.data, { keep: 1 });
+    assert.equal((await ws.send({ action: 'user/update', userId: u.id, user: { data: null } })).status, 'success');
+    assert.equal((await ws.send({ action: 'user/get', userId: u.id })).user.data, null);
+
+    const mine = await ws.send({ action: 'token', login: u.login, password: u.password });
+    assert.equal((await ws.send({ action: 'authenticate', token: mine.accessToken })).status, 'success');
+    assert.equal((await ws.send({ action: 'user/updateCurrent', user: { data: { again: 2 } } })).status, 'success');
+    assert.equal((await ws.send({ action: 'user/updateCurrent', user: { introReviewed: false } })).status, 'success');
+    assert.deepEqual((await ws.send({ action: 'user/getCurrent' })).current.data, { again: 2 });
+    assert.equal((await ws.send({ action: 'user/updateCurrent', user: { data: null } })).status, 'success');
+    assert.equal((await ws.send({ action: 'user/getCurrent' })).current.data, null);
+  } finally {
+    ws.close();
+  }
+});
+
+test('WebSocket: a user locked while its socket is open is refused at once (401), unlike the vendor', async () => {
+  const u = await createUser();
+  const ws = await connect();
+  try {
+    const pair = await ws.send({ action: 'token', login: u.login, password: u.password });
+    assert.equal((await ws.send({ action: 'authenticate', token: pair.accessToken })).status, 'success');
+    assert.equal((await ws.send({ action: 'user/getCurrent' })).status, 'success');
+    assert.equal((await call('PUT', `/api/rest/user/${u.id}`, { headers: ADMIN, json: { status: 1 } })).status, 204);
+    assert.deepEqual(outcome(await ws.send({ action: 'user/updateCurrent', user: { status: 0 } })), {
+      status: 'error', code: 401, error: 'Unauthorized',
+    });
+    assert.deepEqual(outcome(await ws.send({ action: 'user/getCurrent' })), { status: 'error', code: 401, error: 'Unauthorized' });
+  } finally {
+    ws.close();
+  }
 });

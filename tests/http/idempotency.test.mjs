@@ -299,13 +299,13 @@ test('DeviceHive: keys belong to the caller: admin token and admin JWT with one 
   assert.equal(reused.body.message, REUSED);
 });
 
-test('DeviceHive: a client-role caller with a used key gets the vendor 401, not the stored answer', async () => {
+test('DeviceHive: a client-role caller with a used key gets the vendor 403, not the stored answer', async () => {
   const k = key();
   const body = { login: unique('idem.dh401'), password: 'secret-123', role: 1 };
   const first = await call('POST', `${DH}/user`, { headers: withKey(BEARER, k), json: body });
   assert.equal(first.status, 201, first.text);
   const client = bearer(await accessToken(body.login, body.password));
   const res = await call('POST', `${DH}/user`, { headers: withKey(client, k), json: body });
-  assert.equal(res.status, 401, res.text);
-  assert.deepEqual(res.body, { error: 401, message: 'Unauthorized' });
+  assert.equal(res.status, 403, res.text);
+  assert.deepEqual(res.body, { error: 403, message: 'Access is denied' });
 });

@@ -17,7 +17,7 @@
 
 use serde::Deserialize;
 use serde::de::IgnoredAny;
-use userbridge_core::canonical::Access;
+use userbridge_core::dialects::devicehive::actions::Action;
 use worker::js_sys::Date as JsDate;
 use worker::wasm_bindgen::JsValue;
 use worker::{D1Database, Date, Headers, Response, ResponseBuilder, console_error};
@@ -121,7 +121,7 @@ async fn begin(
 }
 
 /// Who a key belongs to: the credential the router checked, or for DeviceHive, which checks its
-/// own credentials in the handler, an admin behind its bearer token — the user, not the token,
+/// own credentials in the handler, a caller whose bearer token grants `ManageUser` — the user, not the token,
 /// because access tokens are renewed every 30 minutes and a retry must survive that. `None`
 /// (no such caller, or one who may not create) leaves the request to the handler, so a replay
 /// is never answered to someone the handler would refuse.
@@ -135,12 +135,13 @@ async fn owner(cx: &Cx, surface: &'static str, scheme: Scheme, presented: Option
     let token = cx.header("Authorization").and_then(|h| auth::bearer(&h).map(str::to_owned))?;
     let (store, accounts) = (cx.store().ok()?, cx.local_store().ok()?);
     let service = Service { store: &store, accounts: &accounts, config: &cx.config };
-    match service.authenticate(&token).await.ok()? {
+    let principal = service.authenticate(&token).await.ok()?;
+    match &principal {
         Principal::AdminToken => Some(token),
-        Principal::User(user) if user.user.access == Some(Access::Admin) => {
+        Principal::User(user, _) if principal.allows(Action::ManageUser) => {
             Some(format!("devicehive-user:{}", user.id))
         }
-        Principal::User(_) => None,
+        Principal::User(..) => None,
     }
 }
 

@@ -22,6 +22,8 @@ use wasm_bindgen::prelude::*;
 use worker::js_sys::{Array, ArrayBuffer, Object, Promise, Reflect, Uint8Array};
 use worker::wasm_bindgen_futures::JsFuture;
 
+use userbridge_core::dialects::devicehive::actions::{TokenCreate, login_actions};
+
 use crate::crypto::{CryptoError, base64_decode, base64_encode};
 
 /// Access tokens live 30 minutes, as the vendor's default.
@@ -32,12 +34,6 @@ pub const REFRESH_LIFETIME_MS: i64 = 182 * 24 * 60 * 60 * 1000;
 const MAX_TOKEN_LEN: usize = 4096;
 /// The only header we write and the only algorithm we accept.
 const HEADER: &str = r#"{"alg":"HS256"}"#;
-
-/// The vendor's `HiveAction` ids: `ANY` (0) for administrators…
-const ACTION_ANY: i64 = 0;
-/// …and the client set (network, device, notification and command reads and writes,
-/// GET/UPDATE_CURRENT_USER, MANAGE_TOKEN, MANAGE_PLUGIN, GET_DEVICE_TYPE).
-const CLIENT_ACTIONS: [i64; 13] = [2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 15, 16, 17];
 
 /// `t`: what a token may be used for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -55,6 +51,13 @@ impl TokenType {
             TokenType::Access => 1,
         }
     }
+
+    fn lifetime(self) -> i64 {
+        match self {
+            TokenType::Access => ACCESS_LIFETIME_MS,
+            TokenType::Refresh => REFRESH_LIFETIME_MS,
+        }
+    }
 }
 
 /// The claims inside `{"payload": …}`.
@@ -63,15 +66,16 @@ pub struct Claims {
     /// The user's numeric id.
     #[serde(rename = "u")]
     pub user_id: i64,
-    /// `HiveAction` ids; `[0]` (ANY) for administrators.
+    /// `HiveAction` ids; `[0]` (ANY) for administrators. What they grant:
+    /// [`userbridge_core::dialects::devicehive::actions::Grants`].
     #[serde(rename = "a", default)]
-    pub actions: Vec<i64>,
-    /// Network ids, `["*"]` for all.
+    pub actions: Option<Vec<i64>>,
+    /// Network ids, `["*"]` for all; null when a created token names none.
     #[serde(rename = "n", default)]
-    pub network_ids: Vec<String>,
-    /// Device type ids, `["*"]` for all.
+    pub network_ids: Option<Vec<String>>,
+    /// Device type ids, `["*"]` for all; likewise.
     #[serde(rename = "dt", default)]
-    pub device_type_ids: Vec<String>,
+    pub device_type_ids: Option<Vec<String>>,
     /// Expiry, milliseconds since the Unix epoch.
     #[serde(rename = "e")]
     pub expires_ms: i64,
@@ -81,22 +85,45 @@ pub struct Claims {
 }
 
 impl Claims {
-    /// The claims the vendor issues to a user: administrators get every action on every network
-    /// and device type; clients the client actions and the networks they are assigned (none here:
-    /// userbridge stores no networks).
-    pub fn issue(user_id: i64, admin: bool, kind: TokenType, now_ms: i64) -> Claims {
-        let lifetime = match kind {
-            TokenType::Access => ACCESS_LIFETIME_MS,
-            TokenType::Refresh => REFRESH_LIFETIME_MS,
-        };
+    /// The claims the vendor issues at login: administrators get every action on every network
+    /// and device type; clients the client actions, the networks they are assigned (none here:
+    /// userbridge stores no networks) and every device type when `allDeviceTypesAvailable`.
+    pub fn issue(user_id: i64, admin: bool, all_device_types: bool, kind: TokenType, now_ms: i64) -> Claims {
         let all = || vec!["*".to_owned()];
         Claims {
             user_id,
-            actions: if admin { vec![ACTION_ANY] } else { CLIENT_ACTIONS.to_vec() },
-            network_ids: if admin { all() } else { Vec::new() },
-            device_type_ids: if admin { all() } else { Vec::new() },
-            expires_ms: now_ms.saturating_add(lifetime),
+            actions: Some(login_actions(admin)),
+            network_ids: Some(if admin { all() } else { Vec::new() }),
+            device_type_ids: Some(if admin || all_device_types { all() } else { Vec::new() }),
+            expires_ms: now_ms.saturating_add(kind.lifetime()),
             token_type: kind.code(),
+        }
+    }
+
+    /// The claims of `POST /token/create`: exactly what the body names; `expiration` for both
+    /// tokens, `refreshExpiration` for the refresh token, the default lifetimes otherwise.
+    pub fn created(body: &TokenCreate, kind: TokenType, now_ms: i64) -> Claims {
+        let expiry = match kind {
+            TokenType::Access => body.expiration,
+            TokenType::Refresh => body.refresh_expiration.or(body.expiration),
+        };
+        Claims {
+            user_id: body.user_id,
+            actions: Some(body.actions.clone()),
+            network_ids: body.network_ids.clone(),
+            device_type_ids: body.device_type_ids.clone(),
+            expires_ms: expiry.unwrap_or_else(|| now_ms.saturating_add(kind.lifetime())),
+            token_type: kind.code(),
+        }
+    }
+
+    /// The access token `POST /token/refresh` gives for these refresh claims: the same user,
+    /// actions, networks and device types, a fresh default lifetime.
+    pub fn refreshed(&self, now_ms: i64) -> Claims {
+        Claims {
+            expires_ms: now_ms.saturating_add(ACCESS_LIFETIME_MS),
+            token_type: TokenType::Access.code(),
+            ..self.clone()
         }
     }
 
@@ -145,15 +172,21 @@ pub async fn sign(secret: &str, claims: &Claims) -> Result<String, CryptoError> 
 
 /// The claims of a token we signed with `secret` that has not expired at `now_ms`.
 pub async fn verify(secret: &str, token: &str, now_ms: i64) -> Result<Claims, JwtError> {
-    let (signing_input, mac) = split(token)?;
-    if !hmac_verify(secret, signing_input.as_bytes(), &mac).await? {
-        return Err(JwtError::BadSignature);
-    }
-    let claims = decode_claims(signing_input)?;
+    let claims = decode(secret, token).await?;
     if claims.expires_ms <= now_ms {
         return Err(JwtError::Expired);
     }
     Ok(claims)
+}
+
+/// The claims of a token we signed with `secret`, expired or not: `POST /token/refresh` checks
+/// the token type before the expiry, as the vendor does.
+pub async fn decode(secret: &str, token: &str) -> Result<Claims, JwtError> {
+    let (signing_input, mac) = split(token)?;
+    if !hmac_verify(secret, signing_input.as_bytes(), &mac).await? {
+        return Err(JwtError::BadSignature);
+    }
+    decode_claims(signing_input)
 }
 
 /// Splits a token into its signing input and decoded MAC, checking the header; no crypto yet.
@@ -327,18 +360,45 @@ mod tests {
     }
 
     #[test]
+    fn created_claims_carry_exactly_the_body() {
+        let body = TokenCreate {
+            user_id: 3,
+            actions: vec![12],
+            network_ids: None,
+            device_type_ids: Some(vec!["4".into()]),
+            expiration: Some(2_000),
+            refresh_expiration: None,
+        };
+        let access = Claims::created(&body, TokenType::Access, 1_000);
+        let json = serde_json::to_value(Envelope { payload: access }).unwrap_or_default();
+        assert_eq!(
+            json,
+            serde_json::json!({"payload": {"u": 3, "a": [12], "n": null, "dt": ["4"], "e": 2_000, "t": 1}})
+        );
+        let refresh =
+            Claims::created(&TokenCreate { refresh_expiration: Some(9), ..body.clone() }, TokenType::Refresh, 0);
+        assert_eq!((refresh.expires_ms, refresh.token_type), (9, 0));
+        let default = Claims::created(&TokenCreate { expiration: None, ..body }, TokenType::Access, 1_000);
+        assert_eq!(default.expires_ms, 1_000 + ACCESS_LIFETIME_MS);
+    }
+
+    #[test]
     fn claims_have_the_vendor_shape() {
-        let c = Claims::issue(7, true, TokenType::Access, 1_000);
+        let c = Claims::issue(7, true, false, TokenType::Access, 1_000);
         let json = serde_json::to_value(Envelope { payload: c.clone() }).unwrap_or_default();
         assert_eq!(
             json,
             serde_json::json!({"payload": {"u": 7, "a": [0], "n": ["*"], "dt": ["*"], "e": 1_801_000, "t": 1}})
         );
         assert!(c.is(TokenType::Access) && !c.is(TokenType::Refresh));
-        let r = Claims::issue(8, false, TokenType::Refresh, 0);
+        let r = Claims::issue(8, false, true, TokenType::Refresh, 0);
         assert_eq!(r.expires_ms, 15_724_800_000);
         assert_eq!(r.token_type, 0);
-        assert!(r.network_ids.is_empty() && r.actions.contains(&10) && !r.actions.contains(&12));
+        let actions = r.actions.clone().unwrap_or_default();
+        assert!(r.network_ids == Some(vec![]) && actions.contains(&10) && !actions.contains(&12));
+        assert_eq!(r.device_type_ids, Some(vec!["*".to_owned()]));
+        let a = r.refreshed(5);
+        assert_eq!((a.user_id, a.token_type, a.expires_ms, &a.actions), (8, 1, 5 + ACCESS_LIFETIME_MS, &r.actions));
         let input = format!(
             "{}.{}",
             b64url_encode(HEADER.as_bytes()),

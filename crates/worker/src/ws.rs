@@ -7,11 +7,12 @@
 //! that is not a JSON object of that shape answers 400 "Malformed Json received." — every frame
 //! gets an answer and none can end the session.
 //!
-//! `authenticate {token}` (an access JWT or the admin token) authorises the session; the token is
-//! checked again on every later action, so an expired token, a deleted or disabled user, or a
-//! changed role takes effect at once. `token` and `token/refresh` work before authenticating.
-//! The docs' `userId: "current"` is accepted wherever a `userId` is
-//! (docs/dialects/devicehive.md#websocket).
+//! `authenticate {token}` (an access JWT or the admin token) authorises the session and records a
+//! login; the token is checked again on every later action, so an expired token or a deleted,
+//! locked or disabled user takes effect at once (401; the vendor keeps the session's first
+//! check). `token` and `token/refresh` work before authenticating, `token/create` needs the
+//! session's token to grant `ManageToken`. `userId: "current"` is accepted wherever a `userId` is
+//! (`docs/dialects/devicehive.md`).
 
 use futures_util::StreamExt;
 use serde::Deserialize;
@@ -22,7 +23,10 @@ use worker::{Env, Response, WebSocket, WebSocketPair, WebsocketEvent, console_lo
 use crate::config::Config;
 use crate::error::ApiError;
 use crate::routes::Cx;
-use crate::routes::devicehive::{Fail, ListQuery, Service, Target, USER_ID_REQUIRED, USER_REQUIRED, unauthorized};
+use crate::routes::devicehive::{
+    ACCESS_TOKEN_EXPIRED, Fail, INVALID_CREDENTIALS, ListQuery, PAYLOAD_NOT_FOUND, Refusal, Secret, Service, Target,
+    USER_ID_REQUIRED, USER_REQUIRED, unauthorized,
+};
 use crate::store::Store;
 
 const MALFORMED: &str = "Malformed Json received.";
@@ -90,16 +94,18 @@ impl Session {
         if text.len() > MAX_FRAME {
             return reply(WsResponse::error("", None, 413, "Request entity too large"));
         }
-        let Ok(value) = serde_json::from_str::<Value>(text) else {
+        let Ok(mut value) = serde_json::from_str::<Value>(text) else {
             return reply(WsResponse::error("", None, 400, MALFORMED));
         };
         let action = value.get("action").and_then(Value::as_str).unwrap_or_default().to_owned();
         let request_id = value.get("requestId").cloned();
+        // Read apart: a password that is not a string is a wrong password, not a malformed frame.
+        let password = value.as_object_mut().and_then(|o| o.remove("password"));
         let Ok(request) = WsRequest::deserialize(&value) else {
             return reply(WsResponse::error(action, request_id, 400, MALFORMED));
         };
         let svc = Service { store, accounts, config: &self.config };
-        let outcome = self.dispatch(&svc, token, request).await;
+        let outcome = self.dispatch(&svc, token, request, password.as_ref()).await;
         reply(match outcome {
             Ok(response) => response,
             Err(fail) => {
@@ -112,37 +118,53 @@ impl Session {
         })
     }
 
-    async fn dispatch(&self, svc: &Service<'_>, token: &mut Option<String>, r: WsRequest) -> Result<WsResponse, Fail> {
+    async fn dispatch(
+        &self,
+        svc: &Service<'_>,
+        token: &mut Option<String>,
+        r: WsRequest,
+        password: Option<&Value>,
+    ) -> Result<WsResponse, Fail> {
         let ok = WsResponse::success(r.action.clone(), r.request_id.clone());
         match r.action.as_str() {
             "authenticate" => {
                 let given = r.token.filter(|t| !t.is_empty()).ok_or_else(unauthorized)?;
-                svc.authenticate(&given).await?;
+                let principal = match svc.principal(&given).await? {
+                    Ok(principal) => principal,
+                    Err(Refusal::Invalid) => return Err(Fail::Vendor(401, INVALID_CREDENTIALS.into())),
+                    Err(Refusal::Expired) => return Err(Fail::Vendor(401, ACCESS_TOKEN_EXPIRED.into())),
+                };
+                svc.record_login(&principal).await?;
                 *token = Some(given);
                 return Ok(ok);
             }
             "token" => {
-                let pair = svc.token(r.login.as_deref(), r.password.as_ref().map(|p| p.expose())).await?;
+                let pair = svc.token(r.login.as_deref(), Secret::of(password)).await?;
                 return Ok(ok
                     .with("accessToken", json!(pair.access_token))
                     .with("refreshToken", json!(pair.refresh_token)));
             }
             "token/refresh" => {
-                let access = svc.refresh(r.refresh_token.as_deref()).await?;
+                let given = r.refresh_token.ok_or_else(|| Fail::Vendor(400, PAYLOAD_NOT_FOUND.into()))?;
+                let access = svc.refresh(Some(&given)).await?;
                 return Ok(ok.with("accessToken", json!(access.access_token)));
             }
             _ => {}
         }
-        if !r.action.starts_with("user/") {
+        if !r.action.starts_with("user/") && r.action != "token/create" {
             return Err(Fail::Vendor(400, format!("Unknown action requested: {}", clip(&r.action))));
         }
         // Checked afresh on every action: 401 before `authenticate`, or once its token is no longer
-        // good (expired, user deleted or disabled).
+        // good (expired, user deleted, locked or disabled).
         let principal = match token.as_deref() {
             Some(t) => svc.authenticate(t).await?,
             None => return Err(unauthorized()),
         };
         match r.action.as_str() {
+            "token/create" => {
+                let pair = svc.token_create(&principal, r.payload.as_ref()).await?;
+                Ok(ok.with("accessToken", json!(pair.access_token)).with("refreshToken", json!(pair.refresh_token)))
+            }
             "user/list" => {
                 let query = ListQuery {
                     login: r.login,

@@ -1,15 +1,16 @@
-//! DeviceHive: the IoT platform's user API, REST and WebSocket (docs/dialects/devicehive.md).
+//! DeviceHive: the IoT platform's user API, REST and WebSocket (seed 002; `docs/dialects/devicehive.md`).
 //!
 //! * create: `POST /user`, body [`CreateUser`] → 201 + [`CreatedUser`] (login, role and status
 //!   are not echoed)
-//! * update: `PUT /user/{id}` or `PUT /user/current`, body [`UpdateUser`] → 204; partial, except
-//!   that `data` is always overwritten (omitted `data` becomes null)
+//! * update: `PUT /user/{id}` or `PUT /user/current`, body [`UpdateUser`] → 204; partial, `data`
+//!   included: absent keeps it, an explicit null clears it ([`data_change`])
 //! * get / list: `GET /user/{id}` → [`UserWithNetworks`], `GET /user/current`,
 //!   `GET /user?…` → `[`[`User`]`]`
 //! * delete: `DELETE /user/{id}` → 204 (403 when deleting yourself)
 //! * tokens: `POST /token` [`TokenRequest`] → 201 [`TokenPair`]; `POST /token/refresh`
 //!   [`RefreshRequest`] → 201 [`AccessToken`]
 //! * WebSocket: [`WsRequest`] (`user/update`, `user/insert`, …) → [`WsResponse`]
+//! * permissions: the token's action list ([`actions`]); `POST /token/create` [`actions::TokenCreate`]
 //!
 //! Every call carries `Authorization: Bearer <accessToken>`; a body without `Content-Type` is
 //! JSON. Errors are [`ErrorBody`]; a duplicate login is a 403, not a 409.
@@ -22,6 +23,8 @@ use serde::de::{self, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::{Map, Value};
 use std::fmt;
+
+pub mod actions;
 
 /// `role` 0.
 pub const ROLE_ADMIN: i64 = 0;
@@ -96,13 +99,34 @@ pub struct UpdateUser {
     /// Admin callers only.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<i64>,
-    /// Replaces the stored data; omitted means null.
+    /// Replaces the stored data; absent keeps it, and an explicit null (which this field cannot
+    /// tell from absent: see [`data_change`]) clears it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Value>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub intro_reviewed: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub all_device_types_available: Option<bool>,
+}
+
+/// What an update body does to the stored `data`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum DataChange<'a> {
+    /// `data` absent: unchanged.
+    Keep,
+    /// `"data": null`: cleared.
+    Clear,
+    /// Replaced by this value.
+    Set(&'a Value),
+}
+
+/// `data` is partial like every other field: absent keeps the stored value, `null` clears it.
+pub fn data_change(body: &Value) -> DataChange<'_> {
+    match body.get("data") {
+        None => DataChange::Keep,
+        Some(Value::Null) => DataChange::Clear,
+        Some(value) => DataChange::Set(value),
+    }
 }
 
 /// The read representation (`UserVO`). The server's Gson writes nulls, and the vendor's Python
@@ -230,8 +254,8 @@ impl fmt::Debug for AccessToken {
     }
 }
 
-/// WebSocket `userId`: a number, or the docs' `"current"` keyword (userbridge accepts it,
-/// although the vendor's server only parses numbers and offers `user/updateCurrent`).
+/// WebSocket `userId`: a number, or the docs' `"current"` keyword (accepted as a documented
+/// difference: the vendor's server only parses numbers and offers `user/updateCurrent`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum UserIdRef {
     Number(i64),
@@ -290,6 +314,9 @@ pub struct WsRequest {
     /// `authenticate`: the access token.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token: Option<String>,
+    /// `token/create`: the [`actions::TokenCreate`] body.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payload: Option<Value>,
     /// `token/refresh`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub refresh_token: Option<String>,
@@ -556,6 +583,14 @@ mod tests {
         assert_eq!(p("\"42\""), None);
         assert_eq!(p("18446744073709551615"), None);
         assert_eq!(serde_json::to_string(&UserIdRef::Current).ok().as_deref(), Some("\"current\""));
+    }
+
+    #[test]
+    fn data_is_partial() {
+        let v = serde_json::json!({"data": {"a": 1}});
+        assert_eq!(data_change(&serde_json::json!({"login": "x"})), DataChange::Keep);
+        assert_eq!(data_change(&serde_json::json!({"data": null})), DataChange::Clear);
+        assert_eq!(data_change(&v), DataChange::Set(&v["data"]));
     }
 
     #[test]

@@ -1,21 +1,24 @@
-//! DeviceHive at the vendor's paths (docs/dialects/devicehive.md): REST under `/api/rest` and
+//! DeviceHive at the vendor's paths (`docs/dialects/devicehive.md`): REST under `/api/rest` and
 //! `/dh/rest`, the WebSocket at `/api/websocket` and `/dh/websocket` ([`crate::ws`]).
 //!
 //! * `POST /token` `{login, password}` → 201 `{accessToken, refreshToken}`;
-//!   `POST /token/refresh` `{refreshToken}` → 201 `{accessToken}` (HS256, [`crate::jwt`])
+//!   `POST /token/refresh` `{refreshToken}` → 201 `{accessToken}` (HS256, [`crate::jwt`]);
+//!   `POST /token/create` `{userId, actions, networkIds, deviceTypeIds, expiration}` → 201 pair
 //! * `GET /user?login=&loginPattern=&role=&status=&sortField=&sortOrder=&take=&skip=` → 200 `[user]`;
 //!   `GET /user/count` → `{"count": n}`
 //! * `GET /user/{id}`, `GET /user/current` → 200 user + `networks`
 //! * `POST /user` → 201 `{id, lastLogin, data, introReviewed, allDeviceTypesAvailable}`
-//! * `PUT /user/{id}`, `PUT /user/current` → 204: partial, except `data`, which is overwritten
-//!   (omitted `data` becomes null), as the vendor's `UserService.updateUser` does
+//! * `PUT /user/{id}`, `PUT /user/current` → 204: partial, `data` included (absent keeps it,
+//!   null clears it)
 //! * `DELETE /user/{id}` → 204 (403 for yourself)
 //!
 //! Credentials: `Authorization: Bearer <access JWT>`, or `USERBRIDGE_ADMIN_TOKEN` as an admin
-//! bearer. Like the vendor's server, a caller lacking a permission gets 401 "Unauthorized" (what
-//! the vendor's own test suite asserts), a client-role caller changing its login, role or status
-//! 403. Errors are `{"error": status, "message": …}` with the vendor's messages; a 400 from the
-//! validator also carries the core's `errors` list. A body without `Content-Type` is JSON.
+//! bearer (every action). What a caller may do comes from its token's action list (JWT `a`), as
+//! on the vendor's server: a missing or unusable credential is 401 "Unauthorized", a token
+//! without the endpoint's action 403 "Access is denied"; the user's role then narrows it (a
+//! client-role caller changing a login, role or status is 403). Errors are
+//! `{"error": status, "message": …}` with the vendor's messages; a 400 from the validator also
+//! carries the core's `errors` list. A body without `Content-Type` is JSON.
 //!
 //! The operations live on [`Service`] so the REST routes here and the WebSocket actions in
 //! [`crate::ws`] run the same code: parse → authorise → core → store → the vendor's shape.
@@ -25,8 +28,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use serde::Serialize;
 use serde_json::Value;
 use userbridge_core::canonical::{Access, Password, Status};
+use userbridge_core::dialects::devicehive::actions::{Action, Grants, TokenCreate};
 use userbridge_core::dialects::devicehive::{
-    self as dh, AccessToken, CreatedUser, TokenPair, UpdateUser, UserWithNetworks,
+    self as dh, AccessToken, CreatedUser, DataChange, TokenPair, UpdateUser, UserWithNetworks,
 };
 use userbridge_core::merge::{self, Mode};
 use userbridge_core::{BodyFormat, Code, Dialect, Op, Report, User, Violation};
@@ -58,6 +62,13 @@ const NOT_ACTIVE: &str = "User is locked or disabled";
 const NO_CURRENT_USER: &str = "Can not get current user";
 const INVALID_TOKEN_TYPE: &str = "Invalid token type";
 const TOKEN_EXPIRED: &str = "Token has expired";
+const ACCESS_DENIED: &str = "Access is denied";
+pub const INVALID_CREDENTIALS: &str = "Invalid credentials";
+const INVALID_AUTH_PARAMETERS: &str = "Invalid or empty authorization request parameters";
+/// The WebSocket's `authenticate` answer to an expired access token.
+pub const ACCESS_TOKEN_EXPIRED: &str = "Token expired";
+pub const PAYLOAD_NOT_FOUND: &str = "Missing or invalid payload in request";
+const LOGIN_LENGTH: &str = "Field cannot be empty. The length of login should be from 3 to 128 symbols.";
 pub const USER_REQUIRED: &str = "User is required";
 pub const USER_ID_REQUIRED: &str = "User id is wrong or empty";
 
@@ -69,12 +80,17 @@ fn user_not_found(id: i64) -> String {
     format!("User with id = {id} not found")
 }
 
+fn login_not_found(login: &str) -> String {
+    format!("User with login = {login} not found or bad password")
+}
+
 pub struct DeviceHive;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Route {
     Token,
     TokenRefresh,
+    TokenCreate,
     List,
     Count,
     Get(i64),
@@ -104,6 +120,7 @@ impl Surface for DeviceHive {
         Some(match segments.as_slice() {
             ["token"] => http::pick(method, "POST", [("POST", Route::Token)]),
             ["token", "refresh"] => http::pick(method, "POST", [("POST", Route::TokenRefresh)]),
+            ["token", "create"] => http::pick(method, "POST", [("POST", Route::TokenCreate)]),
             ["user"] => http::pick(method, "GET, HEAD, POST", [("GET", Route::List), ("POST", Route::Create)]),
             ["user", "count"] => http::pick(method, "GET, HEAD", [("GET", Route::Count)]),
             ["user", "current"] => {
@@ -126,6 +143,7 @@ impl Surface for DeviceHive {
         match route {
             Route::Token => "token",
             Route::TokenRefresh => "token_refresh",
+            Route::TokenCreate => "token_create",
             Route::List => "list",
             Route::Count => "count",
             Route::Get(_) => "get",
@@ -143,6 +161,11 @@ impl Surface for DeviceHive {
             Ok(response) => Ok(response),
             Err(Fail::Api(err)) => Err(err),
             Err(Fail::Vendor(status, message)) => Ok(error_response(status, message, &[])),
+            // The vendor's REST answer here is a 403 whose body says 404.
+            Err(fail @ Fail::NotYours(_)) => {
+                let (code, message) = fail.describe();
+                Ok(http::json(403, &ErrorOut { error: code, message, errors: &[] }))
+            }
         }
     }
 
@@ -168,8 +191,8 @@ async fn serve(cx: &mut Cx, route: Route) -> Result<Response, Fail> {
     match route {
         Route::Token => {
             let body = json_body(cx, Op::Create).await?;
-            let text = |k: &str| body.get(k).and_then(Value::as_str).map(str::to_owned);
-            let pair = svc.token(text("login").as_deref(), text("password").as_deref()).await?;
+            let login = body.get("login").and_then(Value::as_str);
+            let pair = svc.token(login, Secret::of(body.get("password"))).await?;
             return Ok(http::json(201, &pair));
         }
         Route::TokenRefresh => {
@@ -210,6 +233,10 @@ async fn serve(cx: &mut Cx, route: Route) -> Result<Response, Fail> {
             svc.delete(&principal, id).await?;
             Ok(http::empty(204))
         }
+        Route::TokenCreate => {
+            let body = optional_json_body(cx).await?;
+            Ok(http::json(201, &svc.token_create(&principal, body.as_ref()).await?))
+        }
         Route::Token | Route::TokenRefresh | Route::WebSocket => Err(ApiError::NotFound("Resource").into()),
     }
 }
@@ -220,6 +247,9 @@ async fn serve(cx: &mut Cx, route: Route) -> Result<Response, Fail> {
 pub enum Fail {
     Api(ApiError),
     Vendor(u16, String),
+    /// A client-role caller reading another user by id: "User with id = X not found", which the
+    /// vendor's REST sends with status 403 and its WebSocket as code 404.
+    NotYours(i64),
 }
 
 impl Fail {
@@ -228,6 +258,7 @@ impl Fail {
         match self {
             Fail::Api(err) => describe(err),
             Fail::Vendor(status, message) => (*status, message.clone()),
+            Fail::NotYours(id) => (404, user_not_found(*id)),
         }
     }
 
@@ -264,6 +295,10 @@ pub fn unauthorized() -> Fail {
     Fail::vendor(401, UNAUTHORIZED)
 }
 
+fn access_denied() -> Fail {
+    Fail::vendor(403, ACCESS_DENIED)
+}
+
 /// The vendor's status and message for a shared error.
 fn describe(err: &ApiError) -> (u16, String) {
     match err {
@@ -287,6 +322,7 @@ fn invalid_message(report: &Report) -> String {
             (_, Code::Syntax) => Some(INVALID_PARAMETERS),
             ("/id", Code::NotAllowedField) => Some(ID_NOT_ALLOWED),
             ("/password", Code::TooShort | Code::TooLong | Code::Required) => Some(PASSWORD_RULE),
+            ("/login", Code::TooShort | Code::TooLong) => Some(LOGIN_LENGTH),
             ("/role", Code::Required | Code::NotAllowedValue | Code::InvalidType) => Some(ROLE_REQUIRED),
             _ => None,
         };
@@ -403,24 +439,39 @@ async fn ensure_admin(store: &Store, config: &Config, request_id: &str) {
 /// Who is calling.
 #[derive(Debug)]
 pub enum Principal {
-    /// `USERBRIDGE_ADMIN_TOKEN`: an administrator that is not a stored user.
+    /// `USERBRIDGE_ADMIN_TOKEN`: an administrator that is not a stored user; every action.
     AdminToken,
-    /// A user authenticated by an access token.
-    User(Box<Stored>),
+    /// A user authenticated by an access token, with what the token's action list grants.
+    User(Box<Stored>, Grants),
 }
 
 impl Principal {
+    /// The user's role (not the token's actions): it decides which fields an update may touch
+    /// and whose record a `ManageUser` read may return.
     fn is_admin(&self) -> bool {
         match self {
             Principal::AdminToken => true,
-            Principal::User(u) => u.user.access == Some(Access::Admin),
+            Principal::User(u, _) => u.user.access == Some(Access::Admin),
         }
+    }
+
+    /// Whether the credential grants `action`.
+    pub fn allows(&self, action: Action) -> bool {
+        match self {
+            Principal::AdminToken => true,
+            Principal::User(_, grants) => grants.allows(action),
+        }
+    }
+
+    /// 403 "Access is denied" unless the credential grants `action`.
+    fn require(&self, action: Action) -> Result<(), Fail> {
+        if self.allows(action) { Ok(()) } else { Err(access_denied()) }
     }
 
     fn user_id(&self) -> Option<i64> {
         match self {
             Principal::AdminToken => None,
-            Principal::User(u) => Some(u.id),
+            Principal::User(u, _) => Some(u.id),
         }
     }
 }
@@ -561,9 +612,33 @@ fn is_active(user: &Stored) -> bool {
     matches!(user.user.status, None | Some(Status::Active))
 }
 
-fn require_admin(principal: &Principal) -> Result<(), Fail> {
-    // The vendor's `hasPermission(null, 'MANAGE_USER')` failing answers 401 "Unauthorized".
-    if principal.is_admin() { Ok(()) } else { Err(unauthorized()) }
+/// A password as a login body carries it: a non-string is no password of anyone's, so it is a
+/// wrong password (401), not a malformed request.
+#[derive(Clone, Copy)]
+pub enum Secret<'a> {
+    Missing,
+    Text(&'a str),
+    NotText,
+}
+
+impl<'a> Secret<'a> {
+    pub fn of(value: Option<&'a Value>) -> Secret<'a> {
+        match value {
+            None | Some(Value::Null) => Secret::Missing,
+            Some(Value::String(s)) => Secret::Text(s),
+            Some(_) => Secret::NotText,
+        }
+    }
+}
+
+/// Why a bearer credential was refused. Each is a 401; the REST routes say "Unauthorized" for
+/// both, the WebSocket's `authenticate` "Invalid credentials" and "Token expired", as the vendor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refusal {
+    /// Not a token of ours, a refresh token, a token naming an unknown action, or the user is
+    /// gone, locked or disabled.
+    Invalid,
+    Expired,
 }
 
 /// The DeviceHive operations over one store: shared by the REST routes and the WebSocket.
@@ -584,103 +659,170 @@ impl Service<'_> {
     /// The caller behind a bearer credential: the admin token, or a valid, unexpired access token
     /// of an existing, active user. Anything else is 401 "Unauthorized".
     pub async fn authenticate(&self, token: &str) -> Result<Principal, Fail> {
+        self.principal(token).await?.map_err(|_| unauthorized())
+    }
+
+    /// [`Service::authenticate`], telling why a credential was refused.
+    pub async fn principal(&self, token: &str) -> Result<Result<Principal, Refusal>, Fail> {
         if let Ok(admin) = self.config.admin_token()
             && auth::constant_time_eq(token.as_bytes(), admin.as_bytes())
         {
-            return Ok(Principal::AdminToken);
+            return Ok(Ok(Principal::AdminToken));
         }
         let claims = match jwt::verify(self.secret()?, token, now_ms()).await {
             Ok(claims) => claims,
             Err(JwtError::Crypto(e)) => return Err(ApiError::Internal(e.to_string()).into()),
-            Err(_) => return Err(unauthorized()),
+            Err(JwtError::Expired) => return Ok(Err(Refusal::Expired)),
+            Err(_) => return Ok(Err(Refusal::Invalid)),
         };
         if !claims.is(TokenType::Access) {
-            return Err(unauthorized());
+            return Ok(Err(Refusal::Invalid));
         }
-        let user = self.accounts.find(&Key::Id(claims.user_id)).await?.ok_or_else(unauthorized)?;
-        if !is_active(&user) {
-            return Err(unauthorized());
+        let Ok(grants) = Grants::from_ids(claims.actions.as_deref()) else {
+            return Ok(Err(Refusal::Invalid));
+        };
+        match self.accounts.find(&Key::Id(claims.user_id)).await? {
+            Some(user) if is_active(&user) => Ok(Ok(Principal::User(Box::new(user), grants))),
+            _ => Ok(Err(Refusal::Invalid)),
         }
-        Ok(Principal::User(Box::new(user)))
     }
 
-    /// `POST /token`: 201 pair; unknown login or wrong password 401; a locked or disabled user 403
-    /// (only after the password matched, so the status of an account is not disclosed to guessers).
-    pub async fn token(&self, login: Option<&str>, password: Option<&str>) -> Result<TokenPair, Fail> {
-        let (Some(login), Some(password)) = (login.map(str::trim).filter(|l| !l.is_empty()), password) else {
-            return Err(Fail::vendor(400, INVALID_PARAMETERS));
+    /// Records a login for the user behind `principal` (the WebSocket's `authenticate` does).
+    pub async fn record_login(&self, principal: &Principal) -> Result<(), Fail> {
+        if let Some(id) = principal.user_id() {
+            self.accounts.record_login(id).await?;
+        }
+        Ok(())
+    }
+
+    /// `POST /token` (the vendor's `getActiveUser`): 201 pair and `lastLogin` set; an unknown
+    /// login 401 "User with login = X not found or bad password", a wrong password 401 "Invalid
+    /// credentials", a locked or disabled user 401 "User is locked or disabled" — only after the
+    /// password matched, so the status of an account is not disclosed to guessers.
+    pub async fn token(&self, login: Option<&str>, password: Secret<'_>) -> Result<TokenPair, Fail> {
+        let login = login.map(str::trim).filter(|l| !l.is_empty());
+        let (Some(login), Secret::Text(_) | Secret::NotText) = (login, password) else {
+            return Err(Fail::vendor(400, INVALID_AUTH_PARAMETERS));
         };
-        if password.is_empty() {
-            return Err(Fail::vendor(400, INVALID_PARAMETERS));
+        if let Secret::Text("") = password {
+            return Err(Fail::vendor(400, INVALID_AUTH_PARAMETERS));
         }
         let secret = self.secret()?;
         let key = Key::Username(login.to_owned());
-        if self.accounts.find(&key).await?.is_none() {
-            // Hash anyway, so an unknown login takes as long as a wrong password: response times
-            // must not tell which logins exist.
-            let _ = crate::crypto::hash_password(password).await;
-            return Err(unauthorized());
-        }
-        let user = self.accounts.verify_password(&key, password).await?.ok_or_else(unauthorized)?;
+        let exists = self.accounts.find(&key).await?.is_some();
+        let text = match password {
+            Secret::Text(text) if exists => text,
+            _ => {
+                // Hash anyway, so every refusal takes as long as a wrong password: response
+                // times must not tell which logins exist.
+                let _ = crate::crypto::hash_password("not a password").await;
+                let message = if exists { INVALID_CREDENTIALS.to_owned() } else { login_not_found(login) };
+                return Err(Fail::Vendor(401, message));
+            }
+        };
+        let user = self.accounts.verify_password(&key, text).await?;
+        let user = user.ok_or_else(|| Fail::vendor(401, INVALID_CREDENTIALS))?;
         if !is_active(&user) {
-            return Err(Fail::vendor(403, NOT_ACTIVE));
+            return Err(Fail::vendor(401, NOT_ACTIVE));
         }
         self.accounts.record_login(user.id).await?;
         let admin = user.user.access == Some(Access::Admin);
+        let all_device_types = user.user.all_device_types_available.unwrap_or(true);
         let now = now_ms();
+        let access = Claims::issue(user.id, admin, all_device_types, TokenType::Access, now);
+        let refresh = Claims::issue(user.id, admin, all_device_types, TokenType::Refresh, now);
+        self.pair(secret, &access, &refresh).await
+    }
+
+    async fn pair(&self, secret: &str, access: &Claims, refresh: &Claims) -> Result<TokenPair, Fail> {
         let internal = |e: crate::crypto::CryptoError| ApiError::Internal(e.to_string());
-        let access = Claims::issue(user.id, admin, TokenType::Access, now);
-        let access_token = jwt::sign(secret, &access).await.map_err(internal)?;
-        let refresh = Claims::issue(user.id, admin, TokenType::Refresh, now);
-        let refresh_token = jwt::sign(secret, &refresh).await.map_err(internal)?;
+        let access_token = jwt::sign(secret, access).await.map_err(internal)?;
+        let refresh_token = jwt::sign(secret, refresh).await.map_err(internal)?;
         Ok(TokenPair { access_token, refresh_token })
     }
 
-    /// `POST /token/refresh`: a new access token for the user of a valid refresh token, with the
-    /// user's current role.
+    /// `POST /token/refresh` (the vendor's `JwtTokenResourceImpl`): a new access token with the
+    /// refresh token's user, actions, networks and device types, and `lastLogin` set. The type is
+    /// checked before the expiry: an access token, expired or not, is "Invalid token type".
     pub async fn refresh(&self, refresh_token: Option<&str>) -> Result<AccessToken, Fail> {
         let Some(token) = refresh_token.filter(|t| !t.is_empty()) else {
             return Err(Fail::vendor(400, INVALID_PARAMETERS));
         };
         let secret = self.secret()?;
-        let claims = match jwt::verify(secret, token, now_ms()).await {
+        let claims = match jwt::decode(secret, token).await {
             Ok(claims) => claims,
-            Err(JwtError::Expired) => return Err(Fail::vendor(401, TOKEN_EXPIRED)),
             Err(JwtError::Crypto(e)) => return Err(ApiError::Internal(e.to_string()).into()),
             Err(_) => return Err(unauthorized()),
         };
         if !claims.is(TokenType::Refresh) {
             return Err(Fail::vendor(401, INVALID_TOKEN_TYPE));
         }
+        let now = now_ms();
+        if claims.expires_ms <= now {
+            return Err(Fail::vendor(401, TOKEN_EXPIRED));
+        }
         let user = self.accounts.find(&Key::Id(claims.user_id)).await?.ok_or_else(unauthorized)?;
         if !is_active(&user) {
-            return Err(Fail::vendor(403, NOT_ACTIVE));
+            return Err(unauthorized());
         }
-        let admin = user.user.access == Some(Access::Admin);
-        let claims = Claims::issue(user.id, admin, TokenType::Access, now_ms());
-        let access_token = jwt::sign(secret, &claims).await.map_err(|e| ApiError::Internal(e.to_string()))?;
+        let access = claims.refreshed(now);
+        let access_token = jwt::sign(secret, &access).await.map_err(|e| ApiError::Internal(e.to_string()))?;
+        self.accounts.record_login(user.id).await?;
         Ok(AccessToken { access_token })
     }
 
+    /// `POST /token/create` (`ManageToken`): a pair for `userId` carrying exactly the body's
+    /// actions, networks, device types and expiry; `lastLogin` untouched. Unknown user 404, a
+    /// locked or disabled one 403. A caller that is not an administrator may only create tokens
+    /// for itself, granting no more than its own token does: the vendor lets any `ManageToken`
+    /// holder (every client) mint any token for any user.
+    pub async fn token_create(&self, principal: &Principal, body: Option<&Value>) -> Result<TokenPair, Fail> {
+        principal.require(Action::ManageToken)?;
+        let body = body.filter(|b| b.is_object()).ok_or_else(|| Fail::vendor(400, PAYLOAD_NOT_FOUND))?;
+        let request = TokenCreate::parse(body).map_err(|e| Fail::vendor(400, e.message()))?;
+        if let Principal::User(user, grants) = principal
+            && !principal.is_admin()
+        {
+            let wanted = Grants::from_ids(Some(&request.actions)).map_err(|_| access_denied())?;
+            if user.id != request.user_id || !grants.covers(&wanted) {
+                return Err(access_denied());
+            }
+        }
+        let user = self.accounts.find(&Key::Id(request.user_id)).await?;
+        let user = user.ok_or_else(|| Fail::vendor(404, user_not_found(request.user_id)))?;
+        if !is_active(&user) {
+            return Err(Fail::vendor(403, NOT_ACTIVE));
+        }
+        let now = now_ms();
+        let access = Claims::created(&request, TokenType::Access, now);
+        let refresh = Claims::created(&request, TokenType::Refresh, now);
+        self.pair(self.secret()?, &access, &refresh).await
+    }
+
     pub async fn list(&self, principal: &Principal, query: &ListQuery) -> Result<Vec<dh::User>, Fail> {
-        require_admin(principal)?;
+        principal.require(Action::ManageUser)?;
         let (offset, limit) = query.page()?;
         let users = self.store.list_ordered(&query.filter()?, query.order()?, offset, limit).await?;
         Ok(users.iter().map(read).collect())
     }
 
     pub async fn count(&self, principal: &Principal, query: &ListQuery) -> Result<u64, Fail> {
-        require_admin(principal)?;
+        principal.require(Action::ManageUser)?;
         Ok(self.store.count(&query.filter()?).await?)
     }
 
+    /// `ManageUser`; a client-role caller may read only itself.
     pub async fn get(&self, principal: &Principal, id: i64) -> Result<UserWithNetworks, Fail> {
-        require_admin(principal)?;
+        principal.require(Action::ManageUser)?;
+        if !principal.is_admin() && principal.user_id() != Some(id) {
+            return Err(Fail::NotYours(id));
+        }
         let user = self.store.find(&Key::Id(id)).await?.ok_or_else(|| Fail::vendor(404, user_not_found(id)))?;
         Ok(UserWithNetworks { user: read(&user), networks: Vec::new() })
     }
 
     pub async fn get_current(&self, principal: &Principal) -> Result<UserWithNetworks, Fail> {
+        principal.require(Action::GetCurrentUser)?;
         let id = self.current_id(principal).await?;
         let user = self.accounts.find(&Key::Id(id)).await?.ok_or_else(|| Fail::vendor(409, NO_CURRENT_USER))?;
         Ok(UserWithNetworks { user: read(&user), networks: Vec::new() })
@@ -699,7 +841,7 @@ impl Service<'_> {
     /// `POST /user`: the vendor's defaults (status active, introReviewed false,
     /// allDeviceTypesAvailable true) for what the body leaves out.
     pub async fn create(&self, principal: &Principal, body: &Value) -> Result<CreatedUser, Fail> {
-        require_admin(principal)?;
+        principal.require(Action::ManageUser)?;
         let mut user = userbridge_core::to_canonical(Dialect::DeviceHive, Op::Create, body)?;
         let password = user.password.take();
         user.id = None;
@@ -716,17 +858,21 @@ impl Service<'_> {
         })
     }
 
-    /// `PUT /user/{id}` (admin) and `PUT /user/current`: what the body carries changes, `data` is
-    /// replaced (absent → null), a non-empty `password` is re-hashed. A client may change only its
-    /// own password, data and introReviewed. A concurrent write in between is retried once, then 409.
+    /// `PUT /user/{id}` (`ManageUser`) and `PUT /user/current` (`UpdateCurrentUser`): what the
+    /// body carries changes (`data` too: absent keeps it, null clears it), a non-empty `password`
+    /// is re-hashed. A client-role caller may not change a login, role or status. A concurrent
+    /// write in between is retried once, then 409.
     pub async fn update(&self, principal: &Principal, target: Target, body: Option<&Value>) -> Result<(), Fail> {
         // `current` is the caller's own account, which lives with the accounts.
         let (id, store) = match target {
             Target::Id(id) => {
-                require_admin(principal)?;
+                principal.require(Action::ManageUser)?;
                 (id, self.store)
             }
-            Target::Current => (self.current_id(principal).await?, self.accounts),
+            Target::Current => {
+                principal.require(Action::UpdateCurrentUser)?;
+                (self.current_id(principal).await?, self.accounts)
+            }
         };
         let not_found = || Fail::vendor(404, user_not_found(id));
         let existing = store.find(&Key::Id(id)).await?.ok_or_else(not_found)?;
@@ -746,7 +892,11 @@ impl Service<'_> {
         let mut current = existing;
         for attempt in 0..2 {
             let mut next = merge::apply(Dialect::DeviceHive, &current.user, &incoming, Mode::Overlay);
-            next.data = incoming.data.clone();
+            next.data = match dh::data_change(body) {
+                DataChange::Keep => current.user.data.clone(),
+                DataChange::Clear => None,
+                DataChange::Set(value) => Some(value.clone()),
+            };
             match store.update(id, Some(current.version), &next, incoming.password.as_ref()).await {
                 Ok(_) => return Ok(()),
                 Err(StoreError::VersionMismatch) if attempt == 0 => {
@@ -760,7 +910,7 @@ impl Service<'_> {
     }
 
     pub async fn delete(&self, principal: &Principal, id: i64) -> Result<(), Fail> {
-        require_admin(principal)?;
+        principal.require(Action::ManageUser)?;
         if principal.user_id() == Some(id) {
             return Err(Fail::vendor(403, CANT_DELETE_SELF));
         }
@@ -782,6 +932,7 @@ mod tests {
         for root in PREFIXES {
             assert_eq!(r("POST", &format!("{root}/token")), Some(Resolved::Found(Route::Token)));
             assert_eq!(r("POST", &format!("{root}/token/refresh")), Some(Resolved::Found(Route::TokenRefresh)));
+            assert_eq!(r("POST", &format!("{root}/token/create")), Some(Resolved::Found(Route::TokenCreate)));
             assert_eq!(r("GET", &format!("{root}/user")), Some(Resolved::Found(Route::List)));
             assert_eq!(r("POST", &format!("{root}/user/")), Some(Resolved::Found(Route::Create)));
             assert_eq!(r("GET", &format!("{root}/user/count")), Some(Resolved::Found(Route::Count)));
@@ -806,7 +957,9 @@ mod tests {
         assert_eq!(one("/role", Code::Required), ROLE_REQUIRED);
         assert_eq!(one("/id", Code::NotAllowedField), ID_NOT_ALLOWED);
         assert_eq!(one("", Code::Syntax), INVALID_PARAMETERS);
-        assert!(one("/login", Code::TooShort).starts_with("Error! Make sure, that the passed object is correct"));
+        assert_eq!(one("/login", Code::TooShort), LOGIN_LENGTH);
+        assert_eq!(one("/login", Code::TooLong), LOGIN_LENGTH);
+        assert!(one("/login", Code::InvalidPattern).starts_with("Error! Make sure, that the passed object is correct"));
         let two = Report {
             errors: vec![Violation::new("/role", Code::Required), Violation::new("/login", Code::Required)],
             ..Report::default()
