@@ -74,13 +74,13 @@ impl Report {
     }
 
     fn print(&self) -> Count {
-        let mut out = String::from("\ntier                      passed  failed    time\n");
+        let mut out = format!("\n{:<34} {:>7} {:>7} {:>8}\n", "tier", "passed", "failed", "time");
         for (name, count, time) in &self.tiers {
-            let _ = writeln!(out, "{name:<24} {:>7} {:>7} {:>6.1} s", count.passed, count.failed, time.as_secs_f64());
+            let _ = writeln!(out, "{name:<34} {:>7} {:>7} {:>6.1} s", count.passed, count.failed, time.as_secs_f64());
         }
         let total = self.total();
         let time: Duration = self.tiers.iter().map(|(_, _, t)| *t).sum();
-        let _ = writeln!(out, "{:<24} {:>7} {:>7} {:>6.1} s", "total", total.passed, total.failed, time.as_secs_f64());
+        let _ = writeln!(out, "{:<34} {:>7} {:>7} {:>6.1} s", "total", total.passed, total.failed, time.as_secs_f64());
         print!("{out}");
         println!("{} passed, {} failed", total.passed, total.failed);
         total
