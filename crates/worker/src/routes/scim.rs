@@ -288,6 +288,7 @@ async fn patch(cx: &mut Cx, id: &str) -> Result<Response, ApiError> {
             let mut resource = render(&origin, current);
             query::apply_patch(&mut resource, &operations, query::case_exact_for_user)
                 .map_err(|e| ApiError::Protocol { status: e.status(), kind: e.scim_type(), detail: e.to_string() })?;
+            sc::declare_extensions(&mut resource);
             // A user made in a dialect without usernames (publisher, primavera) has none, and a
             // PATCH that does not give one keeps it so: its required `userName` is checked as met.
             let keeps_no_username = current.user.username.is_none();

@@ -334,11 +334,25 @@ pub fn canonical_user(value: Value) -> Result<User, Report> {
         Ok(user) if user.username.as_deref() == Some("") => {
             return Err(Report::single(Violation::new("/username", Code::Required).param("min", 1)));
         }
-        Ok(user) => return Ok(user),
+        Ok(user) => return known_formats(user),
         Err(e) => e.to_string(),
     };
     let (pointer, detail) = locate(&value, detail);
     Err(Report::single(violation_for(pointer, &detail)))
+}
+
+/// /v1 takes locales in their canonical form (`pt-BR`) and IANA time zones only; the canonical
+/// user itself holds any string, as SCIM stores them verbatim.
+fn known_formats(user: User) -> Result<User, Report> {
+    for (pointer, locale) in [("/language", &user.language), ("/locale", &user.locale)] {
+        if locale.as_ref().is_some_and(|l| !l.is_canonical()) {
+            return Err(Report::single(Violation::new(pointer, Code::InvalidLocale)));
+        }
+    }
+    if user.timezone.as_ref().is_some_and(|t| !t.is_known()) {
+        return Err(Report::single(Violation::new("/timezone", Code::InvalidTimezone)));
+    }
+    Ok(user)
 }
 
 /// The deepest place in `full` whose subtree alone still fails to read, and the error there.
@@ -561,6 +575,10 @@ mod tests {
         assert_eq!(v.as_ref().map(|v| (v.pointer.as_str(), v.code)), Some(("/emails/1/value", Code::InvalidEmail)));
         let err = canonical_user(json!({"timezone": "Mars/Base"})).err();
         assert_eq!(err.map(|r| r.errors[0].code), Some(Code::InvalidTimezone));
+        let err = canonical_user(json!({"locale": "pt_BR"})).err();
+        let v = err.map(|r| (r.errors[0].pointer.clone(), r.errors[0].code));
+        assert_eq!(v, Some(("/locale".to_owned(), Code::InvalidLocale)));
+        assert!(canonical_user(json!({"language": "pt-BR", "timezone": "UTC"})).is_ok());
         let err = canonical_user(json!({"phones": [{"value": "1"}]})).err();
         assert_eq!(err.map(|r| r.errors[0].pointer.clone()).as_deref(), Some("/phones/0/type"));
         let err = canonical_user(json!({"status": "sleeping"})).err();
