@@ -27,7 +27,8 @@ const USAGE: &str = "usage: cargo xtask <setup|build|dev|test|bench>
   dev [--port N] [-- ARGS…]      wrangler dev on 127.0.0.1 (ARGS go to wrangler dev)
   test                           fmt, clippy, native + wasm + HTTP + browser tests
   conformance URL                scim2-tester and scim-sanity against URL/scim/v2 (a running
-                                 `cargo xtask dev`, admin token dev-admin-token)
+                                 `cargo xtask dev` with fewer than 200 users, e.g. a fresh
+                                 state; admin token dev-admin-token)
   bench [SECTION…]               sizes, core, facade, proxy and widget figures (sections whose
                                  name contains a given word; all by default)
   fuzz [--seconds N] [TARGET…]   cargo-fuzz the core, one target per dialect (nightly)";
