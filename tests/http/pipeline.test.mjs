@@ -39,7 +39,7 @@ test('a wrong credential is 401, and each dialect only accepts its own scheme', 
   const wrong = { Authorization: 'Bearer not-the-token' };
   const v1 = await call('GET', '/v1/users', { headers: wrong });
   assert.equal(v1.status, 401);
-  assert.equal(v1.headers.get('www-authenticate'), 'Bearer');
+  assert.equal(v1.headers.get('www-authenticate'), 'Bearer realm="userbridge"');
   assert.match(v1.headers.get('content-type'), /^application\/problem\+json/);
   assert.equal(v1.body.status, 401);
   // Same secret, wrong place: learningcloud reads X-Cloud-Auth-Token, primavera and /v1 Bearer.

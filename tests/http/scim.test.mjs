@@ -315,3 +315,334 @@ test('a user created over SCIM is readable through learningcloud, primavera, pub
   assert.equal(dh.body.login, name);
   assert.equal(dh.body.status, 0);
 });
+
+// --- what identity providers send (Microsoft Entra ID, Okta) and the defects they found ---------
+
+test('an explicit primary: false reads back as set, on PUT and on PATCH, for every multi-valued attribute', async () => {
+  const name = unique('prim');
+  const { body: u } = await create(name);
+  const entry = (value) => [{ value, type: 'work', primary: false }];
+  const put = await call('PUT', `/scim/v2/Users/${u.id}`, {
+    headers: SCIM,
+    json: scimUser(name, {
+      emails: [{ value: `${name}@example.com`, type: 'work', primary: true }, { value: `${name}@home.example`, type: 'home', primary: false }],
+      phoneNumbers: [{ value: '+1 555 0100', type: 'work', primary: false }],
+      ims: entry('aim-1'),
+      photos: entry('https://photos.example/a.png'),
+      entitlements: entry('ent-1'),
+      roles: entry('role-1'),
+      x509Certificates: entry('MIIDQzCCAqygAwIBAgICEAAwDQYJKoZIhvcNAQEFBQAwTjELMAkGA1UEBhMCVVMx'),
+      addresses: [{ locality: 'Hollywood', type: 'work', primary: false }],
+    }),
+  });
+  assert.equal(put.status, 200, put.text);
+  const read = (await call('GET', `/scim/v2/Users/${u.id}`, { headers: BEARER })).body;
+  assert.equal(read.emails[0].primary, true);
+  assert.equal(read.emails[1].primary, false);
+  for (const attr of ['phoneNumbers', 'ims', 'photos', 'entitlements', 'roles', 'x509Certificates', 'addresses']) {
+    assert.equal(read[attr][0].primary, false, `${attr}: ${JSON.stringify(read[attr])}`);
+  }
+  // PATCH: the flag set on an entry that had none, then on the email that was primary.
+  const other = await create(unique('prim2'), { phoneNumbers: [{ value: '1', type: 'mobile' }] });
+  const patched = await patch(other.body.id, [
+    { op: 'replace', path: 'phoneNumbers[type eq "mobile"].primary', value: false },
+    { op: 'replace', path: 'emails[type eq "work"].primary', value: false },
+  ]);
+  assert.equal(patched.status, 200, patched.text);
+  assert.equal(patched.body.phoneNumbers[0].primary, false);
+  assert.equal(patched.body.emails[0].primary, false);
+  const again = (await call('GET', `/scim/v2/Users/${other.body.id}`, { headers: BEARER })).body;
+  assert.equal(again.emails[0].primary, false);
+  // A user that never said anything about primary still reads back without it.
+  const plain = await create(unique('prim3'), { emails: [{ value: `${unique('p')}@example.com` }] });
+  assert.equal('primary' in plain.body.emails[0], false);
+});
+
+test('PATCH adding enterprise attributes to a user without the extension adds its URN to schemas (RFC 7644 §3.5.2)', async () => {
+  const { body: u } = await create(unique('ext'));
+  assert.deepEqual(u.schemas, [USER]);
+  const withPath = await patch(u.id, [{ op: 'add', path: `${ENTERPRISE}:department`, value: 'Tour Operations' }]);
+  assert.equal(withPath.status, 200, withPath.text);
+  assert.deepEqual(withPath.body.schemas, [USER, ENTERPRISE]);
+  assert.equal(withPath.body[ENTERPRISE].department, 'Tour Operations');
+
+  const { body: v } = await create(unique('ext2'));
+  const noPath = await patch(v.id, [{ op: 'Add', value: { [`${ENTERPRISE}:employeeNumber`]: '701984', [ENTERPRISE]: { costCenter: '4130' } } }]);
+  assert.equal(noPath.status, 200, noPath.text);
+  assert.deepEqual(noPath.body.schemas, [USER, ENTERPRISE]);
+  assert.equal(noPath.body[ENTERPRISE].employeeNumber, '701984');
+  assert.equal(noPath.body[ENTERPRISE].costCenter, '4130');
+  // Removing the last extension attribute drops the extension again.
+  const removed = await patch(v.id, [{ op: 'remove', path: ENTERPRISE }]);
+  assert.equal(removed.status, 200, removed.text);
+  assert.deepEqual(removed.body.schemas, [USER]);
+});
+
+test('locale, preferredLanguage and timezone take any string, stored verbatim; closed-list dialects report it', async () => {
+  for (const [preferredLanguage, locale, timezone] of [
+    ['en_US', 'en-US', 'America/Los_Angeles'],
+    ['zh-Hant-TW', 'en_US', 'Pacific Standard Time'],
+    ['klingon', 'x-private', 'W. Europe Standard Time'],
+  ]) {
+    const name = unique('loc');
+    const res = await create(name, { preferredLanguage, locale, timezone });
+    assert.deepEqual([res.body.preferredLanguage, res.body.locale, res.body.timezone], [preferredLanguage, locale, timezone]);
+    const read = (await call('GET', `/scim/v2/Users/${res.body.id}`, { headers: BEARER })).body;
+    assert.deepEqual([read.preferredLanguage, read.locale, read.timezone], [preferredLanguage, locale, timezone]);
+    const put = await call('PUT', `/scim/v2/Users/${res.body.id}`, { headers: SCIM, json: read });
+    assert.equal(put.status, 200, put.text);
+    assert.deepEqual([put.body.preferredLanguage, put.body.locale, put.body.timezone], [preferredLanguage, locale, timezone]);
+  }
+  // learningcloud keeps a bare known language and IANA zones only: the rest is reported lost.
+  const body = scimUser(unique('loc2'), { preferredLanguage: 'fr_CA', timezone: 'Pacific Standard Time' });
+  const lc = await call('POST', '/v1/translate?from=scim&to=learningcloud&op=update', { headers: BEARER, json: body });
+  assert.equal(lc.status, 200, lc.text);
+  assert.equal(lc.body.body.language, 'fr');
+  assert.equal('timezone' in lc.body.body, false);
+  const lost = Object.fromEntries(lc.body.lost.map((l) => [l.pointer, l.reason]));
+  assert.equal(lost['/preferredLanguage'], 'narrowed');
+  assert.equal(lost['/timezone'], 'not_supported');
+  // primavera: a locale it lacks is lost, and its create requires one it knows (unmet).
+  const pv = await call('POST', '/v1/translate?from=scim&to=primavera&op=create', { headers: BEARER, json: { ...body, preferredLanguage: 'klingon' } });
+  assert.equal(pv.status, 200, pv.text);
+  assert.equal(pv.body.lost.find((l) => l.pointer === '/preferredLanguage')?.reason, 'not_supported');
+  assert.ok(pv.body.unmet.some((v) => v.pointer === '/userLocale'), JSON.stringify(pv.body.unmet));
+  // A stored unknown value reads as absent in primavera and learningcloud.
+  const { body: u } = await create(unique('loc3'), { preferredLanguage: 'klingon', timezone: 'Pacific Standard Time' });
+  const lcRead = await call('GET', `${LC}/${u.id}`, { headers: CLOUD });
+  assert.equal(lcRead.status, 200, lcRead.text);
+  assert.equal(lcRead.body.language ?? null, null);
+  assert.equal(lcRead.body.timezone ?? null, null);
+  // /v1 still sets known values only, but a value the user has can be written back.
+  const v1 = (await call('GET', `/v1/users?username=${encodeURIComponent(u.userName)}`, { headers: BEARER })).body.users[0];
+  assert.equal(v1.language, 'klingon');
+  const back = await call('PUT', `/v1/users/${v1.id}`, { headers: BEARER, json: v1 });
+  assert.equal(back.status, 200, back.text);
+  const changed = await call('PUT', `/v1/users/${v1.id}`, { headers: BEARER, json: { ...v1, language: 'vulcan' } });
+  assert.equal(changed.status, 400);
+  assert.deepEqual(changed.body.errors.map((e) => [e.pointer, e.code]), [['/language', 'invalid_locale']]);
+});
+
+test('an email address may be shared (RFC 7643: uniqueness none); publisher and primavera, which address users by it, refuse to pick one', async () => {
+  const mailbox = `${unique('shared')}@example.com`;
+  const a = await create(unique('sa'), { emails: [{ value: mailbox, type: 'work', primary: true }] });
+  const b = await call('POST', '/scim/v2/Users', { headers: SCIM, json: scimUser(unique('sb'), { emails: [{ value: mailbox.toUpperCase(), type: 'work', primary: true }] }) });
+  assert.equal(b.status, 201, b.text);
+  const v1 = await call('POST', '/v1/users', { headers: BEARER, json: { username: unique('sc'), emails: [{ value: mailbox, primary: true }] } });
+  assert.equal(v1.status, 201, v1.text);
+  // A SCIM PUT or PATCH onto a shared address is fine too.
+  const { body: c } = await create(unique('sd'));
+  const onto = await patch(c.id, [{ op: 'replace', path: 'emails[type eq "work"].value', value: mailbox }]);
+  assert.equal(onto.status, 200, onto.text);
+  const found = await call('GET', `/scim/v2/Users?filter=${encodeURIComponent(`emails.value eq "${mailbox}"`)}`, { headers: BEARER });
+  assert.equal(found.body.totalResults, 4);
+
+  // publisher: addressing by a shared email is a clear 409 in its shape, never one of them.
+  const PUB = '/api/2/users';
+  const get = await call('GET', `${PUB}/${encodeURIComponent(mailbox)}`, { headers: BEARER });
+  assert.equal(get.status, 409, get.text);
+  assert.equal(get.body.error.ref, 409);
+  assert.match(get.body.error.summary, /shared by several users/);
+  // Its create and rename still refuse a taken address.
+  const taken = await call('POST', PUB, { headers: BEARER, json: { user: { email: mailbox } } });
+  assert.equal(taken.status, 409, taken.text);
+  assert.deepEqual(taken.body.error.field.map((f) => [f.pointer, f.code]), [['/user/email', 'duplicate']]);
+  const own = await call('POST', PUB, { headers: BEARER, json: { user: { email: `${unique('own')}@example.com` } } });
+  assert.equal(own.status, 200, own.text);
+  const rename = await call('PUT', `${PUB}/${own.body.user.id}`, { headers: BEARER, json: { user: { email: mailbox } } });
+  assert.equal(rename.status, 409, rename.text);
+  // A user that already shares its address can still be updated through publisher.
+  const aId = (await call('GET', `/v1/users?username=${encodeURIComponent(a.body.userName)}`, { headers: BEARER })).body.users[0].id;
+  const keep = await call('PUT', `${PUB}/${aId}`, { headers: BEARER, json: { user: { email: mailbox, jobtitle: 'Lead' } } });
+  assert.equal(keep.status, 200, keep.text);
+
+  // primavera: useExistingUser cannot pick one of several users either; without it, a duplicate.
+  const reuse = await call('POST', PV, { headers: BEARER, json: { companyId: 1, email: mailbox, firstName: 'A', lastName: 'B', officeIds: [1], userLocale: 'en' } });
+  assert.equal(reuse.status, 409, reuse.text);
+  assert.match(reuse.body.message, /shared by several users/);
+  const refuse = await call('POST', PV, { headers: BEARER, json: { companyId: 1, email: mailbox, firstName: 'A', lastName: 'B', officeIds: [1], userLocale: 'en', useExistingUser: false } });
+  assert.equal(refuse.status, 400, refuse.text);
+  assert.deepEqual(refuse.body.errors.map((e) => [e.field, e.code]), [['email', 'duplicate']]);
+});
+
+test('Entra: the manager sent as a bare id string is read as {value}', async () => {
+  const { body: boss } = await create(unique('boss'));
+  const { body: u } = await create(unique('emp'));
+  const res = await patch(u.id, [{ op: 'Add', path: `${ENTERPRISE}:manager`, value: boss.id }]);
+  assert.equal(res.status, 200, res.text);
+  assert.deepEqual(res.body.schemas, [USER, ENTERPRISE]);
+  assert.deepEqual(res.body[ENTERPRISE].manager, { value: boss.id });
+  const replaced = await patch(u.id, [{ op: 'Replace', path: `${ENTERPRISE}:manager`, value: { value: 'other-id' } }]);
+  assert.deepEqual(replaced.body[ENTERPRISE].manager, { value: 'other-id' });
+  const created = await call('POST', '/scim/v2/Users', {
+    headers: SCIM,
+    json: scimUser(unique('emp2'), { schemas: [USER, ENTERPRISE], [ENTERPRISE]: { manager: boss.id } }),
+  });
+  assert.equal(created.status, 201, created.text);
+  assert.deepEqual(created.body[ENTERPRISE].manager, { value: boss.id });
+});
+
+test('Entra: filter emails[type eq "work"].value eq "x" finds the user (as emails[type eq "work" and value eq "x"])', async () => {
+  const name = unique('entraf');
+  const { body: u } = await create(name, { emails: [{ value: `${name}@home.example`, type: 'home' }, { value: `${name}@work.example`, type: 'work', primary: true }] });
+  const q = (f) => call('GET', `/scim/v2/Users?filter=${encodeURIComponent(f)}`, { headers: BEARER });
+  const hit = await q(`emails[type eq "work"].value eq "${name}@WORK.example"`);
+  assert.equal(hit.status, 200, hit.text);
+  assert.deepEqual(hit.body.Resources.map((r) => r.id), [u.id]);
+  const miss = await q(`emails[type eq "work"].value eq "${name}@home.example"`);
+  assert.equal(miss.body.totalResults, 0, 'both conditions hold on one email');
+  const search = await call('POST', '/scim/v2/Users/.search', {
+    headers: SCIM,
+    json: { schemas: ['urn:ietf:params:scim:api:messages:2.0:SearchRequest'], filter: `emails[type eq "work"].value eq "${name}@work.example"` },
+  });
+  assert.equal(search.body.totalResults, 1);
+  assertScimError(await q('emails[type eq "work"].value'), 400, 'invalidFilter');
+  // The same search at the server root (RFC 7644 §3.4.3), where Users is the only resource type.
+  const root = await call('POST', '/scim/v2/.search', {
+    headers: SCIM,
+    json: { schemas: ['urn:ietf:params:scim:api:messages:2.0:SearchRequest'], filter: `emails[type eq "work"].value eq "${name}@work.example"`, attributes: ['userName'] },
+  });
+  assert.equal(root.status, 200, root.text);
+  assert.deepEqual(root.body.Resources, [{ schemas: [USER], id: u.id, userName: name }]);
+});
+
+test('401 carries WWW-Authenticate: Bearer realm="userbridge" on every Bearer surface (RFC 6750 §3)', async () => {
+  const challenge = 'Bearer realm="userbridge"';
+  const wrong = { Authorization: 'Bearer wrong-token' };
+  for (const [path, headers] of [
+    ['/scim/v2/Users', {}],
+    ['/scim/v2/Users', wrong],
+    ['/v1/users', {}],
+    ['/api/2/users', wrong],
+    [`${PV}/1`, {}],
+    ['/api/rest/user/current', {}],
+    ['/api/rest/user/current', wrong],
+  ]) {
+    const res = await call('GET', path, { headers });
+    assert.equal(res.status, 401, `${path}: ${res.text}`);
+    assert.equal(res.headers.get('www-authenticate'), challenge, path);
+  }
+  // learningcloud's credential is its own header, not a Bearer token.
+  const lc = await call('GET', `${LC}/x`, {});
+  assert.equal(lc.status, 401);
+  assert.equal(lc.headers.get('www-authenticate'), null);
+  // Authenticated errors carry no challenge.
+  assert.equal((await call('GET', '/scim/v2/Users/nope', { headers: BEARER })).headers.get('www-authenticate'), null);
+});
+
+// Okta's SCIM 2.0 guide (developer.okta.com/docs/api/openapi/okta-scim/guides/scim-20): the
+// requests Okta sends when a user is assigned, updated and deactivated.
+test('Okta: lookup by userName with startIndex and count', async () => {
+  const name = `${unique('okta')}@okta.local`;
+  const q = `/scim/v2/Users?filter=${encodeURIComponent(`userName eq "${name}"`)}&startIndex=1&count=100`;
+  const none = await call('GET', q, { headers: BEARER });
+  assert.equal(none.status, 200, none.text);
+  assert.deepEqual(none.body, { schemas: ['urn:ietf:params:scim:api:messages:2.0:ListResponse'], totalResults: 0, startIndex: 1, itemsPerPage: 0, Resources: [] });
+  const { body: u } = await create(name, { emails: [{ value: name, type: 'work', primary: true }] });
+  const one = await call('GET', q, { headers: BEARER });
+  assert.equal(one.body.totalResults, 1);
+  assert.equal(one.body.startIndex, 1);
+  assert.equal(one.body.Resources[0].id, u.id);
+});
+
+test('Okta: create with externalId, locale, password and an empty groups', async () => {
+  const name = `${unique('okta')}@okta.local`;
+  const res = await call('POST', '/scim/v2/Users', {
+    headers: SCIM,
+    json: {
+      schemas: [USER],
+      userName: name,
+      name: { givenName: 'Test', familyName: 'User' },
+      emails: [{ primary: true, value: name, type: 'work' }],
+      displayName: 'Test User',
+      locale: 'en-US',
+      externalId: '00ujl29u0le5T6Aj10h7',
+      groups: [],
+      password: '1mz050nq',
+      active: true,
+    },
+  });
+  assert.equal(res.status, 201, res.text);
+  assert.equal(res.body.userName, name);
+  assert.equal(res.body.externalId, '00ujl29u0le5T6Aj10h7');
+  assert.equal(res.body.locale, 'en-US');
+  assert.equal(res.body.displayName, 'Test User');
+  assert.equal(res.body.active, true);
+  assert.equal(res.body.password, undefined);
+});
+
+test('Okta: PUT replaces the whole user (id, meta and groups sent back as read)', async () => {
+  const name = `${unique('okta')}@okta.local`;
+  const { body: u } = await create(name, { emails: [{ value: name }], displayName: 'Test User', title: 'Engineer', nickName: 'Testy' });
+  const full = {
+    schemas: [USER],
+    id: u.id,
+    userName: name,
+    name: { givenName: 'Another', middleName: 'M', familyName: 'User' },
+    emails: [{ primary: true, value: name, type: 'work' }],
+    displayName: 'Another User',
+    locale: 'en-US',
+    externalId: '00ujl29u0le5T6Aj10h7',
+    groups: [],
+    active: true,
+    meta: { resourceType: 'User', created: u.meta.created, lastModified: u.meta.lastModified },
+  };
+  const res = await call('PUT', `/scim/v2/Users/${u.id}`, { headers: SCIM, json: full });
+  assert.equal(res.status, 200, res.text);
+  assert.equal(res.body.name.givenName, 'Another');
+  assert.equal(res.body.displayName, 'Another User');
+  assert.equal(res.body.title, undefined, 'left out of a PUT: cleared');
+  assert.equal(res.body.nickName, undefined);
+});
+
+test('Okta: PATCH active false without a path deactivates, and true reactivates', async () => {
+  const { body: u } = await create(unique('okta'));
+  const off = await patch(u.id, [{ op: 'replace', value: { active: false } }]);
+  assert.equal(off.status, 200, off.text);
+  assert.equal(off.body.active, false);
+  assert.equal((await call('GET', `/scim/v2/Users/${u.id}`, { headers: BEARER })).body.active, false);
+  const on = await patch(u.id, [{ op: 'replace', value: { active: true } }]);
+  assert.equal(on.body.active, true);
+});
+
+// Microsoft Entra's SCIM guide (learn.microsoft.com, "Tutorial: Develop and plan provisioning for
+// a SCIM endpoint"): the request shapes of its provisioning service.
+test('Entra: create with the enterprise extension, query by userName, update, disable, delete', async () => {
+  const name = `${unique('entra')}@testuser.com`;
+  const created = await call('POST', '/scim/v2/Users', {
+    headers: SCIM,
+    json: {
+      schemas: [USER, ENTERPRISE],
+      externalId: '0a21f0f2-8d2a-4f8e-bf98-7363c4aed4ef',
+      userName: name,
+      active: true,
+      emails: [{ primary: true, type: 'work', value: name }],
+      meta: { resourceType: 'User' },
+      name: { formatted: 'givenName familyName', familyName: 'familyName', givenName: 'givenName' },
+      roles: [],
+      [ENTERPRISE]: { department: 'Sales' },
+    },
+  });
+  assert.equal(created.status, 201, created.text);
+  const id = created.body.id;
+  const query = await call('GET', `/scim/v2/Users?filter=${encodeURIComponent(`userName eq "${name}"`)}`, { headers: BEARER });
+  assert.deepEqual(query.body.Resources.map((r) => r.id), [id]);
+  const zero = await call('GET', `/scim/v2/Users?filter=${encodeURIComponent('userName eq "non-existent user"')}`, { headers: BEARER });
+  assert.equal(zero.body.totalResults, 0);
+
+  const multi = await patch(id, [
+    { op: 'Replace', path: 'emails[type eq "work"].value', value: `updated-${name}` },
+    { op: 'Replace', path: 'name.familyName', value: 'updatedFamilyName' },
+  ]);
+  assert.equal(multi.status, 200, multi.text);
+  assert.equal(multi.body.emails[0].value, `updated-${name}`);
+  assert.equal(multi.body.name.familyName, 'updatedFamilyName');
+  const renamed = `renamed-${name}`;
+  const single = await patch(id, [{ op: 'Replace', path: 'userName', value: renamed }]);
+  assert.equal(single.body.userName, renamed);
+  const disabled = await patch(id, [{ op: 'Replace', path: 'active', value: 'False' }]);
+  assert.equal(disabled.status, 200, disabled.text);
+  assert.equal(disabled.body.active, false);
+  assert.equal((await call('DELETE', `/scim/v2/Users/${id}`, { headers: BEARER })).status, 204);
+  assertScimError(await call('GET', `/scim/v2/Users/${id}`, { headers: BEARER }), 404);
+});

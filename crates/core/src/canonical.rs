@@ -72,27 +72,63 @@ checked_string!(
     "email address"
 );
 checked_string!(
-    /// A BCP 47-style locale, written with `-` (`pt-BR`); dialects that use `_` convert at the edge.
+    /// A locale or language tag, verbatim: SCIM types it as a plain string and identity providers
+    /// send `en_US`, `en-US`, `zh-Hant-TW`. Dialects with a closed list check [`Locale::is_known`]
+    /// and [`Locale::parse`] their own values (written with `-`, `pt-BR`).
     Locale,
-    |s| formats::is_locale(s) && !s.contains('_'),
+    |_| true,
     "locale"
 );
 checked_string!(
-    /// An IANA time-zone name.
+    /// A time zone, verbatim: an IANA name (`Europe/Madrid`) is [`TimeZone::is_known`]; SCIM also
+    /// stores what some HR sources send (`Pacific Standard Time`).
     TimeZone,
-    formats::is_timezone,
+    |_| true,
     "IANA time zone"
 );
 
 impl Locale {
-    /// Accepts `_` or `-` separators and normalizes to `-`.
+    /// A known locale (see [`formats::is_locale`]), `_` or `-` separated, normalized to `-`.
     pub fn parse(s: &str) -> Result<Locale, InvalidValue> {
-        Locale::try_from(s.replace('_', "-"))
+        let s = s.replace('_', "-");
+        if formats::is_locale(&s) { Ok(Locale(s)) } else { Err(InvalidValue { what: "locale" }) }
     }
 
-    /// The language subtag (`pt` of `pt-BR`).
+    /// Any string, kept as given (SCIM `locale`, `preferredLanguage`).
+    pub fn verbatim(s: impl Into<String>) -> Locale {
+        Locale(s.into())
+    }
+
+    /// Whether this is a locale the closed-list dialects can know (`pt-BR`, `pt_BR`, `en`).
+    pub fn is_known(&self) -> bool {
+        formats::is_locale(&self.0)
+    }
+
+    /// Whether this is in the canonical form `/v1` accepts: known and written with `-`.
+    pub fn is_canonical(&self) -> bool {
+        self.is_known() && !self.0.contains('_')
+    }
+
+    /// The same locale written with `-` (`en_US` → `en-US`), for comparing two spellings.
+    pub fn normalized(&self) -> String {
+        self.0.replace('_', "-")
+    }
+
+    /// The language subtag (`pt` of `pt-BR` or `pt_BR`).
     pub fn language(&self) -> &str {
-        self.0.split('-').next().unwrap_or(&self.0)
+        self.0.split(['-', '_']).next().unwrap_or(&self.0)
+    }
+}
+
+impl TimeZone {
+    /// Any string, kept as given (SCIM `timezone`).
+    pub fn verbatim(s: impl Into<String>) -> TimeZone {
+        TimeZone(s.into())
+    }
+
+    /// Whether this is an IANA time-zone name (zone or link).
+    pub fn is_known(&self) -> bool {
+        formats::is_timezone(&self.0)
     }
 }
 
@@ -171,8 +207,9 @@ pub struct Email {
     /// SCIM `type` (`work`, `home`, `other`).
     #[serde(default, rename = "type", skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
-    pub primary: bool,
+    /// SCIM `primary`: `Some(false)` is a client's explicit false, kept so it reads back.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub primary: Option<bool>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -191,8 +228,9 @@ pub struct Phone {
     pub value: String,
     #[serde(rename = "type")]
     pub kind: PhoneKind,
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
-    pub primary: bool,
+    /// SCIM `primary`: `Some(false)` is a client's explicit false, kept so it reads back.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub primary: Option<bool>,
 }
 
 /// A picture: a URL, or the bytes inline (base64) with their MIME type.
@@ -232,9 +270,9 @@ pub struct Address {
     /// SCIM address `type` (`work`, `home`).
     #[serde(default, rename = "type", skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
-    /// SCIM `primary`: the preferred mailing address.
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
-    pub primary: bool,
+    /// SCIM `primary` (the preferred mailing address): `Some(false)` is a client's explicit false, kept so it reads back.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub primary: Option<bool>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -287,8 +325,9 @@ pub struct MultiValue {
     pub display: Option<String>,
     #[serde(default, rename = "type", skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
-    pub primary: bool,
+    /// SCIM `primary`: `Some(false)` is a client's explicit false, kept so it reads back.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub primary: Option<bool>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -454,12 +493,12 @@ pub struct User {
 impl User {
     /// The address single-email dialects carry: the primary, else the first.
     pub fn primary_email(&self) -> Option<&Email> {
-        self.emails.iter().find(|e| e.primary).or_else(|| self.emails.first())
+        self.emails.iter().find(|e| e.primary == Some(true)).or_else(|| self.emails.first())
     }
 
     /// The index of [`User::primary_email`] in `emails`.
     pub fn primary_email_index(&self) -> Option<usize> {
-        self.emails.iter().position(|e| e.primary).or(if self.emails.is_empty() { None } else { Some(0) })
+        self.emails.iter().position(|e| e.primary == Some(true)).or(if self.emails.is_empty() { None } else { Some(0) })
     }
 
     /// The first phone of a kind.
@@ -469,11 +508,11 @@ impl User {
 
     /// Sets the single address of a single-email dialect as the primary.
     pub fn set_email(&mut self, value: EmailAddress) {
-        self.emails.push(Email { value, kind: None, primary: true });
+        self.emails.push(Email { value, kind: None, primary: Some(true) });
     }
 
     pub fn push_phone(&mut self, kind: PhoneKind, value: String) {
-        self.phones.push(Phone { value, kind, primary: false });
+        self.phones.push(Phone { value, kind, primary: None });
     }
 }
 
@@ -485,10 +524,27 @@ mod tests {
     fn newtypes_refuse_bad_values() {
         assert!(EmailAddress::try_from("x@y.org").is_ok());
         assert!(EmailAddress::try_from("nope").is_err());
-        assert!(TimeZone::try_from("Europe/Madrid").is_ok());
-        assert!(TimeZone::try_from("Mars/Base").is_err());
+        assert!(TimeZone::verbatim("Europe/Madrid").is_known());
+        assert!(!TimeZone::verbatim("Pacific Standard Time").is_known());
         assert_eq!(Locale::parse("pt_BR").map(|l| l.as_str().to_owned()), Ok("pt-BR".into()));
-        assert!(Locale::try_from("pt_BR").is_err(), "canonical form uses '-'");
+        assert!(Locale::parse("xx_YY").is_err());
+    }
+
+    #[test]
+    fn locales_and_time_zones_are_kept_verbatim() {
+        for s in ["en_US", "en-US", "zh-Hant-TW", "klingon", ""] {
+            let u: User = serde_json::from_value(serde_json::json!({"locale": s, "language": s})).unwrap_or_default();
+            assert_eq!(u.locale.as_ref().map(Locale::as_str), Some(s));
+            assert_eq!(u.language.as_ref().map(Locale::as_str), Some(s));
+        }
+        assert!(Locale::verbatim("pt_BR").is_known() && !Locale::verbatim("pt_BR").is_canonical());
+        assert!(Locale::verbatim("pt-BR").is_canonical());
+        assert!(!Locale::verbatim("klingon").is_known());
+        assert_eq!(Locale::verbatim("zh_Hant_TW").language(), "zh");
+        assert_eq!(Locale::verbatim("en_US").normalized(), "en-US");
+        let u: User =
+            serde_json::from_value(serde_json::json!({"timezone": "Pacific Standard Time"})).unwrap_or_default();
+        assert_eq!(u.timezone.as_ref().map(TimeZone::as_str), Some("Pacific Standard Time"));
     }
 
     #[test]
@@ -496,6 +552,8 @@ mod tests {
         let bad: Result<User, _> = serde_json::from_str(r#"{"emails":[{"value":"nope"}]}"#);
         assert!(bad.is_err());
         let good: Result<User, _> = serde_json::from_str(r#"{"emails":[{"value":"a@b.co"}],"timezone":"UTC"}"#);
+        let explicit: Result<User, _> = serde_json::from_str(r#"{"emails":[{"value":"a@b.co","primary":false}]}"#);
+        assert_eq!(explicit.ok().map(|u| u.emails[0].primary), Some(Some(false)), "an explicit false is held");
         assert!(good.is_ok());
     }
 

@@ -194,7 +194,11 @@ mod tests {
     }
 
     fn email(s: &str, primary: bool) -> Email {
-        Email { value: EmailAddress::try_from(s).unwrap_or_else(|_| unreachable!()), kind: None, primary }
+        Email {
+            value: EmailAddress::try_from(s).unwrap_or_else(|_| unreachable!()),
+            kind: None,
+            primary: primary.then_some(true),
+        }
     }
 
     #[test]

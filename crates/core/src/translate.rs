@@ -8,7 +8,7 @@
 //! (a SCIM photo is also the canonical `image` that learningcloud keeps). So the list cannot
 //! drift from the mappings.
 
-use crate::canonical::User;
+use crate::canonical::{Locale, User};
 use crate::dialect::{Dialect, Op};
 use crate::report::{Report, Violation};
 use serde::{Deserialize, Serialize};
@@ -77,10 +77,22 @@ pub fn translate(from: Dialect, to: Dialect, op: Op, input: &Value) -> Result<Tr
 
 /// The canonical leaves of `source` that `back` does not hold equally.
 pub fn losses(source: &User, back: &User) -> Vec<(String, LossReason, Option<Value>)> {
-    let (a, b) = (to_json(source), to_json(back));
+    let (a, b) = (to_json(&spelled_alike(source)), to_json(&spelled_alike(back)));
     let mut out = Vec::new();
     diff(&a, Some(&b), &mut String::new(), &mut out);
     out
+}
+
+/// The user with its locales written one way (`en_US` and `en-US` are one locale: a dialect
+/// that reads back `en-US` for `en_US` lost nothing).
+fn spelled_alike(user: &User) -> User {
+    let mut user = user.clone();
+    for locale in [&mut user.language, &mut user.locale].into_iter().flatten() {
+        if locale.is_known() {
+            *locale = Locale::verbatim(locale.normalized());
+        }
+    }
+    user
 }
 
 fn to_json(user: &User) -> Value {
@@ -176,7 +188,11 @@ mod tests {
     use crate::canonical::{Email, EmailAddress, Status};
 
     fn email(s: &str, primary: bool) -> Email {
-        Email { value: EmailAddress::try_from(s).unwrap_or_else(|_| unreachable!()), kind: None, primary }
+        Email {
+            value: EmailAddress::try_from(s).unwrap_or_else(|_| unreachable!()),
+            kind: None,
+            primary: primary.then_some(true),
+        }
     }
 
     #[test]

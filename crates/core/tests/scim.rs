@@ -195,7 +195,7 @@ mod boolean_strings {
             assert_eq!(serde_json::to_value(user.status).unwrap(), status);
         }
         let body = with(minimal(), "emails", Some(json!([{"value": "a@b.co", "primary": "True"}])));
-        assert!(userbridge_core::to_canonical(Scim, Op::Create, &body).unwrap().emails[0].primary);
+        assert!(userbridge_core::to_canonical(Scim, Op::Create, &body).unwrap().emails[0].primary == Some(true));
     }
 
     #[test]
@@ -260,16 +260,12 @@ mod formats {
 
     #[test]
     fn formats_invalid() {
-        let body = json!({"schemas": [USER], "userName": "a", "preferredLanguage": "English", "locale": "xx-YY",
-            "timezone": "PST", "profileUrl": "javascript:alert(1)",
+        let body = json!({"schemas": [USER], "userName": "a", "profileUrl": "javascript:alert(1)",
             "emails": [{"value": "a@"}], "photos": [{"value": "/a.png"}]});
         assert_eq!(
             check(Scim, Op::Create, &body),
             vec![
                 ("/profileUrl".into(), "invalid_url"),
-                ("/preferredLanguage".into(), "invalid_locale"),
-                ("/locale".into(), "invalid_locale"),
-                ("/timezone".into(), "invalid_timezone"),
                 ("/emails/0/value".into(), "invalid_email"),
                 ("/photos/0/value".into(), "invalid_url"),
             ]
@@ -332,7 +328,7 @@ mod canonical {
         assert_eq!(u.image, Some(Image::Url("https://photos.example.com/profilephoto/72930000000Ccne/F".into())));
         assert_eq!(u.organization.as_ref().unwrap().name.as_deref(), Some("Universal Studios"));
         assert_eq!(u.manager.as_ref().unwrap().display_name.as_deref(), Some("John Smith"));
-        assert!(u.addresses[0].primary);
+        assert!(u.addresses[0].primary == Some(true));
     }
 
     #[test]
@@ -499,5 +495,104 @@ mod errors {
         assert_eq!(v["totalResults"], 3);
         assert_eq!(v["itemsPerPage"], 1);
         assert_eq!(v["Resources"][0]["userName"], "a");
+    }
+}
+
+/// What identity providers (Entra, Okta, HR-driven sources) send, read as they mean it.
+mod idp_quirks {
+    use super::*;
+    use userbridge_core::translate::LossReason;
+    use userbridge_core::{Dialect, translate};
+
+    /// RFC 7643 §4.1.1 types `preferredLanguage`, `locale` and `timezone` as plain strings.
+    #[test]
+    fn locales_and_time_zones_are_any_string_kept_verbatim() {
+        for (lang, locale, tz) in [
+            ("en_US", "en-US", "America/Los_Angeles"),
+            ("zh-Hant-TW", "zh_Hant_TW", "Pacific Standard Time"),
+            ("klingon", "", "W. Europe Standard Time"),
+        ] {
+            let body = json!({"schemas": [USER], "userName": "a", "preferredLanguage": lang, "locale": locale, "timezone": tz});
+            assert_eq!(check(Scim, Op::Create, &body), vec![], "{lang} {locale} {tz}");
+            let u = userbridge_core::to_canonical(Scim, Op::Create, &body).unwrap();
+            let back = userbridge_core::from_canonical(Scim, Op::Create, &u);
+            assert_eq!(
+                (&back["preferredLanguage"], &back["locale"], &back["timezone"]),
+                (&json!(lang), &json!(locale), &json!(tz))
+            );
+        }
+    }
+
+    #[test]
+    fn closed_list_dialects_report_unknown_locales_and_zones() {
+        let body = |lang: &str, tz: &str| {
+            json!({"schemas": [USER], "userName": "a", "preferredLanguage": lang, "timezone": tz,
+                "name": {"givenName": "A", "familyName": "B"}, "emails": [{"value": "a@b.co"}]})
+        };
+        // A spelling the target knows is no loss; a longer one is narrowed; an unknown one is lost.
+        let t = translate(Scim, Dialect::Primavera, Op::Update, &body("pt_BR", "UTC")).unwrap();
+        assert_eq!(t.body["userLocale"], "pt_BR");
+        assert!(!t.lost.iter().any(|l| l.pointer == "/preferredLanguage"), "{:?}", t.lost);
+        let t = translate(Scim, Dialect::Primavera, Op::Update, &body("fr_CA", "UTC")).unwrap();
+        let lost = t.lost.iter().find(|l| l.pointer == "/preferredLanguage").unwrap();
+        assert_eq!((lost.reason, &t.body["userLocale"]), (LossReason::Narrowed, &json!("fr")));
+        let t = translate(Scim, Dialect::Primavera, Op::Update, &body("klingon", "UTC")).unwrap();
+        assert!(t.body.get("userLocale").is_none());
+        assert_eq!(
+            t.lost.iter().find(|l| l.pointer == "/preferredLanguage").map(|l| l.reason),
+            Some(LossReason::NotSupported)
+        );
+        let t = translate(Scim, Dialect::Primavera, Op::Create, &body("klingon", "UTC")).unwrap();
+        assert!(t.unmet.iter().any(|v| v.pointer == "/userLocale"), "primavera requires a locale it knows");
+        let t = translate(Scim, Dialect::LearningCloud, Op::Update, &body("en_US", "Pacific Standard Time")).unwrap();
+        assert_eq!(t.body["language"], "en");
+        assert!(t.body.get("timezone").is_none());
+        assert_eq!(t.lost.iter().find(|l| l.pointer == "/timezone").map(|l| l.reason), Some(LossReason::NotSupported));
+        assert_eq!(
+            t.lost.iter().find(|l| l.pointer == "/preferredLanguage").map(|l| l.reason),
+            Some(LossReason::Narrowed)
+        );
+        let t = translate(Scim, Dialect::LearningCloud, Op::Create, &body("en", "Pacific Standard Time")).unwrap();
+        assert!(t.body.get("timezone").is_none());
+        assert!(t.lost.iter().any(|l| l.pointer == "/timezone"));
+    }
+
+    /// What a client set reads back as set: an explicit `primary: false` too.
+    #[test]
+    fn an_explicit_false_primary_is_kept() {
+        let entry = json!([{"value": "x", "primary": false}]);
+        let mut body = json!({"schemas": [USER], "userName": "a",
+            "emails": [{"value": "a@b.co", "primary": true}, {"value": "c@d.co", "primary": false}],
+            "phoneNumbers": [{"value": "1", "type": "work", "primary": false}],
+            "addresses": [{"locality": "A", "primary": false}]});
+        for attr in ["ims", "photos", "entitlements", "roles", "x509Certificates"] {
+            let value = if attr == "photos" {
+                json!([{"value": "https://x.example/a.png", "primary": false}])
+            } else {
+                entry.clone()
+            };
+            body[attr] = value;
+        }
+        assert_eq!(check(Scim, Op::Update, &body), vec![]);
+        let u = userbridge_core::to_canonical(Scim, Op::Update, &body).unwrap();
+        let back = userbridge_core::from_canonical(Scim, Op::Update, &u);
+        for attr in
+            ["emails", "phoneNumbers", "addresses", "ims", "photos", "entitlements", "roles", "x509Certificates"]
+        {
+            let last = back[attr].as_array().and_then(|a| a.last()).cloned().unwrap_or_default();
+            assert_eq!(last["primary"], json!(false), "{attr}: {back}");
+        }
+        assert_eq!(back["emails"][0]["primary"], json!(true));
+        let without = userbridge_core::to_canonical(Scim, Op::Update, &minimal()).unwrap();
+        assert!(userbridge_core::from_canonical(Scim, Op::Update, &without).get("emails").is_none());
+    }
+
+    /// Entra: `{"op":"Add","path":"…:manager","value":"<id>"}` leaves a bare string.
+    #[test]
+    fn a_bare_string_manager_is_its_value() {
+        let body = json!({"schemas": [USER, ENTERPRISE_USER], "userName": "a", ENTERPRISE_USER: {"manager": "26118915-6090-4610-87e4-49d8ca9f808d"}});
+        assert_eq!(check(Scim, Op::Update, &body), vec![]);
+        let u = userbridge_core::to_canonical(Scim, Op::Update, &body).unwrap();
+        assert_eq!(u.manager.and_then(|m| m.value).as_deref(), Some("26118915-6090-4610-87e4-49d8ca9f808d"));
     }
 }

@@ -40,6 +40,9 @@ pub enum ApiError {
     Duplicate { field: Unique, pointer: String },
     /// A concurrent write won twice in a row (read–merge–write retried once). 409.
     Conflict,
+    /// The request names a user by a value several users hold (a shared email address): no one
+    /// user is picked. 409.
+    Ambiguous { field: Unique },
     /// A refusal with a protocol-specific type the variants above cannot carry (SCIM's
     /// `scimType`: `invalidFilter`, `invalidPath`, `noTarget`, `mutability`, `tooMany`…). 4xx.
     Protocol { status: u16, kind: &'static str, detail: String },
@@ -70,7 +73,10 @@ impl ApiError {
             ApiError::PreconditionFailed => 412,
             ApiError::PayloadTooLarge { .. } => 413,
             ApiError::UnsupportedMediaType { .. } => 415,
-            ApiError::Duplicate { .. } | ApiError::Conflict | ApiError::IdempotencyKeyInFlight => 409,
+            ApiError::Duplicate { .. }
+            | ApiError::Conflict
+            | ApiError::Ambiguous { .. }
+            | ApiError::IdempotencyKeyInFlight => 409,
             ApiError::IdempotencyKeyReused => 422,
             ApiError::Protocol { status, .. } => *status,
             ApiError::Gateway { status } => *status,
@@ -97,6 +103,9 @@ impl ApiError {
             ApiError::PreconditionFailed => "The user has changed since the version in If-Match.".into(),
             ApiError::Duplicate { field, .. } => format!("{} is already taken.", field_name(*field)),
             ApiError::Conflict => "The user was changed concurrently; retry the request.".into(),
+            ApiError::Ambiguous { field } => {
+                format!("{} is shared by several users; name the user by id.", field_name(*field))
+            }
             ApiError::Protocol { detail, .. } => detail.clone(),
             ApiError::Gateway { status: 504 } => "The upstream did not answer in time.".into(),
             ApiError::Gateway { .. } => "The upstream failed to answer.".into(),
@@ -147,6 +156,7 @@ impl From<StoreError> for ApiError {
                     Unique::LdapGuid => "/ldap_guid".into(),
                 },
             },
+            StoreError::Ambiguous { field } => ApiError::Ambiguous { field },
             StoreError::VersionMismatch => ApiError::PreconditionFailed,
             StoreError::Internal(detail) => ApiError::Internal(detail),
             StoreError::Unsupported(detail) => {
@@ -162,6 +172,7 @@ impl From<StoreError> for ApiError {
                     ApiError::Duplicate { field: Unique::Username, pointer: "/username".into() }
                 }
                 UpstreamError::Changed => ApiError::Conflict,
+                UpstreamError::Ambiguous => ApiError::Ambiguous { field: Unique::Email },
                 UpstreamError::Unsupported(detail) => {
                     ApiError::Protocol { status: 501, kind: "notImplemented", detail: detail.into() }
                 }

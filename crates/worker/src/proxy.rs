@@ -25,7 +25,7 @@ use worker::D1Database;
 use worker::wasm_bindgen::JsValue;
 
 use crate::crypto;
-use crate::store::{Filter, Key, Order, StoreError, Stored, now};
+use crate::store::{Filter, Key, Order, StoreError, Stored, Unique, now};
 use crate::upstream::{Lookup, Remote, Upstream, UpstreamError};
 
 const COLUMNS: &str = "id, uid, upstream_id, username_key, email_key, created_at, updated_at";
@@ -276,7 +276,7 @@ impl Proxy {
     fn cache(&self, row: &Mapping) {
         let mut keys = vec![Key::Id(row.id), Key::Uid(row.uid.clone())];
         keys.extend(row.username_key.clone().map(Key::Username));
-        keys.extend(row.email_key.clone().map(Key::Email));
+        // Not by email: an address may be shared, so it is looked up every time.
         ROWS.with(|rows| {
             let mut rows = rows.borrow_mut();
             if rows.len() > CACHED_ROWS {
@@ -300,11 +300,15 @@ impl Proxy {
             Key::LdapGuid(_) => return Ok(None),
         };
         let sql = format!(
-            "SELECT {COLUMNS} FROM upstream_users WHERE scope = ?1 AND {condition} ORDER BY updated_at DESC LIMIT 1"
+            "SELECT {COLUMNS} FROM upstream_users WHERE scope = ?1 AND {condition} ORDER BY updated_at DESC LIMIT 2"
         );
-        let row: Option<Mapping> =
-            self.db.prepare(sql).bind(&[JsValue::from_str(&self.scope), value])?.first(None).await?;
-        Ok(row)
+        let mut rows: Vec<Mapping> =
+            self.db.prepare(sql).bind(&[JsValue::from_str(&self.scope), value])?.all().await?.results()?;
+        // Two users under one email: the upstream's own lookup decides (or says it cannot).
+        if rows.len() > 1 && matches!(key, Key::Email(_)) {
+            return Ok(None);
+        }
+        Ok(if rows.is_empty() { None } else { Some(rows.swap_remove(0)) })
     }
 
     /// Maps an upstream user (again: the same upstream id keeps its row and ids).
@@ -439,6 +443,7 @@ impl From<UpstreamError> for StoreError {
         match err {
             UpstreamError::NotFound => StoreError::NotFound,
             UpstreamError::Changed => StoreError::VersionMismatch,
+            UpstreamError::Ambiguous => StoreError::Ambiguous { field: Unique::Email },
             other => StoreError::Upstream(other),
         }
     }

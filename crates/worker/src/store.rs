@@ -2,8 +2,10 @@
 //!
 //! A row holds the canonical user as JSON (`body`, never the password) plus the columns the
 //! dialects address users by — a numeric `id` (publisher, primavera, DeviceHive), a 32-hex `uid`
-//! (learningcloud, SCIM), and the case-insensitive `username_key`/`email_key` and `ldap_guid`,
-//! each `UNIQUE` so D1 itself refuses duplicates, even between concurrent requests. `version`
+//! (learningcloud, SCIM), and the case-insensitive `username_key`/`email_key` and `ldap_guid`.
+//! `username_key` and `ldap_guid` are `UNIQUE`, so D1 itself refuses duplicates, even between
+//! concurrent requests. An email address may be shared (SCIM, `/v1`); the dialects that address
+//! users by email claim it ([`Emails::Claimed`]) in the writing statement itself. `version`
 //! grows by one on every write; writes that must not lose a concurrent change say which version
 //! they expect (`UPDATE … WHERE id = ? AND version = ?`), which is the `ETag`/`If-Match` of /v1.
 //!
@@ -72,6 +74,8 @@ pub enum StoreError {
     NotFound,
     /// Another user already has this username, email or ldapGuid.
     Conflict { field: Unique },
+    /// Several users hold the key a request names a user by (a shared email address).
+    Ambiguous { field: Unique },
     /// The row changed since the version the write expected.
     VersionMismatch,
     /// D1 or WebCrypto failed: an internal error, logged, never shown to clients.
@@ -309,18 +313,31 @@ pub(crate) fn now() -> String {
     String::from(worker::js_sys::Date::new_0().to_iso_string())
 }
 
+/// Whether a write may give a user an email address another user holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Emails {
+    /// The dialects that address users by email (and the rest, as they always did): a new or
+    /// changed primary address that another user holds is [`StoreError::Conflict`]. A user keeps
+    /// an address it already shares.
+    #[default]
+    Claimed,
+    /// SCIM and `/v1`: `emails` have uniqueness "none" (RFC 7643 §4.1.2).
+    Shared,
+}
+
 /// The user directory: D1 rows, or in proxy mode the upstream (see [`crate::proxy`]) with the
 /// same operations and errors, so the routes serve both modes unchanged.
 pub struct Store {
     db: D1Database,
     proxy: Option<Proxy>,
+    emails: Emails,
 }
 
 impl Store {
     /// The local D1 store: in proxy mode still the home of the facade's own accounts (the
     /// DeviceHive admin who logs in), never of the users it proxies.
     pub fn new(env: &worker::Env) -> Result<Store, StoreError> {
-        Ok(Store { db: env.d1(DB_BINDING)?, proxy: None })
+        Ok(Store { db: env.d1(DB_BINDING)?, proxy: None, emails: Emails::default() })
     }
 
     /// The directory the routes work on: the upstream when one is configured.
@@ -330,7 +347,28 @@ impl Store {
             Some((upstream, scope, trip)) => Some(Proxy::new(env.d1(DB_BINDING)?, upstream, scope, trip)),
             None => None,
         };
-        Ok(Store { db, proxy })
+        Ok(Store { db, proxy, emails: Emails::default() })
+    }
+
+    /// The same directory, writing under `emails` (proxy mode: the upstream decides).
+    pub fn with_emails(self, emails: Emails) -> Store {
+        Store { emails, ..self }
+    }
+
+    /// The lower-cased primary email a write must claim, as a bound value (NULL: nothing to claim).
+    fn claim(&self, c: &Columns) -> JsValue {
+        match self.emails {
+            Emails::Claimed => c.email_key.clone(),
+            Emails::Shared => JsValue::NULL,
+        }
+    }
+
+    /// Whether a user other than row `id` (any user, for `None`) holds `email_key`.
+    async fn email_taken(&self, email_key: &JsValue, id: Option<i64>) -> Result<bool, StoreError> {
+        let sql = "SELECT 1 AS taken FROM users WHERE email_key = ?1 AND (?2 IS NULL OR id <> ?2) LIMIT 1";
+        let values = [email_key.clone(), id.map_or(JsValue::NULL, num)];
+        let taken: Option<i64> = self.db.prepare(sql).bind(&values)?.first(Some("taken")).await?;
+        Ok(taken.is_some())
     }
 
     /// Inserts a user (its `id`/`uid` are assigned here; a password is hashed).
@@ -345,15 +383,31 @@ impl Store {
         };
         let uid = crypto::random_hex_id()?;
         let at = now();
+        let claim = self.claim(&c);
+        // One statement: a concurrent create cannot slip in between the check and the insert.
         let sql = format!(
             "INSERT INTO users (uid, username, username_key, email, email_key, ldap_guid, body, password_hash, \
-             version, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 1, ?9, ?9) RETURNING {COLUMNS}"
+             version, created_at, updated_at) SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 1, ?9, ?9 \
+             WHERE ?10 IS NULL OR NOT EXISTS (SELECT 1 FROM users WHERE email_key = ?10) RETURNING {COLUMNS}"
         );
-        let values =
-            [JsValue::from_str(&uid), c.username, c.username_key, c.email, c.email_key, c.ldap_guid, c.body, hash];
-        let stmt = self.db.prepare(sql).bind(&[&values[..], &[JsValue::from_str(&at)]].concat())?;
-        let row: Option<Row> = stmt.first(None).await?;
-        row.ok_or_else(|| StoreError::Internal("INSERT returned no row".into()))?.into_stored()
+        let values = [
+            JsValue::from_str(&uid),
+            c.username,
+            c.username_key,
+            c.email,
+            c.email_key,
+            c.ldap_guid,
+            c.body,
+            hash,
+            JsValue::from_str(&at),
+            claim.clone(),
+        ];
+        let row: Option<Row> = self.db.prepare(sql).bind(&values)?.first(None).await?;
+        match row {
+            Some(row) => row.into_stored(),
+            None if !claim.is_null() => Err(StoreError::Conflict { field: Unique::Email }),
+            None => Err(StoreError::Internal("INSERT returned no row".into())),
+        }
     }
 
     /// The user under `key`, or [`StoreError::NotFound`].
@@ -367,9 +421,13 @@ impl Store {
             return proxy.find(key).await;
         }
         let (condition, value) = key.condition();
-        let stmt = self.db.prepare(format!("SELECT {COLUMNS} FROM users WHERE {condition}")).bind(&[value])?;
-        let row: Option<Row> = stmt.first(None).await?;
-        row.map(Row::into_stored).transpose()
+        // An email may be shared: two rows under it name no one user.
+        let sql = format!("SELECT {COLUMNS} FROM users WHERE {condition} LIMIT 2");
+        let mut rows: Vec<Row> = self.db.prepare(sql).bind(&[value])?.all().await?.results()?;
+        if rows.len() > 1 {
+            return Err(StoreError::Ambiguous { field: Unique::Email });
+        }
+        rows.pop().map(Row::into_stored).transpose()
     }
 
     /// Replaces the user of row `id`. With `expected_version`, only if the row still has it
@@ -389,10 +447,13 @@ impl Store {
             Some(p) => JsValue::from_str(&crypto::hash_password(p.expose()).await?),
             None => JsValue::NULL,
         };
+        let claim = self.claim(&c);
+        // A claimed address is one the user already has, or one no other user holds.
         let sql = format!(
             "UPDATE users SET username = ?1, username_key = ?2, email = ?3, email_key = ?4, ldap_guid = ?5, \
              body = ?6, password_hash = COALESCE(?7, password_hash), version = version + 1, updated_at = ?8 \
-             WHERE id = ?9 AND (?10 IS NULL OR version = ?10) RETURNING {COLUMNS}"
+             WHERE id = ?9 AND (?10 IS NULL OR version = ?10) AND (?11 IS NULL OR email_key IS ?11 OR NOT EXISTS \
+             (SELECT 1 FROM users AS other WHERE other.email_key = ?11 AND other.id <> ?9)) RETURNING {COLUMNS}"
         );
         let values = [
             c.username,
@@ -405,10 +466,14 @@ impl Store {
             JsValue::from_str(&now()),
             num(id),
             expected_version.map_or(JsValue::NULL, num),
+            claim.clone(),
         ];
         let row: Option<Row> = self.db.prepare(sql).bind(&values)?.first(None).await?;
         match row {
             Some(row) => row.into_stored(),
+            None if !claim.is_null() && self.email_taken(&claim, Some(id)).await? => {
+                Err(StoreError::Conflict { field: Unique::Email })
+            }
             None => Err(self.why_not_written(id).await),
         }
     }

@@ -46,6 +46,8 @@ pub enum UpstreamError {
     Changed,
     /// The upstream's API has no such operation (primavera has no delete). 501.
     Unsupported(&'static str),
+    /// A lookup by email found several users (a SCIM upstream allows shared addresses).
+    Ambiguous,
 }
 
 /// A user as the upstream holds it.
@@ -219,6 +221,9 @@ impl Upstream {
                 None => return Ok(None),
             },
             Dialect::Scim => match json.pointer("/Resources/0") {
+                _ if json.get("totalResults").and_then(Value::as_u64).is_some_and(|n| n > 1) => {
+                    return Err(UpstreamError::Ambiguous);
+                }
                 Some(first) => (id_at(first, "/id"), first.clone()),
                 None => return Ok(None),
             },

@@ -5,6 +5,7 @@
 //! - `build`  build the Worker and the widget (release)
 //! - `dev`    run the stack locally on 127.0.0.1 (`--port N`, `--state DIR`, `-- WRANGLER_ARGS…`)
 //! - `test`   every check; the last line is `N passed, N failed`
+//! - `conformance URL`  the SCIM conformance testers alone, against a running Worker
 //! - `bench`  measurements: sizes, core, facade, proxy, widget (`bench proxy` runs one section)
 //! - `fuzz`   the core's cargo-fuzz targets (nightly), with exec counts
 
@@ -27,6 +28,9 @@ const USAGE: &str = "usage: cargo xtask <setup|build|dev|test|bench>
                                  wrangler dev on 127.0.0.1; DIR holds the local D1 (migrated
                                  first; `-- --persist-to DIR` works too); ARGS go to wrangler dev
   test                           fmt, clippy, native + wasm + HTTP + browser tests
+  conformance URL                scim2-tester and scim-sanity against URL/scim/v2 (a running
+                                 `cargo xtask dev` with fewer than 200 users, e.g. a fresh
+                                 state; admin token dev-admin-token)
   bench [SECTION…]               sizes, core, facade, proxy and widget figures (sections whose
                                  name contains a given word; all by default)
   fuzz [--seconds N] [TARGET…]   cargo-fuzz the core, one target per dialect (nightly)";
@@ -47,6 +51,21 @@ fn main() -> ExitCode {
             return if total.failed == 0 { ExitCode::SUCCESS } else { ExitCode::FAILURE };
         }
         "bench" => setup::setup(&root).and_then(|()| bench::bench(&root, rest)),
+        "conformance" => {
+            let Some(url) = rest.first().and_then(|u| u.to_str()) else {
+                eprintln!("xtask: conformance needs the Worker's URL\n{USAGE}");
+                return ExitCode::FAILURE;
+            };
+            let count = setup::setup(&root).and_then(|()| test::conformance(&root, url.trim_end_matches('/')));
+            return match count {
+                Ok(c) if c.failed == 0 => ExitCode::SUCCESS,
+                Ok(_) => ExitCode::FAILURE,
+                Err(err) => {
+                    eprintln!("xtask: {err}");
+                    ExitCode::FAILURE
+                }
+            };
+        }
         "fuzz" => fuzz::fuzz(&root, rest),
         "" | "help" | "--help" | "-h" => {
             println!("{USAGE}");

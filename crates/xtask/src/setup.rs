@@ -21,6 +21,7 @@ pub fn setup(root: &Path) -> Result<()> {
     twiggy(root)?;
     npm(root)?;
     apt()?;
+    conformance(root)?;
     Ok(())
 }
 
@@ -95,6 +96,31 @@ fn npm(root: &Path) -> Result<()> {
     run(Command::new("npm").current_dir(root).args(["ci", "--no-audit", "--no-fund"])).map_err(|e| {
         fail!("{e}\n`npm ci` refuses a lockfile that disagrees with package.json: run `npm install` once and commit package-lock.json")
     })?;
+    stamp.write()
+}
+
+/// The public SCIM conformance testers the conformance tier runs (scim2-tester, scim-sanity), with
+/// every dependency pinned in [`util::CONFORMANCE_REQUIREMENTS`], in a virtualenv under the target
+/// directory ([`util::venv_dir`]), from PyPI with the machine's `python3`. Installed is keyed on
+/// the requirements' content: a stamp in the virtualenv holds their digest.
+fn conformance(root: &Path) -> Result<()> {
+    let requirements = root.join(util::CONFORMANCE_REQUIREMENTS);
+    let pins = std::fs::read(&requirements).map_err(|e| fail!("{}: {e}", requirements.display()))?;
+    let venv = util::venv_dir(root);
+    let stamp = Stamp::new(venv.join(".userbridge-requirements"), stamp::digest_bytes(&pins));
+    if stamp.is_current() && util::venv_python(root).exists() {
+        println!("ok: SCIM conformance testers (scim2-tester, scim-sanity)");
+        return Ok(());
+    }
+    progress(
+        &format!("installing scim2-tester and scim-sanity from PyPI into {} (python3 -m venv)", venv.display()),
+        "about 30 s",
+    );
+    run(Command::new("python3").args(["-m", "venv", "--clear"]).arg(&venv))
+        .map_err(|e| fail!("{e}\n(python3 with the venv module is needed; Debian: apt-get install python3-venv)"))?;
+    run(Command::new(util::venv_python(root))
+        .args(["-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-r"])
+        .arg(&requirements))?;
     stamp.write()
 }
 

@@ -1,7 +1,8 @@
 //! `cargo xtask test`: every check, in order, with one summed result.
 //!
 //! Tiers: fmt → clippy (native, wasm32) → native tests → wasm tests (Node, headless Chromium) →
-//! build → HTTP tests, browser end-to-end tests and the forced-fault test against `wrangler dev`
+//! build → the SCIM conformance testers (scim2-tester, scim-sanity), HTTP tests, browser
+//! end-to-end tests and the forced-fault test against `wrangler dev`
 //! on a free port with a fresh D1 state. Every tier runs even when an earlier one failed (one run
 //! shows every problem), except that a failing setup stops everything. The last line is
 //! `N passed, N failed`.
@@ -164,6 +165,9 @@ fn live_tiers(root: &Path, report: &mut Report) {
         Ok(Count::PASS)
     });
     if let Some(url) = server.as_ref().map(LocalWorker::url) {
+        // First, on the fresh store: scim2-tester expects a user it just created on the first page
+        // of an unfiltered list (at most 200 users), which a store filled by the suites breaks.
+        let scim = report.tier("SCIM conformance", || conformance(root, &url));
         let http = report.tier("HTTP tests", || node_tests(root, "tests/http", &url));
         let e2e = report.tier("browser e2e tests", || node_tests(root, "tests/e2e", &url));
         // This Worker (store mode) is the upstream of a second one in proxy mode, once per dialect.
@@ -204,7 +208,7 @@ fn live_tiers(root: &Path, report: &mut Report) {
         // Last and alone: a panic re-initialises the Wasm instance and fails every request in
         // flight in it, so nothing else may run against the Worker at the same time.
         let fault = report.tier("fault injection tests", || node_tests(root, "tests/fault", &url));
-        if http.failed + e2e.failed + proxy.failed + proxy_fault.failed + fault.failed > 0 {
+        if http.failed + e2e.failed + scim.failed + proxy.failed + proxy_fault.failed + fault.failed > 0 {
             println!("--- wrangler log (tail) ---\n{}", util::tail(&log, 30));
         }
     }
@@ -264,6 +268,43 @@ fn proxy_tier(root: &Path, output: &Path, vars: &[(&str, String)], dir: &str, en
     }
     drop(server);
     count
+}
+
+/// The public SCIM conformance testers, in the order they run (`tests/conformance/run.py`).
+const CONFORMANCE_TOOLS: [&str; 2] = ["scim2-tester", "scim-sanity"];
+
+/// scim2-tester (`check_server`, Users) and scim-sanity (`probe`) against `<url>/scim/v2` with the
+/// development admin token (a store of fewer than 200 users: scim2-tester looks for the users it
+/// creates on the first page of an unfiltered list), from the virtualenv `cargo xtask setup` installs them in. Every check
+/// counts; one the tester skips is printed with the tester's reason (a `SKIP` line) and counts
+/// neither way. A tester that could not run counts as one failure.
+pub fn conformance(root: &Path, url: &str) -> Result<Count> {
+    let python = util::venv_python(root);
+    if !python.exists() {
+        return Err(fail!("no {} (run `cargo xtask setup`)", python.display()));
+    }
+    let mut count = Count::default();
+    for tool in CONFORMANCE_TOOLS {
+        println!("-- {tool}");
+        let base = format!("{url}/scim/v2");
+        let (status, out) =
+            run_tee(command(root, &python).args(["tests/conformance/run.py", tool, &base, "dev-admin-token"]))?;
+        // The driver has printed every check (`SKIP` lines with the tester's reason) and its summary.
+        let (checks, _skipped) = parse_conformance(&out, tool);
+        count += settle(checks, status.success());
+    }
+    Ok(count)
+}
+
+/// The summary line of `tests/conformance/run.py` (`scim-sanity: 18 passed, 0 failed, 4 skipped`):
+/// the checks and how many were skipped.
+pub fn parse_conformance(out: &str, tool: &str) -> (Count, u32) {
+    let prefix = format!("{tool}: ");
+    let Some(line) = out.lines().rev().find_map(|l| l.trim().strip_prefix(&prefix)) else {
+        return (Count::default(), 0);
+    };
+    let count = Count { passed: number_before(line, " passed"), failed: number_before(line, " failed") };
+    (count, number_before(line, " skipped"))
 }
 
 /// A fmt/clippy step: one pass or one failure.
@@ -393,6 +434,13 @@ mod tests {
     fn tap_summary_is_read() {
         let out = "TAP version 13\nok 1 - health\n1..3\n# tests 3\n# suites 0\n# pass 2\n# fail 1\n# cancelled 0\n";
         assert_eq!(parse_tap(out), Count { passed: 2, failed: 1 });
+    }
+
+    #[test]
+    fn conformance_summaries_are_read() {
+        let out = "PASS a\nSKIP b: no Groups\nscim-sanity: 18 passed, 2 failed, 4 skipped\n";
+        assert_eq!(parse_conformance(out, "scim-sanity"), (Count { passed: 18, failed: 2 }, 4));
+        assert_eq!(parse_conformance(out, "scim2-tester"), (Count::default(), 0));
     }
 
     #[test]

@@ -72,6 +72,19 @@ pub fn target_dir(root: &Path) -> PathBuf {
     std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| root.join("target"))
 }
 
+/// The pinned SCIM conformance testers and their dependencies (pip requirements).
+pub const CONFORMANCE_REQUIREMENTS: &str = "tests/conformance/requirements.txt";
+
+/// The virtualenv the conformance testers live in.
+pub fn venv_dir(root: &Path) -> PathBuf {
+    target_dir(root).join("venv")
+}
+
+/// The virtualenv's Python.
+pub fn venv_python(root: &Path) -> PathBuf {
+    venv_dir(root).join("bin").join("python")
+}
+
 /// `<root>/node_modules/.bin`: Node 22, wrangler, wasm-opt and esbuild from the npm pins.
 pub fn node_bin(root: &Path) -> PathBuf {
     root.join("node_modules").join(".bin")

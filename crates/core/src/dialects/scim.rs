@@ -566,9 +566,11 @@ pub static CREATE: &[Field] = &[
     Field::string("/profileUrl", "profile_url").format(Format::Url),
     Field::string("/title", "job_title"),
     Field::string("/userType", "user_type"),
-    Field::string("/preferredLanguage", "language").format(Format::Locale),
-    Field::string("/locale", "locale").format(Format::Locale),
-    Field::string("/timezone", "timezone").format(Format::Timezone),
+    // Plain strings (RFC 7643 §4.1.1), stored verbatim: IdPs send `en_US`, `zh-Hant-TW`, and
+    // Windows zone names from some HR sources.
+    Field::string("/preferredLanguage", "language"),
+    Field::string("/locale", "locale"),
+    Field::string("/timezone", "timezone"),
     Field::boolean("/active", "status"),
     Field::string("/password", "password").write_only(),
     Field::array("/emails", "emails"),
@@ -691,7 +693,7 @@ impl DialectSpec for Scim {
 
     /// Rewrites attribute names to the schema's spelling at every level, and the strings
     /// "True"/"False" (any case) to booleans where the schema says boolean: some identity
-    /// providers send `"active": "False"`. A name given twice in different cases keeps the
+    /// providers send `"active": "False"`; and a bare string manager (Entra) to `{"value": …}`. A name given twice in different cases keeps the
     /// schema's spelling for one (the exact spelling if present) and leaves the other as sent,
     /// so it shows up under `ignored`.
     fn prepare<'a>(&self, op: Op, input: &'a Value) -> (Cow<'a, Value>, &'static str) {
@@ -730,9 +732,9 @@ impl DialectSpec for Scim {
             profile_url: w.profile_url,
             job_title: w.title,
             user_type: w.user_type,
-            language: w.preferred_language.and_then(|l| Locale::parse(&l).ok()),
-            locale: w.locale.and_then(|l| Locale::parse(&l).ok()),
-            timezone: w.timezone.and_then(|t| TimeZone::try_from(t).ok()),
+            language: w.preferred_language.map(Locale::verbatim),
+            locale: w.locale.map(Locale::verbatim),
+            timezone: w.timezone.map(TimeZone::verbatim),
             status: w.active.map(|a| if a { Status::Active } else { Status::Inactive }),
             ..canonical::User::default()
         };
@@ -750,23 +752,13 @@ impl DialectSpec for Scim {
             .emails
             .into_iter()
             .filter_map(|e| {
-                Some(Email {
-                    value: EmailAddress::try_from(e.value?).ok()?,
-                    kind: e.kind,
-                    primary: e.primary.unwrap_or(false),
-                })
+                Some(Email { value: EmailAddress::try_from(e.value?).ok()?, kind: e.kind, primary: e.primary })
             })
             .collect();
         u.phones = w
             .phone_numbers
             .into_iter()
-            .filter_map(|p| {
-                Some(Phone {
-                    value: p.value?,
-                    kind: phone_kind(p.kind.as_deref()),
-                    primary: p.primary.unwrap_or(false),
-                })
-            })
+            .filter_map(|p| Some(Phone { value: p.value?, kind: phone_kind(p.kind.as_deref()), primary: p.primary }))
             .collect();
         u.addresses = w.addresses.into_iter().map(address_to_canonical).collect();
         u.ims = multi(w.ims);
@@ -776,7 +768,8 @@ impl DialectSpec for Scim {
         u.x509_certificates = multi(w.x509_certificates);
         // Single-picture dialects get the primary photo (else the first); `photos` stays whole,
         // and writing SCIM back uses `photos`, so SCIM → SCIM is exact.
-        u.image = u.photos.iter().find(|p| p.primary).or(u.photos.first()).map(|p| Image::Url(p.value.clone()));
+        u.image =
+            u.photos.iter().find(|p| p.primary == Some(true)).or(u.photos.first()).map(|p| Image::Url(p.value.clone()));
         if let Some(e) = w.enterprise {
             u.employee_number = e.employee_number;
             u.cost_center = e.cost_center;
@@ -841,11 +834,7 @@ impl DialectSpec for Scim {
             emails: u
                 .emails
                 .iter()
-                .map(|e| EmailEntry {
-                    value: Some(e.value.to_string()),
-                    kind: e.kind.clone(),
-                    primary: e.primary.then_some(true),
-                })
+                .map(|e| EmailEntry { value: Some(e.value.to_string()), kind: e.kind.clone(), primary: e.primary })
                 .collect(),
             phone_numbers: u
                 .phones
@@ -853,7 +842,7 @@ impl DialectSpec for Scim {
                 .map(|p| PhoneNumber {
                     value: Some(p.value.clone()),
                     kind: Some(phone_type(p.kind).to_owned()),
-                    primary: p.primary.then_some(true),
+                    primary: p.primary,
                 })
                 .collect(),
             ims: wire_multi(&u.ims),
@@ -885,7 +874,7 @@ impl DialectSpec for Scim {
             return Some(format!("/addresses/{i}/{wire}"));
         }
         if canonical == "/image" || canonical.starts_with("/image/") {
-            let i = u.photos.iter().position(|p| p.primary).unwrap_or(0);
+            let i = u.photos.iter().position(|p| p.primary == Some(true)).unwrap_or(0);
             return Some(format!("/photos/{i}/value"));
         }
         map_pointer(POINTERS, canonical)
@@ -917,6 +906,12 @@ fn normalize(value: &mut Value, shape: &mut String, fields: &[Field]) {
             Some(Kind::Object) => {
                 shape.push('/');
                 shape.push_str(key);
+                // Entra sends the manager as the bare id: read it as `{"value": id}`.
+                if shape == EXT_MANAGER
+                    && let Value::String(id) = child
+                {
+                    *child = json!({ "value": std::mem::take(id) });
+                }
                 normalize(child, shape, fields);
             }
             Some(Kind::Boolean) => coerce_bool(child),
@@ -969,6 +964,23 @@ fn coerce_bool(v: &mut Value) {
         } else if s.eq_ignore_ascii_case("false") {
             *v = Value::Bool(false);
         }
+    }
+}
+
+/// Adds the enterprise extension's URN to `schemas` when the resource holds its attributes and
+/// does not name it: a PATCH that adds the first extension attribute changes the resource's
+/// schemas, which is the server's business (RFC 7644 §3.5.2).
+pub fn declare_extensions(resource: &mut Value) {
+    let Value::Object(map) = resource else { return };
+    let holds = map
+        .iter()
+        .any(|(k, v)| k.eq_ignore_ascii_case(ENTERPRISE_USER) && v.as_object().is_some_and(|o| !o.is_empty()));
+    if !holds {
+        return;
+    }
+    match map.get_mut("schemas") {
+        Some(Value::Array(items)) if !names_schema(items, ENTERPRISE_USER) => items.push(Value::from(ENTERPRISE_USER)),
+        _ => {}
     }
 }
 
@@ -1048,9 +1060,7 @@ fn phone_type(k: PhoneKind) -> &'static str {
 fn multi(items: Vec<MultiValued>) -> Vec<MultiValue> {
     items
         .into_iter()
-        .filter_map(|m| {
-            Some(MultiValue { value: m.value?, display: m.display, kind: m.kind, primary: m.primary.unwrap_or(false) })
-        })
+        .filter_map(|m| Some(MultiValue { value: m.value?, display: m.display, kind: m.kind, primary: m.primary }))
         .collect()
 }
 
@@ -1061,7 +1071,7 @@ fn wire_multi(items: &[MultiValue]) -> Vec<MultiValued> {
             value: Some(m.value.clone()),
             display: m.display.clone(),
             kind: m.kind.clone(),
-            primary: m.primary.then_some(true),
+            primary: m.primary,
         })
         .collect()
 }
@@ -1085,7 +1095,7 @@ fn address_to_canonical(a: AddressEntry) -> Address {
         country: a.country,
         formatted: a.formatted,
         kind: a.kind,
-        primary: a.primary.unwrap_or(false),
+        primary: a.primary,
     }
 }
 
@@ -1103,7 +1113,7 @@ fn address_to_wire(a: &Address) -> AddressEntry {
         postal_code: a.postal_code.clone(),
         country: a.country.clone(),
         kind: a.kind.clone(),
-        primary: a.primary.then_some(true),
+        primary: a.primary,
     }
 }
 
@@ -1135,6 +1145,21 @@ mod tests {
             schema_name(CREATE, "", "urn:ietf:params:scim:schemas:extension:Enterprise:2.0:user"),
             Some(ENTERPRISE_USER)
         );
+    }
+
+    #[test]
+    fn extension_attributes_declare_their_schema() {
+        let mut r = json!({"schemas": [USER], ENTERPRISE_USER: {"department": "x"}});
+        declare_extensions(&mut r);
+        assert_eq!(r["schemas"], json!([USER, ENTERPRISE_USER]));
+        declare_extensions(&mut r);
+        assert_eq!(r["schemas"], json!([USER, ENTERPRISE_USER]), "named once");
+        let mut empty = json!({"schemas": [USER], ENTERPRISE_USER: {}});
+        declare_extensions(&mut empty);
+        assert_eq!(empty["schemas"], json!([USER]));
+        let mut odd = json!({"schemas": "x", ENTERPRISE_USER: {"a": 1}});
+        declare_extensions(&mut odd);
+        assert_eq!(odd["schemas"], "x", "a malformed schemas is left for validation");
     }
 
     #[test]

@@ -618,8 +618,44 @@ impl<'a> Parser<'a> {
                 self.in_value_path = false;
                 self.close(Tok::RBracket, open)?;
                 self.depth -= 1;
+                if self.src.get(self.pos..).is_some_and(|rest| rest.starts_with('.')) {
+                    let inner = self.value_path_sub_attribute(inner)?;
+                    return Ok(Filter::ValuePath { path, filter: Box::new(inner) });
+                }
                 Ok(Filter::ValuePath { path, filter: Box::new(inner) })
             }
+            tok => self.parse_operator(path, word, tok),
+        }
+    }
+
+    /// `emails[type eq "work"].value eq "x"` (Microsoft Entra sends it; RFC 7644's grammar does
+    /// not have it): the element filter and the sub-attribute's comparison, both on one element,
+    /// as `emails[type eq "work" and value eq "x"]`.
+    fn value_path_sub_attribute(&mut self, inner: Filter) -> Result<Filter, FilterError> {
+        let (tok, at) = self.next()?;
+        let Tok::Word(dotted) = tok else {
+            return Err(self.error(at, "expected a sub-attribute after ']'"));
+        };
+        let name = dotted.get(1..).unwrap_or("");
+        let sub = AttrPath::parse(name)
+            .map_err(|e| FilterError { position: char_pos(self.src, at) + 1 + e.position, message: e.message })?;
+        if sub.urn.is_some() || sub.sub.is_some() {
+            return Err(self.error(at, format!("'{dotted}' must name one sub-attribute")));
+        }
+        let next = self.next()?;
+        let compare = self.parse_operator(sub, name, next)?;
+        Ok(match inner {
+            Filter::And(mut items) => {
+                items.push(compare);
+                Filter::And(items)
+            }
+            other => Filter::And(vec![other, compare]),
+        })
+    }
+
+    /// The operator (and literal) after the attribute path `word`, whose next token is `tok`.
+    fn parse_operator(&mut self, path: AttrPath, word: &str, tok: (Tok<'a>, usize)) -> Result<Filter, FilterError> {
+        match tok {
             (Tok::Word(op_word), op_at) => {
                 if op_word.eq_ignore_ascii_case("pr") {
                     return Ok(Filter::Present(path));
@@ -709,6 +745,30 @@ mod tests {
         assert_eq!(eqs, Some(2));
         let f = Filter::parse(r#"type eq "work" or primary eq true"#).ok();
         assert!(f.as_ref().and_then(Filter::equalities).is_none());
+    }
+
+    /// Entra's `emails[type eq "work"].value eq "x"` is `emails[type eq "work" and value eq "x"]`.
+    #[test]
+    fn a_sub_attribute_after_a_value_filter() {
+        let entra = Filter::parse(r#"emails[type eq "work"].value eq "a@x.org""#);
+        let and = Filter::parse(r#"emails[type eq "work" and value eq "a@x.org"]"#);
+        assert_eq!(entra, and);
+        let or = Filter::parse(r#"emails[type eq "work" or type eq "home"].value pr"#).map(|f| f.to_string());
+        assert_eq!(or.as_deref(), Ok(r#"emails[(type eq "work" or type eq "home") and value pr]"#));
+        let user =
+            serde_json::json!({"emails": [{"type": "home", "value": "a@x.org"}, {"type": "work", "value": "b@x.org"}]});
+        let m = |f: &str| Filter::parse(f).is_ok_and(|f| f.matches(&user, case_exact_for_user));
+        assert!(m(r#"emails[type eq "work"].value eq "B@x.org""#));
+        assert!(!m(r#"emails[type eq "work"].value eq "a@x.org""#), "both on one element");
+        for bad in [
+            r#"emails[type eq "work"]."#,
+            r#"emails[type eq "work"].value"#,
+            r#"emails[type eq "work"].a.b eq 1"#,
+            r#"emails[type eq "work"].value eq"#,
+            r#"emails[type eq "work"].(x) eq 1"#,
+        ] {
+            assert!(Filter::parse(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

@@ -219,7 +219,7 @@ async fn serve<S: Surface>(cx: &mut Cx) -> Option<Response> {
             }
         }
     };
-    Some(response)
+    Some(challenge::<S>(response))
 }
 
 /// Logs what only operators may see, then answers in the dialect's shape.
@@ -242,6 +242,19 @@ fn fail<S: Surface>(cx: &Cx, err: ApiError) -> Response {
         _ => {}
     }
     S::into_response(cx, err)
+}
+
+/// The challenge of every Bearer-authenticated 401.
+pub const BEARER_CHALLENGE: &str = "Bearer realm=\"userbridge\"";
+
+/// RFC 6750 §3 (and RFC 7235 §3.1): a 401 names the scheme it wants. Every surface but
+/// learningcloud (its own header) authenticates with a Bearer token, DeviceHive's JWTs too; the
+/// check is on the answer, so a dialect's own 401 (DeviceHive's vendor errors) gets it as well.
+fn challenge<S: Surface>(response: Response) -> Response {
+    if response.status_code() == 401 && S::SCHEME != Scheme::CloudToken {
+        return http::with_header(response, "WWW-Authenticate", BEARER_CHALLENGE);
+    }
+    response
 }
 
 /// An upstream's violations (canonical pointers) at the caller's fields. A field the caller's

@@ -22,7 +22,7 @@ use super::{Cx, Surface, modify};
 use crate::auth::Scheme;
 use crate::error::ApiError;
 use crate::http::{self, Resolved};
-use crate::store::{self, Key, Stored, Unique};
+use crate::store::{self, Emails, Key, Store, Stored, Unique};
 
 pub const PREFIX: &str = "/scim/v2";
 const CONTENT_TYPE: &str = "application/scim+json";
@@ -67,6 +67,9 @@ impl Surface for Scim {
         Some(match seg.as_slice() {
             [u] if is(u, "Users") => http::pick(method, "GET, POST", [("GET", Route::List), ("POST", Route::Create)]),
             [u, s] if is(u, "Users") && is(s, ".search") => http::pick(method, "POST", [("POST", Route::Search)]),
+            // A search at the root covers every resource type (RFC 7644 §3.4.3): Users is the
+            // only one, so it is the Users search.
+            [s] if is(s, ".search") => http::pick(method, "POST", [("POST", Route::Search)]),
             [u, id] if is(u, "Users") => {
                 let id = (*id).to_owned();
                 http::pick(
@@ -208,7 +211,7 @@ async fn find(cx: &Cx, id: &str) -> Result<Stored, ApiError> {
     if id.len() != 32 || !id.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)) {
         return Err(ApiError::NotFound("User"));
     }
-    Ok(cx.store()?.get(&Key::Uid(id.to_owned())).await?)
+    Ok(directory(cx)?.get(&Key::Uid(id.to_owned())).await?)
 }
 
 /// Where a unique field sits in a SCIM body, for the `uniqueness` detail.
@@ -231,8 +234,10 @@ async fn create(cx: &mut Cx) -> Result<Response, ApiError> {
     let body = scim_json(cx).await?;
     let mut user = userbridge_core::to_canonical(Dialect::Scim, Op::Create, &body)?;
     let password = user.password.take();
-    let stored =
-        cx.store()?.create(&user, password.as_ref()).await.map_err(|e| ApiError::from(e).locate_duplicate(pointer))?;
+    let stored = directory(cx)?
+        .create(&user, password.as_ref())
+        .await
+        .map_err(|e| ApiError::from(e).locate_duplicate(pointer))?;
     let origin = http::origin(&cx.req);
     let resource = render(&origin, &stored);
     let location = format!("{origin}{PREFIX}/Users/{}", stored.uid);
@@ -258,7 +263,7 @@ async fn replace(cx: &mut Cx, id: &str) -> Result<Response, ApiError> {
     let expected = http::expected_version(cx.header("If-Match"))?;
     let body = scim_json(cx).await?;
     let incoming = userbridge_core::to_canonical(Dialect::Scim, Op::Update, &body)?;
-    let store = cx.store()?;
+    let store = directory(cx)?;
     let stored = modify(&store, target.id, expected, |current| Ok(replaced(&current.user, &incoming)))
         .await
         .map_err(|e| e.locate_duplicate(pointer))?;
@@ -282,12 +287,13 @@ async fn patch(cx: &mut Cx, id: &str) -> Result<Response, ApiError> {
     let body = scim_json(cx).await?;
     let operations = patch_operations(&body)?;
     let origin = http::origin(&cx.req);
-    let store = cx.store()?;
+    let store = directory(cx)?;
     let stored =
         modify(&store, target.id, expected, |current| {
             let mut resource = render(&origin, current);
             query::apply_patch(&mut resource, &operations, query::case_exact_for_user)
                 .map_err(|e| ApiError::Protocol { status: e.status(), kind: e.scim_type(), detail: e.to_string() })?;
+            sc::declare_extensions(&mut resource);
             // A user made in a dialect without usernames (publisher, primavera) has none, and a
             // PATCH that does not give one keeps it so: its required `userName` is checked as met.
             let keeps_no_username = current.user.username.is_none();
@@ -334,7 +340,7 @@ fn patch_operations(body: &Value) -> Result<Vec<PatchOperation>, ApiError> {
 async fn delete(cx: &mut Cx, id: &str) -> Result<Response, ApiError> {
     let target = find(cx, id).await?;
     let expected = http::expected_version(cx.header("If-Match"))?;
-    cx.store()?.delete(target.id, expected).await?;
+    directory(cx)?.delete(target.id, expected).await?;
     Ok(http::empty(204))
 }
 
@@ -421,7 +427,7 @@ async fn list(cx: &mut Cx, search: Search) -> Result<Response, ApiError> {
         None => SortOrder::Ascending,
     };
 
-    let store = cx.store()?;
+    let store = directory(cx)?;
     let mut scope = store::Filter::default();
     if let Some(name) = filter.as_ref().and_then(indexed_user_name) {
         scope.username = Some(name);
@@ -476,6 +482,12 @@ fn one_of(text: &'static str, id: &str, what: &'static str) -> Result<Response, 
         .ok_or(ApiError::NotFound(what))
 }
 
+/// The directory, where users may share an email address (RFC 7643 gives `emails` uniqueness
+/// "none"; see `docs/dialects/scim.md`).
+fn directory(cx: &Cx) -> Result<Store, ApiError> {
+    Ok(cx.store()?.with_emails(Emails::Shared))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -486,6 +498,8 @@ mod tests {
         assert_eq!(r("GET", "/scim/v2/Users"), Some(Resolved::Found(Route::List)));
         assert_eq!(r("POST", "/scim/v2/users"), Some(Resolved::Found(Route::Create)));
         assert_eq!(r("POST", "/scim/v2/Users/.search"), Some(Resolved::Found(Route::Search)));
+        assert_eq!(r("POST", "/scim/v2/.search"), Some(Resolved::Found(Route::Search)));
+        assert_eq!(r("GET", "/scim/v2/.search"), Some(Resolved::WrongMethod("POST")));
         assert_eq!(r("PATCH", "/scim/v2/Users/abc"), Some(Resolved::Found(Route::Patch("abc".into()))));
         assert_eq!(r("POST", "/scim/v2/Users/abc"), Some(Resolved::WrongMethod("GET, PUT, PATCH, DELETE")));
         assert_eq!(r("DELETE", "/scim/v2/Schemas"), Some(Resolved::WrongMethod("GET")));

@@ -14,6 +14,7 @@
 
 use serde::Serialize;
 use serde_json::{Map, Value, json};
+use userbridge_core::canonical::Locale;
 use userbridge_core::dialect::parse_json;
 use userbridge_core::report::push_key;
 use userbridge_core::{BodyFormat, Code, Dialect, Op, Report, User, Violation, merge};
@@ -23,7 +24,7 @@ use super::{Cx, Surface, modify};
 use crate::auth::Scheme;
 use crate::error::ApiError;
 use crate::http::{self, Resolved};
-use crate::store::{Filter, Key, Stored, Unique};
+use crate::store::{Emails, Filter, Key, Store, Stored, Unique};
 
 /// The OpenAPI 3.1 description of `/v1`, kept next to the code it describes.
 static OPENAPI: &str = include_str!("../../openapi.json");
@@ -116,12 +117,9 @@ impl Surface for V1 {
         }
     }
 
+    /// (`WWW-Authenticate` on a 401 is added where every surface's errors are answered.)
     fn into_response(_cx: &Cx, err: ApiError) -> Response {
-        let response = problem(&err);
-        match err {
-            ApiError::Unauthorized { .. } => http::with_header(response, "WWW-Authenticate", "Bearer"),
-            _ => response,
-        }
+        problem(&err)
     }
 }
 
@@ -137,7 +135,7 @@ async fn list(cx: &mut Cx) -> Result<Response, ApiError> {
         search: http::query_param(&q, "search"),
         ..Filter::default()
     };
-    let store = cx.store()?;
+    let store = directory(cx, None)?;
     let total = store.count(&filter).await?;
     let users: Vec<Value> = store.list(&filter, offset, limit).await?.iter().map(|s| canonical_json(&s.user)).collect();
     Ok(http::json(200, &json!({"total": total, "offset": offset, "limit": limit, "users": users})))
@@ -146,22 +144,25 @@ async fn list(cx: &mut Cx) -> Result<Response, ApiError> {
 async fn create(cx: &mut Cx) -> Result<Response, ApiError> {
     let dialect = dialect_param(cx)?;
     let (mut user, body) = read_user(cx, dialect, Op::Create).await?;
+    if dialect.is_none() {
+        known_formats(&user, None)?;
+    }
     if dialect.is_none() && user.username.is_none() && user.emails.is_empty() {
         let v = Violation::new("/username", Code::Required).param("alternatives", json!(["username", "emails"]));
         return Err(Report::single(v).into());
     }
     let password = user.password.take();
-    let stored =
-        cx.store()?.create(&user, password.as_ref()).await.map_err(|e| {
-            ApiError::from(e).locate_duplicate(|f| duplicate_pointer(f, &user, dialect, Op::Create, &body))
-        })?;
+    let stored = directory(cx, dialect)?
+        .create(&user, password.as_ref())
+        .await
+        .map_err(|e| ApiError::from(e).locate_duplicate(|f| duplicate_pointer(f, &user, dialect, Op::Create, &body)))?;
     let location = format!("{}/v1/users/{}", http::origin(&cx.req), stored.id);
     Ok(http::with_header(user_response(201, dialect, &stored), "Location", &location))
 }
 
 async fn get(cx: &mut Cx, id: i64) -> Result<Response, ApiError> {
     let dialect = dialect_param(cx)?;
-    let stored = cx.store()?.get(&Key::Id(id)).await?;
+    let stored = directory(cx, None)?.get(&Key::Id(id)).await?;
     Ok(user_response(200, dialect, &stored))
 }
 
@@ -179,9 +180,12 @@ async fn replace(cx: &mut Cx, id: i64) -> Result<Response, ApiError> {
         let v = Violation::new(format!("{prefix}{pointer}"), Code::Mismatch).param("other", "the id in the path");
         return Err(Report::single(v).into());
     }
-    let store = cx.store()?;
+    let store = directory(cx, dialect)?;
     let result = match dialect {
         None => {
+            if has_unknown_formats(&incoming) {
+                known_formats(&incoming, Some(&store.get(&Key::Id(id)).await?.user))?;
+            }
             let mut user = incoming.clone();
             let password = user.password.take();
             store.update(id, expected, &user, password.as_ref()).await.map_err(ApiError::from)
@@ -205,12 +209,13 @@ async fn patch(cx: &mut Cx, id: i64) -> Result<Response, ApiError> {
     let expected = http::expected_version(cx.header("If-Match"))?;
     let text = cx.text_body(http::is_json, "application/merge-patch+json", true).await?.unwrap_or_default();
     let patch = parse_json(&text)?;
-    let store = cx.store()?;
+    let store = directory(cx, None)?;
     let mut patched = User::default();
     let stored = modify(&store, id, expected, |current| {
         let mut target = canonical_json(&current.user);
         merge::merge_patch(&mut target, &patch);
         patched = canonical_user(target)?;
+        known_formats(&patched, Some(&current.user))?;
         Ok(patched.clone())
     })
     .await
@@ -220,7 +225,7 @@ async fn patch(cx: &mut Cx, id: i64) -> Result<Response, ApiError> {
 
 async fn delete(cx: &mut Cx, id: i64) -> Result<Response, ApiError> {
     let expected = http::expected_version(cx.header("If-Match"))?;
-    cx.store()?.delete(id, expected).await?;
+    directory(cx, None)?.delete(id, expected).await?;
     Ok(http::empty(204))
 }
 
@@ -339,6 +344,30 @@ pub fn canonical_user(value: Value) -> Result<User, Report> {
     };
     let (pointer, detail) = locate(&value, detail);
     Err(Report::single(violation_for(pointer, &detail)))
+}
+
+/// /v1 sets locales in their canonical form (`pt-BR`) and IANA time zones only. The canonical
+/// user holds any string (SCIM stores them verbatim), so a value the user already has (`current`)
+/// is kept as it is: a client can write back what it read.
+fn known_formats(user: &User, current: Option<&User>) -> Result<(), Report> {
+    let kept = |get: fn(&User) -> Option<&str>| current.is_some_and(|c| get(c) == get(user));
+    let language: fn(&User) -> Option<&str> = |u| u.language.as_ref().map(|l| l.as_str());
+    let locale: fn(&User) -> Option<&str> = |u| u.locale.as_ref().map(|l| l.as_str());
+    for (pointer, get) in [("/language", language), ("/locale", locale)] {
+        if get(user).is_some_and(|l| !Locale::verbatim(l).is_canonical()) && !kept(get) {
+            return Err(Report::single(Violation::new(pointer, Code::InvalidLocale)));
+        }
+    }
+    let timezone: fn(&User) -> Option<&str> = |u| u.timezone.as_ref().map(|t| t.as_str());
+    if user.timezone.as_ref().is_some_and(|t| !t.is_known()) && !kept(timezone) {
+        return Err(Report::single(Violation::new("/timezone", Code::InvalidTimezone)));
+    }
+    Ok(())
+}
+
+/// Whether [`known_formats`] can refuse `user` at all (else no need to read the stored one).
+fn has_unknown_formats(user: &User) -> bool {
+    known_formats(user, None).is_err()
 }
 
 /// The deepest place in `full` whose subtree alone still fails to read, and the error there.
@@ -532,6 +561,17 @@ fn reason(status: u16) -> &'static str {
     }
 }
 
+/// The directory for a body in `dialect` (`None`: canonical). Canonical and SCIM users may share
+/// an email address (RFC 7643 gives `emails` uniqueness "none"; see `docs/dialects/scim.md`); a
+/// body in another dialect claims its address, as that dialect's own routes do.
+fn directory(cx: &Cx, dialect: Option<Dialect>) -> Result<Store, ApiError> {
+    let emails = match dialect {
+        None | Some(Dialect::Scim) => Emails::Shared,
+        Some(_) => Emails::Claimed,
+    };
+    Ok(cx.store()?.with_emails(emails))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -559,8 +599,18 @@ mod tests {
         let err = canonical_user(json!({"emails": [{"value": "a@b.co"}, {"value": "nope"}]})).err();
         let v = err.map(|r| r.errors[0].clone());
         assert_eq!(v.as_ref().map(|v| (v.pointer.as_str(), v.code)), Some(("/emails/1/value", Code::InvalidEmail)));
-        let err = canonical_user(json!({"timezone": "Mars/Base"})).err();
+        let user = |v: Value| canonical_user(v).unwrap_or_default();
+        let err = known_formats(&user(json!({"locale": "pt_BR"})), None).err();
+        let v = err.map(|r| (r.errors[0].pointer.clone(), r.errors[0].code));
+        assert_eq!(v, Some(("/locale".to_owned(), Code::InvalidLocale)));
+        let err = known_formats(&user(json!({"timezone": "Mars/Base"})), None).err();
         assert_eq!(err.map(|r| r.errors[0].code), Some(Code::InvalidTimezone));
+        assert!(known_formats(&user(json!({"language": "pt-BR", "timezone": "UTC"})), None).is_ok());
+        // What SCIM stored verbatim may be written back as it is, not changed to another unknown.
+        let stored = user(json!({"language": "en_US", "timezone": "Pacific Standard Time"}));
+        assert!(known_formats(&stored, Some(&stored)).is_ok());
+        let other = user(json!({"language": "en_GB", "timezone": "Pacific Standard Time"}));
+        assert!(known_formats(&other, Some(&stored)).is_err());
         let err = canonical_user(json!({"phones": [{"value": "1"}]})).err();
         assert_eq!(err.map(|r| r.errors[0].pointer.clone()).as_deref(), Some("/phones/0/type"));
         let err = canonical_user(json!({"status": "sleeping"})).err();
