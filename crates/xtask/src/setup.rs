@@ -99,8 +99,8 @@ fn npm(root: &Path) -> Result<()> {
     stamp.write()
 }
 
-/// The public SCIM conformance testers the conformance tier runs (scim2-tester, scim-sanity), with
-/// every dependency pinned in [`util::CONFORMANCE_REQUIREMENTS`], in a virtualenv under the target
+/// The public testers and clients run against the Worker: the SCIM conformance testers
+/// (scim2-tester, scim-sanity) and the DeviceHive Python client, with every dependency pinned in [`util::CONFORMANCE_REQUIREMENTS`], in a virtualenv under the target
 /// directory ([`util::venv_dir`]), from PyPI with the machine's `python3`. Installed is keyed on
 /// the requirements' content: a stamp in the virtualenv holds their digest.
 fn conformance(root: &Path) -> Result<()> {
@@ -109,11 +109,11 @@ fn conformance(root: &Path) -> Result<()> {
     let venv = util::venv_dir(root);
     let stamp = Stamp::new(venv.join(".userbridge-requirements"), stamp::digest_bytes(&pins));
     if stamp.is_current() && util::venv_python(root).exists() {
-        println!("ok: SCIM conformance testers (scim2-tester, scim-sanity)");
+        println!("ok: virtualenv (scim2-tester, scim-sanity, devicehive client)");
         return Ok(());
     }
     progress(
-        &format!("installing scim2-tester and scim-sanity from PyPI into {} (python3 -m venv)", venv.display()),
+        &format!("installing scim2-tester, scim-sanity and the devicehive client from PyPI into {}", venv.display()),
         "about 30 s",
     );
     run(Command::new("python3").args(["-m", "venv", "--clear"]).arg(&venv))

@@ -169,6 +169,7 @@ fn live_tiers(root: &Path, report: &mut Report) {
         // of an unfiltered list (at most 200 users), which a store filled by the suites breaks.
         let scim = report.tier("SCIM conformance", || conformance(root, &url));
         let http = report.tier("HTTP tests", || node_tests(root, "tests/http", &url));
+        let dh_client = report.tier("DeviceHive Python client", || devicehive_client(root, &url));
         let e2e = report.tier("browser e2e tests", || node_tests(root, "tests/e2e", &url));
         // This Worker (store mode) is the upstream of a second one in proxy mode, once per dialect.
         let proxy = report.tier("proxy tests (5 upstream dialects)", || {
@@ -208,7 +209,9 @@ fn live_tiers(root: &Path, report: &mut Report) {
         // Last and alone: a panic re-initialises the Wasm instance and fails every request in
         // flight in it, so nothing else may run against the Worker at the same time.
         let fault = report.tier("fault injection tests", || node_tests(root, "tests/fault", &url));
-        if http.failed + e2e.failed + scim.failed + proxy.failed + proxy_fault.failed + fault.failed > 0 {
+        if http.failed + dh_client.failed + e2e.failed + scim.failed + proxy.failed + proxy_fault.failed + fault.failed
+            > 0
+        {
             println!("--- wrangler log (tail) ---\n{}", util::tail(&log, 30));
         }
     }
@@ -305,6 +308,18 @@ pub fn parse_conformance(out: &str, tool: &str) -> (Count, u32) {
     };
     let count = Count { passed: number_before(line, " passed"), failed: number_before(line, " failed") };
     (count, number_before(line, " skipped"))
+}
+
+/// The DeviceHive Python client from PyPI (`tests/conformance/devicehive_client.py`), unmodified,
+/// through its REST and WebSocket transports against `url`: one TAP line per step of an
+/// application's round trip, summed from its `# pass` / `# fail` lines.
+fn devicehive_client(root: &Path, url: &str) -> Result<Count> {
+    let python = util::venv_python(root);
+    if !python.exists() {
+        return Err(fail!("no {} (run `cargo xtask setup`)", python.display()));
+    }
+    let (status, out) = run_tee(command(root, &python).args(["tests/conformance/devicehive_client.py", url]))?;
+    Ok(settle(parse_tap(&out), status.success()))
 }
 
 /// A fmt/clippy step: one pass or one failure.
