@@ -26,6 +26,14 @@ SELECT id, uid, username, username_key, email, email_key, ldap_guid, body, passw
        updated_at, last_login
 FROM users;
 
+-- Keep AUTOINCREMENT's high-water mark, so a deleted user's id is never given again (a DeviceHive
+-- token names its user by id): the copy's sequence starts where the old table's stood.
+UPDATE sqlite_sequence SET seq = (SELECT MAX(seq) FROM sqlite_sequence WHERE name IN ('users', 'users_new'))
+WHERE name = 'users_new';
+INSERT INTO sqlite_sequence (name, seq)
+SELECT 'users_new', seq FROM sqlite_sequence
+WHERE name = 'users' AND NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = 'users_new');
+
 DROP TABLE users;
 ALTER TABLE users_new RENAME TO users;
 CREATE INDEX IF NOT EXISTS users_email_key ON users (email_key);
