@@ -57,7 +57,7 @@ async fn sha256_hex(data: &[u8]) -> Result<String, ApiError> {
 /// Only the handler call is generic: the key's claim and its settling are compiled once, not
 /// once per surface (the Worker's upload size is a budget).
 pub async fn handle<S: Surface>(cx: &mut Cx, route: S::Route, presented: Option<&str>) -> Result<Response, ApiError> {
-    let create = cx.method == "POST" && S::op(&route) == "create";
+    let create = cx.method == "POST" && S::creates(&route);
     let claimed = match begin(cx, create, S::NAME, S::SCHEME, presented).await? {
         Begin::Replay(response) => return Ok(response),
         Begin::Claimed(slot, claimed_at) => Some((slot, claimed_at)),

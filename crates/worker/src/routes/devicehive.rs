@@ -156,6 +156,10 @@ impl Surface for DeviceHive {
         }
     }
 
+    fn creates(route: &Route) -> bool {
+        matches!(route, Route::Create)
+    }
+
     async fn handle(cx: &mut Cx, route: Route) -> Result<Response, ApiError> {
         match serve(cx, route).await {
             Ok(response) => Ok(response),

@@ -31,6 +31,10 @@ impl Surface for Fault {
         "panic"
     }
 
+    fn creates(_: &()) -> bool {
+        false
+    }
+
     #[expect(clippy::panic, reason = "the forced fault: proves the panic hook and instance recovery")]
     async fn handle(_cx: &mut Cx, _: ()) -> Result<Response, ApiError> {
         panic!("forced fault (USERBRIDGE_FAULT_INJECTION=1)")

@@ -35,6 +35,10 @@ impl Surface for Health {
         "health"
     }
 
+    fn creates(_: &()) -> bool {
+        false
+    }
+
     /// 200 when the Worker and its D1 database answer, 503 when D1 does not.
     async fn handle(cx: &mut Cx, _: ()) -> Result<Response, ApiError> {
         let db_ok = match check_db(cx).await {

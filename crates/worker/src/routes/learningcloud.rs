@@ -92,6 +92,10 @@ impl Surface for LearningCloud {
         }
     }
 
+    fn creates(route: &Route) -> bool {
+        matches!(route, Route::Create)
+    }
+
     async fn handle(cx: &mut Cx, route: Route) -> Result<Response, ApiError> {
         match route {
             Route::List => list(cx).await,

@@ -51,6 +51,8 @@ pub struct Cx {
     /// For the log line: which dialect and operation handled the request.
     pub dialect: &'static str,
     pub op: &'static str,
+    /// The route creates a user ([`Surface::creates`]).
+    pub creates: bool,
     /// Proxy mode: this request's dealings with the upstream (see [`Trip`]).
     pub trip: Rc<Trip>,
 }
@@ -60,7 +62,18 @@ impl Cx {
         let config = Config::from_env(&env);
         let method = req.inner().method().to_ascii_uppercase();
         let path = req.path();
-        Cx { req, env, config, request_id, method, path, dialect: "none", op: "none", trip: Rc::default() }
+        Cx {
+            req,
+            env,
+            config,
+            request_id,
+            method,
+            path,
+            dialect: "none",
+            op: "none",
+            creates: false,
+            trip: Rc::default(),
+        }
     }
 
     pub fn header(&self, name: &str) -> Option<String> {
@@ -147,8 +160,13 @@ pub trait Surface {
     /// The route for `method` and `path`; `None` when the path is not in this dialect's namespace.
     fn resolve(method: &str, path: &str) -> Option<Resolved<Self::Route>>;
 
-    /// The operation's name in log lines.
+    /// The operation's name in log lines, and nothing else: logic asks typed questions such as
+    /// [`Surface::creates`].
     fn op(route: &Self::Route) -> &'static str;
+
+    /// Whether the route creates a user: only those replay an `Idempotency-Key`, and an upstream's
+    /// violations are mapped to the caller's create fields rather than its update fields.
+    fn creates(route: &Self::Route) -> bool;
 
     /// Serves an authenticated request.
     async fn handle(cx: &mut Cx, route: Self::Route) -> Result<Response, ApiError>;
@@ -209,6 +227,7 @@ async fn serve<S: Surface>(cx: &mut Cx) -> Option<Response> {
         }
         Resolved::Found(route) => {
             cx.op = S::op(&route);
+            cx.creates = S::creates(&route);
             let presented = auth::presented(S::SCHEME, |name| cx.header(name));
             match auth::check(&cx.config, S::SCHEME, presented.as_deref()) {
                 Ok(()) => match crate::idempotency::handle::<S>(cx, route, presented.as_deref()).await {
@@ -225,7 +244,10 @@ async fn serve<S: Surface>(cx: &mut Cx) -> Option<Response> {
 /// Logs what only operators may see, then answers in the dialect's shape.
 fn fail<S: Surface>(cx: &Cx, err: ApiError) -> Response {
     let err = match err {
-        ApiError::UpstreamRejected(report) => ApiError::Invalid(to_caller(S::DIALECT, cx.op, report)),
+        ApiError::UpstreamRejected(report) => {
+            let op = if cx.creates { Op::Create } else { Op::Update };
+            ApiError::Invalid(to_caller(S::DIALECT, op, report))
+        }
         other => other,
     };
     match &err {
@@ -259,9 +281,8 @@ fn challenge<S: Surface>(response: Response) -> Response {
 
 /// An upstream's violations (canonical pointers) at the caller's fields. A field the caller's
 /// dialect does not have stays at the body's root, named by the `upstreamPointer` param.
-fn to_caller(dialect: Option<Dialect>, op: &str, mut report: Report) -> Report {
+fn to_caller(dialect: Option<Dialect>, op: Op, mut report: Report) -> Report {
     let Some(dialect) = dialect else { return report };
-    let op = if op == "create" { Op::Create } else { Op::Update };
     let spec = dialect.spec();
     let user = User::default();
     for v in &mut report.errors {

@@ -57,6 +57,10 @@ impl Surface for Primavera {
         }
     }
 
+    fn creates(route: &Route) -> bool {
+        matches!(route, Route::Create)
+    }
+
     async fn handle(cx: &mut Cx, route: Route) -> Result<Response, ApiError> {
         match route {
             Route::Create => create(cx).await,

@@ -88,6 +88,10 @@ impl Surface for Publisher {
         }
     }
 
+    fn creates(route: &Route) -> bool {
+        matches!(route, Route::Create)
+    }
+
     async fn handle(cx: &mut Cx, route: Route) -> Result<Response, ApiError> {
         let outcome = match route {
             Route::List => list(cx).await,

@@ -109,6 +109,10 @@ impl Surface for Scim {
         }
     }
 
+    fn creates(route: &Route) -> bool {
+        matches!(route, Route::Create)
+    }
+
     async fn handle(cx: &mut Cx, route: Route) -> Result<Response, ApiError> {
         match route {
             Route::List => {

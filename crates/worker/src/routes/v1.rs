@@ -102,6 +102,10 @@ impl Surface for V1 {
         }
     }
 
+    fn creates(route: &Route) -> bool {
+        matches!(route, Route::CreateUser)
+    }
+
     async fn handle(cx: &mut Cx, route: Route) -> Result<Response, ApiError> {
         match route {
             Route::ListUsers => list(cx).await,
