@@ -4,8 +4,10 @@
 //! ([`StoreError`]) and the runtime ([`worker::Error`]). The error becomes a response in exactly one
 //! place per dialect (`into_response` in each `routes::<dialect>` module), which decides the
 //! dialect's shape and, where the vendor differs (learningcloud answers a duplicate with 400), the
-//! status. Only [`ApiError::Internal`] is a 5xx for a request a client sent, and it means our bug or
-//! a failing dependency, never bad input.
+//! status. No variant is a 5xx for bad input. The 5xx ones each say what failed: [`ApiError::Internal`]
+//! (500: our bug or a failing dependency), [`ApiError::Protocol`] with 501 (proxy mode: a query the
+//! upstream cannot answer without a mirror), [`ApiError::Gateway`] (502 or 504: the upstream
+//! failed or was late) and [`ApiError::NotConfigured`] (503: the deployment lacks a credential).
 
 use crate::config::CredentialProblem;
 use crate::store::{StoreError, Unique};
