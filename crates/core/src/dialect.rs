@@ -171,24 +171,49 @@ pub trait DialectSpec: Sync {
         }
     }
 
-    /// Maps a **valid** body to the canonical user.
-    fn to_canonical(&self, op: Op, input: &Value) -> Result<User, Report>;
+    /// Vendor rules a row cannot express, reading a (valid, prepared) body: they finish the user
+    /// the rows began ([`crate::mapping::to_canonical`]).
+    fn read_rules(&self, _op: Op, _body: &Value, _user: &mut User) {}
 
-    /// Writes the canonical user as this dialect's body; what it cannot hold is left out (and
-    /// found by [`crate::translate`]).
-    fn from_canonical(&self, op: Op, user: &User) -> Value;
+    /// Vendor rules a row cannot express, writing a body: they finish the body the rows began
+    /// ([`crate::mapping::from_canonical`]).
+    fn write_rules(&self, _op: Op, _user: &User, _body: &mut Value) {}
+
+    /// Wire pointers a row cannot place (a value in a list the rules write). `None` falls back
+    /// to the rows.
+    fn wire_pointer_rules(&self, _op: Op, _user: &User, _canonical: &str) -> Option<String> {
+        None
+    }
+
+    /// Maps a **valid** body to the canonical user: the rows, then the dialect's rules.
+    fn to_canonical(&self, op: Op, input: &Value) -> Result<User, Report> {
+        let mut user = crate::mapping::to_canonical(self.fields(op), input);
+        self.read_rules(op, input, &mut user);
+        Ok(user)
+    }
+
+    /// Writes the canonical user as this dialect's body: the rows, then the dialect's rules. What
+    /// it cannot hold is left out (and found by [`crate::translate`]).
+    fn from_canonical(&self, op: Op, user: &User) -> Value {
+        let mut body = crate::mapping::from_canonical(self.fields(op), user);
+        self.write_rules(op, user, &mut body);
+        body
+    }
 
     /// Where a canonical field came from in this dialect's body (for the `lost` list).
     /// `user` is the canonical form of that body, for mappings that depend on values
     /// (which phone is the office phone).
-    fn wire_pointer(&self, op: Op, user: &User, canonical: &str) -> Option<String>;
+    fn wire_pointer(&self, op: Op, user: &User, canonical: &str) -> Option<String> {
+        self.wire_pointer_rules(op, user, canonical)
+            .or_else(|| crate::mapping::wire_pointer(self.fields(op), user, canonical))
+    }
 
     /// The canonical field a pointer into this dialect's body names: the inverse of
     /// [`DialectSpec::wire_pointer`] for fields whose place does not depend on values. A proxy
     /// uses it to carry an upstream's field error (or a required field the caller did not send)
     /// back to the caller's own field names. `None` when the field has no canonical home.
-    fn canonical_pointer(&self, _op: Op, _wire: &str) -> Option<String> {
-        None
+    fn canonical_pointer(&self, op: Op, wire: &str) -> Option<String> {
+        crate::mapping::canonical_pointer(self.fields(op), wire)
     }
 }
 

@@ -7,6 +7,7 @@
 //! Pointers are RFC 6901 pointers in wire names; `*` stands for every element of an array.
 
 use crate::formats;
+use crate::mapping::{Canon, Codec};
 use crate::report::{Code, Report, Violation, push_key};
 use serde::Serialize;
 use serde_json::{Map, Value, json};
@@ -130,6 +131,10 @@ pub struct Field {
     pub write_only: bool,
     /// i18n key of the field's label, shared across dialects (`given_name`, `email`…).
     pub label: &'static str,
+    /// Where the field lives in the canonical user ([`crate::mapping`]); `None` for fields that
+    /// only a dialect rule maps, or that no other dialect can hold.
+    #[serde(skip)]
+    pub to: Option<Canon>,
 }
 
 impl Field {
@@ -144,6 +149,7 @@ impl Field {
             format: None,
             write_only: false,
             label,
+            to: None,
         }
     }
     pub const fn string(pointer: &'static str, label: &'static str) -> Self {
@@ -189,6 +195,16 @@ impl Field {
     }
     pub const fn write_only(mut self) -> Self {
         self.write_only = true;
+        self
+    }
+    /// The field's canonical home, its value taken as it is.
+    pub const fn to(mut self, pointer: &'static str) -> Self {
+        self.to = Some(Canon { pointer, codec: Codec::Same });
+        self
+    }
+    /// The field's canonical home and the conversion on the way.
+    pub const fn to_via(mut self, pointer: &'static str, codec: Codec) -> Self {
+        self.to = Some(Canon { pointer, codec });
         self
     }
 

@@ -16,10 +16,10 @@
 //! The docs name the body parameter `user*` but show no example, so both `{"user": {…}}` and the
 //! bare object are accepted ([`DialectSpec::prepare`]); bodies written by userbridge are bare.
 
-use crate::canonical::{self, EmailAddress, Locale, Password, PhoneKind, Status, TimeZone};
-use crate::dialect::{Dialect, DialectSpec, Op, deserialize, map_pointer, unmap_pointer};
-use crate::dialects::index_after;
+use crate::canonical::{self, Password, PhoneKind, Status};
+use crate::dialect::{Dialect, DialectSpec, Op};
 use crate::fields::{Field, Format};
+use crate::mapping::{Codec, Lit, LocaleStyle};
 use crate::report::{Code, Pointer, Report, Violation};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
@@ -72,193 +72,6 @@ pub const PLATFORMS: &[&str] = &["training", "social", "play", "management"];
 /// (docs/dialects/learningcloud.md#paths).
 pub fn is_user_id(segment: &str) -> bool {
     segment.len() == 32 && segment.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
-}
-
-/// A profile picture: by reference or inline, never both (the vendor has one slot).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(untagged)]
-pub enum Image {
-    /// `{"url": …}`: an absolute http(s) URL. The facade validates it but never fetches it.
-    Url { url: String },
-    /// `{"base64Image": …, "mimeType": …}`: standard padded base64 and an `image/*` type.
-    Inline {
-        #[serde(rename = "base64Image")]
-        base64_image: String,
-        #[serde(rename = "mimeType")]
-        mime_type: String,
-    },
-}
-
-/// `POST …/users` body. Only `username` is required: the vendor answers 400 without it.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CreateUser {
-    /// Required; unique (a taken username is a 400, not a 409).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub username: Option<String>,
-    /// Create only; later changes go through [`ChangePassword`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub password: Option<Password>,
-    /// Given name.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Family name.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub surname: Option<String>,
-    /// ISO 639-1 code (`en`, `es`).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub language: Option<String>,
-    /// IANA time zone (`Europe/London`).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub timezone: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub email: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub office_phone: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mobile_phone: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub interests: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub about_me: Option<String>,
-    /// Free text, not an address.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub location: Option<String>,
-    /// Where credentials are checked; the vendor assumes `LOCAL` when absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub auth_source: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub image: Option<Image>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
-    /// Section → roles, see [`CREATE_SECTIONS`]; `management` needs one of [`MANAGEMENT_ROLES`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub roles: Option<BTreeMap<String, Vec<String>>>,
-}
-
-impl CreateUser {
-    /// The one required field; everything else starts unset.
-    pub fn new(username: impl Into<String>) -> Self {
-        CreateUser { username: Some(username.into()), ..CreateUser::default() }
-    }
-}
-
-/// `PUT …/users/{idOrUsername}` body: a full replacement with six required fields.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct UpdateUser {
-    /// Required; a different value renames the user.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub username: Option<String>,
-    /// Required.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Required.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub surname: Option<String>,
-    /// Required, ISO 639-1.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub language: Option<String>,
-    /// Required, IANA.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub timezone: Option<String>,
-    /// Required.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub email: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub office_phone: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mobile_phone: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub interests: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub about_me: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub location: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub auth_source: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub image: Option<Image>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
-    /// Section → roles, see [`UPDATE_SECTIONS`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub roles: Option<BTreeMap<String, Vec<String>>>,
-    /// Update only: customer-defined extended fields (keys come from the extended-fields service).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub extended_fields: Option<BTreeMap<String, Value>>,
-    /// Update only.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub external_id: Option<String>,
-    /// Update only; undocumented, kept as sent.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub extra: Option<Value>,
-}
-
-impl UpdateUser {
-    /// The six required fields; everything else starts unset.
-    pub fn new(
-        username: impl Into<String>,
-        name: impl Into<String>,
-        surname: impl Into<String>,
-        language: impl Into<String>,
-        timezone: impl Into<String>,
-        email: impl Into<String>,
-    ) -> Self {
-        UpdateUser {
-            username: Some(username.into()),
-            name: Some(name.into()),
-            surname: Some(surname.into()),
-            language: Some(language.into()),
-            timezone: Some(timezone.into()),
-            email: Some(email.into()),
-            ..UpdateUser::default()
-        }
-    }
-
-    /// The fields create shares, so both operations map through one code path.
-    fn from_create(c: CreateUser) -> Self {
-        UpdateUser {
-            username: c.username,
-            name: c.name,
-            surname: c.surname,
-            language: c.language,
-            timezone: c.timezone,
-            email: c.email,
-            office_phone: c.office_phone,
-            mobile_phone: c.mobile_phone,
-            interests: c.interests,
-            about_me: c.about_me,
-            location: c.location,
-            auth_source: c.auth_source,
-            image: c.image,
-            enabled: c.enabled,
-            roles: c.roles,
-            ..UpdateUser::default()
-        }
-    }
-
-    /// Drops the update-only fields; create takes the password instead.
-    fn into_create(self, password: Option<Password>) -> CreateUser {
-        CreateUser {
-            username: self.username,
-            password,
-            name: self.name,
-            surname: self.surname,
-            language: self.language,
-            timezone: self.timezone,
-            email: self.email,
-            office_phone: self.office_phone,
-            mobile_phone: self.mobile_phone,
-            interests: self.interests,
-            about_me: self.about_me,
-            location: self.location,
-            auth_source: self.auth_source,
-            image: self.image,
-            enabled: self.enabled,
-            roles: self.roles,
-        }
-    }
 }
 
 /// The picture as read back: only the URL form exists on reads.
@@ -413,74 +226,75 @@ pub static CHANGE_PASSWORD: &[Field] = &[Field::string("/newPassword", "password
 
 pub static DEACTIVATE: &[Field] = &[Field::string("/message", "message")];
 
+/// `enabled` says yes or no; every status but active is a no.
+static ENABLED: &[(Lit, &str)] = &[
+    (Lit::Bool(true), "active"),
+    (Lit::Bool(false), "inactive"),
+    (Lit::Bool(false), "locked_out"),
+    (Lit::Bool(false), "archived"),
+    (Lit::Bool(false), "suspended"),
+];
+
+/// `POST …/users` (seed 004). Only `username` is required: the vendor answers 400 without it; a
+/// taken one is a 400, not a 409. The password is create-only (later: [`ChangePassword`]).
 pub static CREATE: &[Field] = &[
-    Field::string("/username", "username").required().min(1),
-    Field::string("/password", "password").write_only(),
-    Field::string("/name", "given_name"),
-    Field::string("/surname", "family_name"),
-    Field::string("/language", "language").format(Format::Language),
-    Field::string("/timezone", "timezone").format(Format::Timezone),
-    Field::string("/email", "email").format(Format::Email),
-    Field::string("/officePhone", "work_phone"),
-    Field::string("/mobilePhone", "mobile_phone"),
-    Field::string("/interests", "interests"),
-    Field::string("/aboutMe", "bio"),
-    Field::string("/location", "location"),
-    Field::string("/authSource", "auth_source"),
+    Field::string("/username", "username").required().min(1).to_via("/username", Codec::NonEmpty),
+    Field::string("/password", "password").write_only().to("/password"),
+    Field::string("/name", "given_name").to("/name/given"),
+    Field::string("/surname", "family_name").to("/name/family"),
+    Field::string("/language", "language").format(Format::Language).to_via("/language", LANGUAGE),
+    Field::string("/timezone", "timezone").format(Format::Timezone).to_via("/timezone", Codec::TimeZone),
+    Field::string("/email", "email").format(Format::Email).to_via("/emails", Codec::Email),
+    Field::string("/officePhone", "work_phone").to_via("/phones", Codec::Phone(PhoneKind::Work)),
+    Field::string("/mobilePhone", "mobile_phone").to_via("/phones", Codec::Phone(PhoneKind::Mobile)),
+    Field::string("/interests", "interests").to("/interests"),
+    Field::string("/aboutMe", "bio").to("/bio"),
+    // Free text, not an address.
+    Field::string("/location", "location").to("/location"),
+    // Where credentials are checked; the vendor assumes `LOCAL` when absent.
+    Field::string("/authSource", "auth_source").to("/auth_source"),
+    // By reference or inline, never both (the vendor has one slot): `check_image`. The URL is
+    // validated, never fetched.
     Field::object("/image", "image"),
-    Field::string("/image/url", "image_url").format(Format::Url),
-    Field::string("/image/base64Image", "image_data").format(Format::Base64),
-    Field::string("/image/mimeType", "image_mime_type").format(Format::ImageMime),
-    Field::boolean("/enabled", "status"),
-    Field::map("/roles", "roles"),
+    Field::string("/image/url", "image_url").format(Format::Url).to("/image/url"),
+    Field::string("/image/base64Image", "image_data").format(Format::Base64).to("/image/inline/base64"),
+    Field::string("/image/mimeType", "image_mime_type").format(Format::ImageMime).to("/image/inline/mime_type"),
+    Field::boolean("/enabled", "status").to_via("/status", Codec::Enum(ENABLED)),
+    // Section → roles ([`CREATE_SECTIONS`]); `management` needs one of [`MANAGEMENT_ROLES`].
+    Field::map("/roles", "roles").to("/roles"),
 ];
 
+/// `PUT …/users/{idOrUsername}` (seed 000): a full replacement with six required fields; a
+/// different `username` renames the user.
 pub static UPDATE: &[Field] = &[
-    Field::string("/username", "username").required().min(1),
-    Field::string("/name", "given_name").required().min(1),
-    Field::string("/surname", "family_name").required().min(1),
-    Field::string("/language", "language").required().format(Format::Language),
-    Field::string("/timezone", "timezone").required().format(Format::Timezone),
-    Field::string("/email", "email").required().format(Format::Email),
-    Field::string("/officePhone", "work_phone"),
-    Field::string("/mobilePhone", "mobile_phone"),
-    Field::string("/interests", "interests"),
-    Field::string("/aboutMe", "bio"),
-    Field::string("/location", "location"),
-    Field::string("/authSource", "auth_source"),
+    Field::string("/username", "username").required().min(1).to_via("/username", Codec::NonEmpty),
+    Field::string("/name", "given_name").required().min(1).to("/name/given"),
+    Field::string("/surname", "family_name").required().min(1).to("/name/family"),
+    Field::string("/language", "language").required().format(Format::Language).to_via("/language", LANGUAGE),
+    Field::string("/timezone", "timezone").required().format(Format::Timezone).to_via("/timezone", Codec::TimeZone),
+    Field::string("/email", "email").required().format(Format::Email).to_via("/emails", Codec::Email),
+    Field::string("/officePhone", "work_phone").to_via("/phones", Codec::Phone(PhoneKind::Work)),
+    Field::string("/mobilePhone", "mobile_phone").to_via("/phones", Codec::Phone(PhoneKind::Mobile)),
+    Field::string("/interests", "interests").to("/interests"),
+    Field::string("/aboutMe", "bio").to("/bio"),
+    Field::string("/location", "location").to("/location"),
+    Field::string("/authSource", "auth_source").to("/auth_source"),
     Field::object("/image", "image"),
-    Field::string("/image/url", "image_url").format(Format::Url),
-    Field::string("/image/base64Image", "image_data").format(Format::Base64),
-    Field::string("/image/mimeType", "image_mime_type").format(Format::ImageMime),
-    Field::boolean("/enabled", "status"),
-    Field::map("/roles", "roles"),
-    Field::map("/extendedFields", "extended_fields"),
-    Field::string("/externalId", "external_id"),
-    Field::map("/extra", "extra"),
+    Field::string("/image/url", "image_url").format(Format::Url).to("/image/url"),
+    Field::string("/image/base64Image", "image_data").format(Format::Base64).to("/image/inline/base64"),
+    Field::string("/image/mimeType", "image_mime_type").format(Format::ImageMime).to("/image/inline/mime_type"),
+    Field::boolean("/enabled", "status").to_via("/status", Codec::Enum(ENABLED)),
+    // Section → roles ([`UPDATE_SECTIONS`]).
+    Field::map("/roles", "roles").to("/roles"),
+    // Update only: customer-defined extended fields (keys come from the extended-fields service).
+    Field::map("/extendedFields", "extended_fields").to("/extended_fields"),
+    Field::string("/externalId", "external_id").to("/external_id"),
+    // Update only; undocumented, kept as sent.
+    Field::map("/extra", "extra").to("/extra"),
 ];
 
-/// Canonical prefix → wire pointer (emails, phones and the image are placed in `wire_pointer`).
-static POINTERS: &[(&str, &str)] = &[
-    ("/uid", "/id"),
-    ("/username", "/username"),
-    ("/password", "/password"),
-    ("/name/given", "/name"),
-    ("/name/family", "/surname"),
-    ("/language", "/language"),
-    ("/timezone", "/timezone"),
-    ("/interests", "/interests"),
-    ("/bio", "/aboutMe"),
-    ("/location", "/location"),
-    ("/auth_source", "/authSource"),
-    ("/image/url", "/image/url"),
-    ("/image/inline/base64", "/image/base64Image"),
-    ("/image/inline/mime_type", "/image/mimeType"),
-    ("/status", "/enabled"),
-    ("/roles", "/roles"),
-    ("/extended_fields", "/extendedFields"),
-    ("/external_id", "/externalId"),
-    ("/extra", "/extra"),
-];
+/// The vendor takes a bare ISO 639-1 language: `pt-BR` narrows to `pt`.
+const LANGUAGE: Codec = Codec::Locale(LocaleStyle::Language);
 
 /// The dialect.
 pub struct LearningCloud;
@@ -518,115 +332,25 @@ impl DialectSpec for LearningCloud {
         }
     }
 
-    fn to_canonical(&self, op: Op, input: &Value) -> Result<canonical::User, Report> {
-        let (w, password) = match op {
-            Op::Create => {
-                let mut c: CreateUser = deserialize(input)?;
-                let password = c.password.take();
-                (UpdateUser::from_create(c), password)
-            }
-            Op::Update => (deserialize::<UpdateUser>(input)?, None),
-        };
-        let mut u = canonical::User {
-            // A read record shows a user without a username as `""` ([`read`]: the vendor's
-            // object always has the key); bodies with an empty one never pass the rules.
-            username: w.username.filter(|u| !u.is_empty()),
-            password,
-            language: w.language.and_then(|l| Locale::parse(&l).ok()),
-            timezone: w.timezone.map(TimeZone::verbatim).filter(TimeZone::is_known),
-            interests: w.interests,
-            bio: w.about_me,
-            location: w.location,
-            auth_source: w.auth_source,
-            image: w.image.map(|i| match i {
-                Image::Url { url } => canonical::Image::Url(url),
-                Image::Inline { base64_image, mime_type } => {
-                    canonical::Image::Inline { base64: base64_image, mime_type }
-                }
-            }),
-            status: w.enabled.map(|e| if e { Status::Active } else { Status::Inactive }),
-            roles: w.roles.unwrap_or_default(),
-            extended_fields: w.extended_fields.unwrap_or_default(),
-            external_id: w.external_id,
-            extra: w.extra,
-            ..canonical::User::default()
-        };
-        u.name.given = w.name;
-        u.name.family = w.surname;
-        if let Some(e) = w.email.and_then(|e| EmailAddress::try_from(e).ok()) {
-            u.set_email(e);
-        }
-        if let Some(p) = w.office_phone {
-            u.push_phone(PhoneKind::Work, p);
-        }
-        if let Some(m) = w.mobile_phone {
-            u.push_phone(PhoneKind::Mobile, m);
-        }
-        Ok(u)
-    }
-
-    fn from_canonical(&self, op: Op, u: &canonical::User) -> Value {
+    /// Role sections and roles the operation does not know are left out (and reported as lost).
+    fn write_rules(&self, op: Op, u: &canonical::User, body: &mut Value) {
         let allowed = sections(op);
-        // Sections and roles the operation does not know are left out (and reported as lost).
-        let roles: BTreeMap<String, Vec<String>> = u
+        let roles: Map<String, Value> = u
             .roles
             .iter()
             .filter_map(|(section, list)| {
                 let values = allowed.iter().find(|(s, _)| s == section)?.1;
-                let kept = list.iter().filter(|r| values.contains(&r.as_str())).cloned().collect();
-                Some((section.clone(), kept))
+                let kept = list.iter().filter(|r| values.contains(&r.as_str())).map(|r| Value::from(r.as_str()));
+                Some((section.clone(), Value::Array(kept.collect())))
             })
             .collect();
-        let w = UpdateUser {
-            username: u.username.clone(),
-            name: u.name.given.clone(),
-            surname: u.name.family.clone(),
-            // The vendor takes a bare language: `pt-BR` narrows to `pt`.
-            language: u.language.as_ref().filter(|l| l.is_known()).map(|l| l.language().to_owned()),
-            timezone: u.timezone.as_ref().filter(|t| t.is_known()).map(|t| t.to_string()),
-            email: u.primary_email().map(|e| e.value.to_string()),
-            office_phone: u.phone(PhoneKind::Work).map(|p| p.value.clone()),
-            mobile_phone: u.phone(PhoneKind::Mobile).map(|p| p.value.clone()),
-            interests: u.interests.clone(),
-            about_me: u.bio.clone(),
-            location: u.location.clone(),
-            auth_source: u.auth_source.clone(),
-            image: u.image.clone().map(|i| match i {
-                canonical::Image::Url(url) => Image::Url { url },
-                canonical::Image::Inline { base64, mime_type } => Image::Inline { base64_image: base64, mime_type },
-            }),
-            enabled: u.status.map(|s| s == Status::Active),
-            roles: (!roles.is_empty()).then_some(roles),
-            extended_fields: (!u.extended_fields.is_empty()).then(|| u.extended_fields.clone()),
-            external_id: u.external_id.clone(),
-            extra: u.extra.clone(),
-        };
-        let body = match op {
-            Op::Create => serde_json::to_value(w.into_create(u.password.clone())),
-            Op::Update => serde_json::to_value(w),
-        };
-        body.unwrap_or(Value::Null)
-    }
-
-    fn canonical_pointer(&self, _op: Op, wire: &str) -> Option<String> {
-        match wire {
-            "/email" => Some("/emails/0/value".into()),
-            "/officePhone" | "/mobilePhone" => Some("/phones".into()),
-            _ => unmap_pointer(POINTERS, wire),
+        if let Value::Object(body) = body {
+            if roles.is_empty() {
+                body.remove("roles");
+            } else {
+                body.insert("roles".into(), Value::Object(roles));
+            }
         }
-    }
-
-    fn wire_pointer(&self, _op: Op, u: &canonical::User, canonical: &str) -> Option<String> {
-        if index_after(canonical, "/emails").is_some() {
-            return Some("/email".into());
-        }
-        if let Some(i) = index_after(canonical, "/phones") {
-            return match u.phones.get(i)?.kind {
-                PhoneKind::Mobile => Some("/mobilePhone".into()),
-                _ => Some("/officePhone".into()),
-            };
-        }
-        map_pointer(POINTERS, canonical)
     }
 }
 
