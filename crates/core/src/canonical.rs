@@ -483,8 +483,6 @@ pub struct User {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub federated_user: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub use_existing_user: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub intro_reviewed: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub all_device_types_available: Option<bool>,

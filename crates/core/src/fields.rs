@@ -135,6 +135,10 @@ pub struct Field {
     /// only a dialect rule maps, or that no other dialect can hold.
     #[serde(skip)]
     pub to: Option<Canon>,
+    /// A request option, not user data (primavera's `useExistingUser`): it has no canonical home,
+    /// and translation carries it only to its own dialect ([`crate::translate`]).
+    #[serde(skip)]
+    pub option: bool,
 }
 
 impl Field {
@@ -150,6 +154,7 @@ impl Field {
             write_only: false,
             label,
             to: None,
+            option: false,
         }
     }
     pub const fn string(pointer: &'static str, label: &'static str) -> Self {
@@ -195,6 +200,11 @@ impl Field {
     }
     pub const fn write_only(mut self) -> Self {
         self.write_only = true;
+        self
+    }
+    /// A request option: see [`Field::option`].
+    pub const fn option(mut self) -> Self {
+        self.option = true;
         self
     }
     /// The field's canonical home, its value taken as it is.

@@ -95,6 +95,23 @@ pub enum LocaleStyle {
     AsIs,
 }
 
+impl LocaleStyle {
+    /// The dialect's spelling of a held locale (`None`: it has none).
+    pub fn spell(self, l: &Locale) -> Option<String> {
+        match self {
+            LocaleStyle::AsIs => Some(l.as_str().to_owned()),
+            LocaleStyle::Language => l.is_known().then(|| l.language().to_owned()),
+            LocaleStyle::OneOf(list) => {
+                let exact = l.as_str().replace('-', "_");
+                if list.contains(&exact.as_str()) {
+                    return Some(exact);
+                }
+                list.contains(&l.language()).then(|| l.language().to_owned())
+            }
+        }
+    }
+}
+
 impl Codec {
     /// The canonical value of a present, non-null wire value (`None`: nothing to hold).
     fn read(self, wire: &Value) -> Option<Value> {
@@ -133,24 +150,7 @@ impl Codec {
             Codec::Enum(pairs) => {
                 pairs.iter().find(|(_, c)| held.as_str() == Some(c)).map(|(w, _)| w.to_value())
             }
-            Codec::Locale(style) => {
-                let l = Locale::verbatim(held.as_str()?);
-                if !l.is_known() {
-                    return None;
-                }
-                match style {
-                    LocaleStyle::Language => Some(Value::from(l.language())),
-                    LocaleStyle::AsIs => Some(held.clone()),
-                    LocaleStyle::OneOf(list) => {
-                        let exact = l.normalized().replace('-', "_");
-                        if list.contains(&exact.as_str()) {
-                            Some(Value::from(exact))
-                        } else {
-                            list.contains(&l.language()).then(|| Value::from(l.language()))
-                        }
-                    }
-                }
-            }
+            Codec::Locale(style) => style.spell(&Locale::verbatim(held.as_str()?)).map(Value::from),
             Codec::TimeZone => {
                 Some(held.as_str()?).map(TimeZone::verbatim).filter(TimeZone::is_known).map(|_| held.clone())
             }

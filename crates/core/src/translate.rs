@@ -29,7 +29,8 @@ pub enum LossReason {
 pub struct Lost {
     /// Pointer in the source body.
     pub pointer: String,
-    /// Pointer in the canonical user (stable across dialects).
+    /// Pointer in the canonical user (stable across dialects); empty for a request option, which
+    /// has no canonical home ([`crate::Field::option`]).
     pub canonical: String,
     pub reason: LossReason,
     /// What the target holds instead, for `narrowed`.
@@ -69,6 +70,20 @@ pub fn translate(from: Dialect, to: Dialect, op: Op, input: &Value) -> Result<Tr
         // Several canonical leaves can come from one wire field (an email's value and primary flag).
         if !lost.iter().any(|l| l.pointer == pointer) {
             lost.push(Lost { pointer, canonical, reason, target_value });
+        }
+    }
+    // Request options have no canonical home: the same dialect takes them as sent; another has no
+    // such option, so they are lost (with no canonical pointer).
+    let mut body = body;
+    for option in from.spec().fields(op).iter().filter(|f| f.option) {
+        let Some(value) = source.pointer(option.pointer) else { continue };
+        if from == to {
+            if let Some(place) = crate::mapping::slot(&mut body, option.pointer) {
+                *place = value.clone();
+            }
+        } else {
+            let pointer = format!("{prefix}{}", option.pointer);
+            lost.push(Lost { pointer, canonical: String::new(), reason: LossReason::NotSupported, target_value: None });
         }
     }
     let unmet = crate::validate(to, op, &body).errors;

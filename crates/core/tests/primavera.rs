@@ -5,6 +5,7 @@ mod common;
 
 use common::{assert_round_trip, check, fixture, with};
 use serde_json::json;
+use userbridge_core::dialects::primavera;
 use userbridge_core::{Dialect::Primavera, Op};
 
 fn create() -> serde_json::Value {
@@ -25,8 +26,18 @@ mod fixtures {
 
     #[test]
     fn full_payloads_round_trip() {
-        assert_round_trip(Primavera, Op::Create, &create());
+        // `useExistingUser` is a request option, not user data: the canonical user does not hold it.
+        assert_round_trip(Primavera, Op::Create, &with(create(), "useExistingUser", None));
         assert_round_trip(Primavera, Op::Update, &update());
+    }
+
+    #[test]
+    fn use_existing_user_is_an_option_of_the_request() {
+        let user = userbridge_core::to_canonical(Primavera, Op::Create, &create()).unwrap();
+        assert!(!serde_json::to_string(&user).unwrap().contains("existing"), "the user does not keep it");
+        assert!(primavera::reuses_existing_user(&create()));
+        assert!(primavera::reuses_existing_user(&with(create(), "useExistingUser", None)), "absent: reuse");
+        assert!(!primavera::reuses_existing_user(&with(create(), "useExistingUser", Some(json!(false)))));
     }
 
     #[test]

@@ -8,10 +8,11 @@
 //! Create and update have **different limits** (email 255 vs 320, names 150 vs 100, phones 20 vs
 //! 100, title 200 vs 25) and only update knows the `IDEA` product; the tables keep them apart.
 
-use crate::canonical::{self, EmailAddress, Locale, PhoneKind, Product, ProductName, Status};
-use crate::dialect::{Dialect, DialectSpec, Op, deserialize, map_pointer, unmap_pointer};
+use crate::canonical::{self, Locale, PhoneKind, Product, ProductName, Status};
+use crate::dialect::{Dialect, DialectSpec, Op};
 use crate::dialects::index_after;
 use crate::fields::{Field, Format};
+use crate::mapping::{Codec, Lit, LocaleStyle};
 use crate::report::{Code, Report, Violation};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -24,135 +25,6 @@ pub const STATUSES: &[&str] = &["ACTIVE", "INACTIVE"];
 pub const CREATE_PRODUCTS: &[&str] = &["PORTFOLIO", "PROGRESS", "SCHEDULE", "TASKS"];
 /// Products on update (`userProducts[].productName`): `IDEA` is update-only.
 pub const UPDATE_PRODUCTS: &[&str] = &["IDEA", "PORTFOLIO", "PROGRESS", "SCHEDULE", "TASKS"];
-
-/// `POST /api/restapi/user` body (`ApiEntityUserInput`).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CreateUser {
-    /// Required. The company the user belongs to.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub company_id: Option<i64>,
-    /// Required, ≤ 255 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub email: Option<String>,
-    /// Required, ≤ 150 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub first_name: Option<String>,
-    /// Required, ≤ 150 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub last_name: Option<String>,
-    /// Required: the offices the user works in.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub office_ids: Option<Vec<i64>>,
-    /// Required: one of [`LOCALES`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub user_locale: Option<String>,
-    /// ≤ 20 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mobile: Option<String>,
-    /// ≤ 20 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub phone: Option<String>,
-    /// Job title, ≤ 200 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub title: Option<String>,
-    /// Licences to grant: [`CREATE_PRODUCTS`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub product_names: Option<Vec<String>>,
-    /// One of [`USER_TYPES`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub user_type: Option<String>,
-    /// Global permission profile.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub global_profile_id: Option<String>,
-    /// Default false.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub federated_user: Option<bool>,
-    /// Default true: reuse an existing user with the same email instead of failing.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub use_existing_user: Option<bool>,
-}
-
-impl CreateUser {
-    /// The six required fields; everything else starts unset.
-    pub fn new(
-        company_id: i64,
-        email: impl Into<String>,
-        first_name: impl Into<String>,
-        last_name: impl Into<String>,
-        office_ids: Vec<i64>,
-        user_locale: impl Into<String>,
-    ) -> Self {
-        CreateUser {
-            company_id: Some(company_id),
-            email: Some(email.into()),
-            first_name: Some(first_name.into()),
-            last_name: Some(last_name.into()),
-            office_ids: Some(office_ids),
-            user_locale: Some(user_locale.into()),
-            ..CreateUser::default()
-        }
-    }
-}
-
-/// One licence change on update (`ApiEntityUserProductInput`).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct UserProductInput {
-    /// One of [`UPDATE_PRODUCTS`]; needed for `action: "DELETE"`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub product_name: Option<String>,
-    /// Licence id.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub product_id: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub user_product_id: Option<i64>,
-    /// Only `"DELETE"`: removes this licence. Absent: adds or keeps it (the list is a delta).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub action: Option<String>,
-}
-
-/// `PUT /api/restapi/user` body (`ApiEntityApplicationUserInput`).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct UpdateUser {
-    /// System id; identifies the user (else `ldapGuid`).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub user_id: Option<i64>,
-    /// Id in LDAP/IDCS, 1–255 characters; identifies the user when `userId` is absent.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub ldap_guid: Option<String>,
-    /// Required, ≤ 320 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub email: Option<String>,
-    /// Required, ≤ 100 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub first_name: Option<String>,
-    /// Required, ≤ 100 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub last_name: Option<String>,
-    /// ≤ 100 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mobile: Option<String>,
-    /// ≤ 100 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub phone: Option<String>,
-    /// `ACTIVE` or `INACTIVE` (≤ 20); inactive users cannot log in.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub status: Option<String>,
-    /// Job title, ≤ 25 characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub title: Option<String>,
-    /// One of [`LOCALES`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub user_locale: Option<String>,
-    /// Licence delta.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub user_products: Option<Vec<UserProductInput>>,
-    /// One of [`USER_TYPES`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub user_type: Option<String>,
-}
 
 /// A licence as read back.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -252,75 +124,83 @@ fn field_name(pointer: &str) -> String {
     out
 }
 
-pub static CREATE: &[Field] = &[
-    Field::integer("/companyId", "company_id").required(),
-    Field::string("/email", "email").required().max(255).format(Format::Email),
-    Field::string("/firstName", "given_name").required().min(1).max(150),
-    Field::string("/lastName", "family_name").required().min(1).max(150),
-    Field::array("/officeIds", "office_ids").required(),
-    Field::integer("/officeIds/*", "office_id"),
-    Field::string("/userLocale", "language").required().allowed(LOCALES),
-    Field::string("/mobile", "mobile_phone").max(20),
-    Field::string("/phone", "work_phone").max(20),
-    Field::string("/title", "job_title").max(200),
-    Field::array("/productNames", "products"),
-    Field::string("/productNames/*", "product").allowed(CREATE_PRODUCTS),
-    Field::string("/userType", "user_type").allowed(USER_TYPES),
-    Field::string("/globalProfileId", "global_profile_id"),
-    Field::boolean("/federatedUser", "federated_user"),
-    Field::boolean("/useExistingUser", "use_existing_user"),
+/// `status` on update: everything that is not active is `INACTIVE` (inactive users cannot log in).
+static STATUS: &[(Lit, &str)] = &[
+    (Lit::Str("ACTIVE"), "active"),
+    (Lit::Str("INACTIVE"), "inactive"),
+    (Lit::Str("INACTIVE"), "locked_out"),
+    (Lit::Str("INACTIVE"), "archived"),
+    (Lit::Str("INACTIVE"), "suspended"),
 ];
 
+/// [`USER_TYPES`] as a closed enumeration: a type the vendor does not know is not written.
+static USER_TYPE: &[(Lit, &str)] = &[
+    (Lit::Str("USER"), "USER"),
+    (Lit::Str("COMPANY_RESTRICTED"), "COMPANY_RESTRICTED"),
+    (Lit::Str("APPLICATION_ADMIN"), "APPLICATION_ADMIN"),
+    (Lit::Str("IDEA_SUBMITTER"), "IDEA_SUBMITTER"),
+];
+
+/// `userLocale`: canonical `pt-BR` is `pt_BR`; a locale the vendor lacks falls back to its
+/// language (`en-GB` → `en`) when that is one of the 12, which translation reports as narrowed.
+const LOCALE: Codec = Codec::Locale(LocaleStyle::OneOf(LOCALES));
+
+/// `POST /api/restapi/user` (`ApiEntityUserInput`).
+pub static CREATE: &[Field] = &[
+    // The company the user belongs to.
+    Field::integer("/companyId", "company_id").required().to("/company_id"),
+    Field::string("/email", "email").required().max(255).format(Format::Email).to_via("/emails", Codec::Email),
+    Field::string("/firstName", "given_name").required().min(1).max(150).to("/name/given"),
+    Field::string("/lastName", "family_name").required().min(1).max(150).to("/name/family"),
+    // The offices the user works in.
+    Field::array("/officeIds", "office_ids").required().to("/office_ids"),
+    Field::integer("/officeIds/*", "office_id"),
+    Field::string("/userLocale", "language").required().allowed(LOCALES).to_via("/language", LOCALE),
+    Field::string("/mobile", "mobile_phone").max(20).to_via("/phones", Codec::Phone(PhoneKind::Mobile)),
+    Field::string("/phone", "work_phone").max(20).to_via("/phones", Codec::Phone(PhoneKind::Work)),
+    // Job title.
+    Field::string("/title", "job_title").max(200).to("/job_title"),
+    // Licences to grant: `products_rule`.
+    Field::array("/productNames", "products"),
+    Field::string("/productNames/*", "product").allowed(CREATE_PRODUCTS),
+    Field::string("/userType", "user_type").allowed(USER_TYPES).to_via("/user_type", Codec::Enum(USER_TYPE)),
+    // Global permission profile.
+    Field::string("/globalProfileId", "global_profile_id").to("/global_profile_id"),
+    // Default false.
+    Field::boolean("/federatedUser", "federated_user").to("/federated_user"),
+    // Default true: a request option, not user data ([`reuses_existing_user`]).
+    Field::boolean("/useExistingUser", "use_existing_user").option(),
+];
+
+/// `PUT /api/restapi/user` (`ApiEntityApplicationUserInput`): the user is found by `userId`,
+/// else `ldapGuid`; absent optional fields keep their value.
 pub static UPDATE: &[Field] = &[
-    Field::integer("/userId", "id"),
-    Field::string("/ldapGuid", "ldap_guid").min(1).max(255),
-    Field::string("/email", "email").required().max(320).format(Format::Email),
-    Field::string("/firstName", "given_name").required().min(1).max(100),
-    Field::string("/lastName", "family_name").required().min(1).max(100),
-    Field::string("/mobile", "mobile_phone").max(100),
-    Field::string("/phone", "work_phone").max(100),
-    Field::string("/status", "status").max(20).allowed(STATUSES),
-    Field::string("/title", "job_title").max(25),
-    Field::string("/userLocale", "language").allowed(LOCALES),
+    Field::integer("/userId", "id").to("/id"),
+    // The id in LDAP/IDCS.
+    Field::string("/ldapGuid", "ldap_guid").min(1).max(255).to("/ldap_guid"),
+    Field::string("/email", "email").required().max(320).format(Format::Email).to_via("/emails", Codec::Email),
+    Field::string("/firstName", "given_name").required().min(1).max(100).to("/name/given"),
+    Field::string("/lastName", "family_name").required().min(1).max(100).to("/name/family"),
+    Field::string("/mobile", "mobile_phone").max(100).to_via("/phones", Codec::Phone(PhoneKind::Mobile)),
+    Field::string("/phone", "work_phone").max(100).to_via("/phones", Codec::Phone(PhoneKind::Work)),
+    Field::string("/status", "status").max(20).allowed(STATUSES).to_via("/status", Codec::Enum(STATUS)),
+    Field::string("/title", "job_title").max(25).to("/job_title"),
+    Field::string("/userLocale", "language").allowed(LOCALES).to_via("/language", LOCALE),
+    // The licence delta: `products_rule`.
     Field::array("/userProducts", "products"),
     Field::object("/userProducts/*", "product"),
     Field::string("/userProducts/*/productName", "product").allowed(UPDATE_PRODUCTS),
     Field::integer("/userProducts/*/productId", "product_id"),
     Field::integer("/userProducts/*/userProductId", "user_product_id"),
     Field::string("/userProducts/*/action", "product_action").allowed(&["DELETE"]),
-    Field::string("/userType", "user_type").allowed(USER_TYPES),
+    Field::string("/userType", "user_type").allowed(USER_TYPES).to_via("/user_type", Codec::Enum(USER_TYPE)),
 ];
 
-/// Canonical prefix → wire pointer, for fields whose place does not depend on values.
-static CREATE_POINTERS: &[(&str, &str)] = &[
-    ("/company_id", "/companyId"),
-    ("/emails/0/value", "/email"),
-    ("/emails/0/primary", "/email"),
-    ("/emails/0/type", "/email"),
-    ("/name/given", "/firstName"),
-    ("/name/family", "/lastName"),
-    ("/office_ids", "/officeIds"),
-    ("/language", "/userLocale"),
-    ("/job_title", "/title"),
-    ("/user_type", "/userType"),
-    ("/global_profile_id", "/globalProfileId"),
-    ("/federated_user", "/federatedUser"),
-    ("/use_existing_user", "/useExistingUser"),
-];
-
-static UPDATE_POINTERS: &[(&str, &str)] = &[
-    ("/id", "/userId"),
-    ("/ldap_guid", "/ldapGuid"),
-    ("/emails/0/value", "/email"),
-    ("/emails/0/primary", "/email"),
-    ("/emails/0/type", "/email"),
-    ("/name/given", "/firstName"),
-    ("/name/family", "/lastName"),
-    ("/status", "/status"),
-    ("/job_title", "/title"),
-    ("/language", "/userLocale"),
-    ("/user_type", "/userType"),
-];
+/// Whether a create body asks to answer the existing user when its email is taken (the vendor's
+/// default) rather than fail. A request option: it is read from the body, never stored.
+pub fn reuses_existing_user(create: &Value) -> bool {
+    create.get("useExistingUser") != Some(&Value::Bool(false))
+}
 
 /// The dialect.
 pub struct Primavera;
@@ -358,164 +238,82 @@ impl DialectSpec for Primavera {
         }
     }
 
-    fn to_canonical(&self, op: Op, input: &Value) -> Result<canonical::User, Report> {
-        let mut u = canonical::User::default();
-        let (email, phone, mobile) = match op {
-            Op::Create => {
-                let w: CreateUser = deserialize(input)?;
-                u.company_id = w.company_id;
-                u.office_ids = w.office_ids.unwrap_or_default();
-                u.name.given = w.first_name;
-                u.name.family = w.last_name;
-                u.language = locale(w.user_locale.as_deref());
-                u.job_title = w.title;
-                u.user_type = w.user_type;
-                u.global_profile_id = w.global_profile_id;
-                u.federated_user = w.federated_user;
-                u.use_existing_user = w.use_existing_user;
-                u.products = w
-                    .product_names
-                    .unwrap_or_default()
-                    .iter()
-                    .filter_map(|n| product_name(n))
-                    .map(|name| Product { name, product_id: None, user_product_id: None, remove: false })
-                    .collect();
-                (w.email, w.phone, w.mobile)
-            }
-            Op::Update => {
-                let w: UpdateUser = deserialize(input)?;
-                u.id = w.user_id;
-                u.ldap_guid = w.ldap_guid;
-                u.name.given = w.first_name;
-                u.name.family = w.last_name;
-                u.status = w.status.as_deref().and_then(|s| match s {
-                    "ACTIVE" => Some(Status::Active),
-                    "INACTIVE" => Some(Status::Inactive),
-                    _ => None,
-                });
-                u.job_title = w.title;
-                u.language = locale(w.user_locale.as_deref());
-                u.user_type = w.user_type;
-                u.products = w
-                    .user_products
-                    .unwrap_or_default()
-                    .into_iter()
-                    .filter_map(|p| {
-                        Some(Product {
-                            name: product_name(p.product_name.as_deref()?)?,
-                            product_id: p.product_id,
-                            user_product_id: p.user_product_id,
-                            remove: p.action.as_deref() == Some("DELETE"),
-                        })
-                    })
-                    .collect();
-                (w.email, w.phone, w.mobile)
-            }
+    /// Licences: create grants `productNames`; update's `userProducts` is a delta whose
+    /// `action: "DELETE"` removes one ([`apply_products`]).
+    fn read_rules(&self, op: Op, body: &Value, u: &mut canonical::User) {
+        let items = match op {
+            Op::Create => body.get("productNames"),
+            Op::Update => body.get("userProducts"),
         };
-        if let Some(e) = email.and_then(|e| EmailAddress::try_from(e).ok()) {
-            u.set_email(e);
-        }
-        if let Some(p) = phone {
-            u.push_phone(PhoneKind::Work, p);
-        }
-        if let Some(m) = mobile {
-            u.push_phone(PhoneKind::Mobile, m);
-        }
-        Ok(u)
-    }
-
-    fn from_canonical(&self, op: Op, u: &canonical::User) -> Value {
-        let email = u.primary_email().map(|e| e.value.to_string());
-        let phone = u.phone(PhoneKind::Work).map(|p| p.value.clone());
-        let mobile = u.phone(PhoneKind::Mobile).map(|p| p.value.clone());
-        let user_locale = u.language.as_ref().and_then(wire_locale);
-        let user_type = u.user_type.clone().filter(|t| USER_TYPES.contains(&t.as_str()));
-        let body = match op {
-            Op::Create => serde_json::to_value(CreateUser {
-                company_id: u.company_id,
-                email,
-                first_name: u.name.given.clone(),
-                last_name: u.name.family.clone(),
-                office_ids: (!u.office_ids.is_empty()).then(|| u.office_ids.clone()),
-                user_locale,
-                mobile,
-                phone,
-                title: u.job_title.clone(),
-                product_names: non_empty(
-                    u.products
-                        .iter()
-                        .filter(|p| !p.remove && p.name != ProductName::Idea)
-                        .map(|p| product_wire(p.name).to_owned())
-                        .collect(),
-                ),
-                user_type,
-                global_profile_id: u.global_profile_id.clone(),
-                federated_user: u.federated_user,
-                use_existing_user: u.use_existing_user,
-            }),
-            Op::Update => serde_json::to_value(UpdateUser {
-                user_id: u.id,
-                ldap_guid: u.ldap_guid.clone(),
-                email,
-                first_name: u.name.given.clone(),
-                last_name: u.name.family.clone(),
-                mobile,
-                phone,
-                status: u.status.map(|s| match s {
-                    Status::Active => "ACTIVE".to_owned(),
-                    Status::Inactive | Status::LockedOut | Status::Archived | Status::Suspended => {
-                        "INACTIVE".to_owned()
-                    }
+        let Some(Value::Array(items)) = items else { return };
+        u.products = items
+            .iter()
+            .filter_map(|item| match op {
+                Op::Create => Some(Product {
+                    name: product_name(item.as_str()?)?,
+                    product_id: None,
+                    user_product_id: None,
+                    remove: false,
                 }),
-                title: u.job_title.clone(),
-                user_locale,
-                user_products: non_empty(
-                    u.products
-                        .iter()
-                        .map(|p| UserProductInput {
-                            product_name: Some(product_wire(p.name).to_owned()),
-                            product_id: p.product_id,
-                            user_product_id: p.user_product_id,
-                            action: p.remove.then(|| "DELETE".to_owned()),
-                        })
-                        .collect(),
-                ),
-                user_type,
-            }),
+                Op::Update => Some(Product {
+                    name: product_name(item.get("productName")?.as_str()?)?,
+                    product_id: item.get("productId").and_then(Value::as_i64),
+                    user_product_id: item.get("userProductId").and_then(Value::as_i64),
+                    remove: item.get("action").and_then(Value::as_str) == Some("DELETE"),
+                }),
+            })
+            .collect();
+    }
+
+    /// Create cannot grant `IDEA` nor remove a licence; update says both.
+    fn write_rules(&self, op: Op, u: &canonical::User, body: &mut Value) {
+        let products: Vec<Value> = match op {
+            Op::Create => u
+                .products
+                .iter()
+                .filter(|p| !p.remove && p.name != ProductName::Idea)
+                .map(|p| Value::from(product_wire(p.name)))
+                .collect(),
+            Op::Update => u
+                .products
+                .iter()
+                .map(|p| {
+                    let mut item = serde_json::Map::new();
+                    item.insert("productName".into(), Value::from(product_wire(p.name)));
+                    if let Some(id) = p.product_id {
+                        item.insert("productId".into(), Value::from(id));
+                    }
+                    if let Some(id) = p.user_product_id {
+                        item.insert("userProductId".into(), Value::from(id));
+                    }
+                    if p.remove {
+                        item.insert("action".into(), Value::from("DELETE"));
+                    }
+                    Value::Object(item)
+                })
+                .collect(),
         };
-        body.unwrap_or(Value::Null)
-    }
-
-    fn canonical_pointer(&self, op: Op, wire: &str) -> Option<String> {
-        match wire {
-            "/phone" | "/mobile" => Some("/phones".into()),
-            _ => unmap_pointer(if op == Op::Create { CREATE_POINTERS } else { UPDATE_POINTERS }, wire),
+        if let (Value::Object(body), false) = (body, products.is_empty()) {
+            let key = if op == Op::Create { "productNames" } else { "userProducts" };
+            body.insert(key.into(), Value::Array(products));
         }
     }
 
-    fn wire_pointer(&self, op: Op, u: &canonical::User, canonical: &str) -> Option<String> {
-        if let Some(i) = index_after(canonical, "/phones") {
-            return match u.phones.get(i)?.kind {
-                PhoneKind::Mobile => Some("/mobile".into()),
-                _ => Some("/phone".into()),
-            };
-        }
-        if let Some(i) = index_after(canonical, "/products") {
-            return Some(match op {
-                Op::Create => format!("/productNames/{i}"),
-                Op::Update => {
-                    let leaf = canonical.rsplit('/').next().unwrap_or_default();
-                    let wire = match leaf {
-                        "product_id" => "productId",
-                        "user_product_id" => "userProductId",
-                        "remove" => "action",
-                        _ => "productName",
-                    };
-                    format!("/userProducts/{i}/{wire}")
-                }
-            });
-        }
-        map_pointer(if op == Op::Create { CREATE_POINTERS } else { UPDATE_POINTERS }, canonical)
+    fn wire_pointer_rules(&self, op: Op, _u: &canonical::User, canonical: &str) -> Option<String> {
+        let i = index_after(canonical, "/products")?;
+        Some(match op {
+            Op::Create => format!("/productNames/{i}"),
+            Op::Update => {
+                let leaf = canonical.rsplit('/').next().unwrap_or_default();
+                let wire = match leaf {
+                    "product_id" => "productId",
+                    "user_product_id" => "userProductId",
+                    "remove" => "action",
+                    _ => "productName",
+                };
+                format!("/userProducts/{i}/{wire}")
+            }
+        })
     }
 }
 
@@ -566,22 +364,9 @@ pub fn apply_products(current: &[Product], delta: &[Product]) -> Vec<Product> {
     out
 }
 
-fn non_empty<T>(v: Vec<T>) -> Option<Vec<T>> {
-    (!v.is_empty()).then_some(v)
-}
-
-fn locale(s: Option<&str>) -> Option<Locale> {
-    Locale::parse(s?).ok()
-}
-
-/// Canonical `pt-BR` → `pt_BR`; a locale the vendor lacks falls back to its language (`en-GB` →
-/// `en`) when that is one of the 12, which translation reports as narrowed.
+/// The vendor's spelling of a held language ([`LOCALE`]).
 fn wire_locale(l: &Locale) -> Option<String> {
-    let exact = l.as_str().replace('-', "_");
-    if LOCALES.contains(&exact.as_str()) {
-        return Some(exact);
-    }
-    LOCALES.contains(&l.language()).then(|| l.language().to_owned())
+    LocaleStyle::OneOf(LOCALES).spell(l)
 }
 
 fn product_name(s: &str) -> Option<ProductName> {

@@ -93,7 +93,7 @@ async fn create(cx: &mut Cx) -> Result<Response, ApiError> {
     let store = cx.store()?;
     let (status, stored) = match store.create(&user, None).await {
         Ok(stored) => (201, stored),
-        Err(StoreError::Conflict { field: Unique::Email }) if user.use_existing_user != Some(false) => {
+        Err(StoreError::Conflict { field: Unique::Email }) if pv::reuses_existing_user(&body) => {
             let email = user.primary_email().map(|e| e.value.to_string()).unwrap_or_default();
             (200, store.get(&Key::Email(email)).await?)
         }

@@ -691,7 +691,7 @@ mod tests {
             "photos": [{"value": "p"}], "entitlements": [{"value": "e"}], "scim_roles": [{"value": "r"}],
             "x509_certificates": [{"value": "x"}], "extended_fields": {"k": 1}, "extra": {}, "data": {},
             "products": [{"name": "TASKS"}], "global_profile_id": "g", "federated_user": true,
-            "use_existing_user": true, "intro_reviewed": true, "all_device_types_available": true
+            "intro_reviewed": true, "all_device_types_available": true
         }"#,
         )
         .unwrap_or_default();
