@@ -128,10 +128,9 @@ impl Codec {
                 Some(Value::Array(vec![serde_json::json!({"value": wire.as_str()?, "type": kind})]))
             }
             Codec::Locale(_) => Locale::parse(wire.as_str()?).ok().map(|l| Value::from(l.as_str())),
-            Codec::TimeZone => Some(wire.as_str()?)
-                .map(TimeZone::verbatim)
-                .filter(TimeZone::is_known)
-                .map(|t| Value::from(t.as_str())),
+            Codec::TimeZone => {
+                Some(wire.as_str()?).map(TimeZone::verbatim).filter(TimeZone::is_known).map(|t| Value::from(t.as_str()))
+            }
             Codec::EmailAddress => EmailAddress::try_from(wire.as_str()?).ok().map(|e| Value::from(e.as_str())),
         }
     }
@@ -147,9 +146,7 @@ impl Codec {
         match self {
             Codec::Same | Codec::EmailAddress => Some(held.clone()),
             Codec::NonEmpty => Some(held.clone()),
-            Codec::Enum(pairs) => {
-                pairs.iter().find(|(_, c)| held.as_str() == Some(c)).map(|(w, _)| w.to_value())
-            }
+            Codec::Enum(pairs) => pairs.iter().find(|(_, c)| held.as_str() == Some(c)).map(|(w, _)| w.to_value()),
             Codec::Locale(style) => style.spell(&Locale::verbatim(held.as_str()?)).map(Value::from),
             Codec::TimeZone => {
                 Some(held.as_str()?).map(TimeZone::verbatim).filter(TimeZone::is_known).map(|_| held.clone())

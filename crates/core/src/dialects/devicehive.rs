@@ -1,6 +1,6 @@
 //! DeviceHive: the IoT platform's user API, REST and WebSocket (seed 002; `docs/dialects/devicehive.md`).
 //!
-//! * create: `POST /user`, body [`CreateUser`] → 201 + [`CreatedUser`] (login, role and status
+//! * create: `POST /user`, body [`CREATE`] → 201 + [`CreatedUser`] (login, role and status
 //!   are not echoed)
 //! * update: `PUT /user/{id}` or `PUT /user/current`, body [`UpdateUser`] → 204; partial, `data`
 //!   included: absent keeps it, an explicit null clears it ([`data_change`])
@@ -15,9 +15,10 @@
 //! Every call carries `Authorization: Bearer <accessToken>`; a body without `Content-Type` is
 //! JSON. Errors are [`ErrorBody`]; a duplicate login is a 403, not a 409.
 
-use crate::canonical::{self, Access, Password, Status};
-use crate::dialect::{Dialect, DialectSpec, Op, deserialize, map_pointer, unmap_pointer};
+use crate::canonical::Password;
+use crate::dialect::{Dialect, DialectSpec, Op};
 use crate::fields::{Field, Format};
+use crate::mapping::{Codec, Lit};
 use crate::report::{Code, Report, Violation};
 use serde::de::{self, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
@@ -40,45 +41,6 @@ pub const STATUS_DISABLED: i64 = 2;
 const ROLES: &[&str] = &["0", "1"];
 /// The validator allows 3 but the enum has no 3, so the server would fail on it: refuse it here.
 const STATUSES: &[&str] = &["0", "1", "2"];
-
-/// `POST /user` body (`UserUpdate` DTO).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CreateUser {
-    /// Required, 3–128 characters of `[A-Za-z0-9_@.-]`; unique (a taken login is a 403).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub login: Option<String>,
-    /// Required, 6–128 characters of any kind.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub password: Option<Password>,
-    /// Required: [`ROLE_ADMIN`] or [`ROLE_CLIENT`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub role: Option<i64>,
-    /// [`STATUS_ACTIVE`] (the default), [`STATUS_LOCKED_OUT`] or [`STATUS_DISABLED`].
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub status: Option<i64>,
-    /// Any JSON.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub data: Option<Value>,
-    /// Default false.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub intro_reviewed: Option<bool>,
-    /// Default true; hidden in the vendor's Swagger but sent by its Python client.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub all_device_types_available: Option<bool>,
-}
-
-impl CreateUser {
-    /// The three required fields; everything else starts unset.
-    pub fn new(login: impl Into<String>, password: impl Into<String>, role: i64) -> Self {
-        CreateUser {
-            login: Some(login.into()),
-            password: Some(Password::new(password)),
-            role: Some(role),
-            ..CreateUser::default()
-        }
-    }
-}
 
 /// `PUT /user/{id}` body and the WebSocket `user/update` `user` member: every field optional.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -414,41 +376,49 @@ impl WsResponse {
     }
 }
 
-pub static CREATE: &[Field] = &[
-    Field::string("/login", "username").required().min(3).max(128).format(Format::Login),
-    Field::string("/password", "password").required().min(6).max(128).write_only(),
-    Field::integer("/role", "access").required().allowed(ROLES),
-    Field::integer("/status", "status").allowed(STATUSES),
-    Field::any("/data", "data"),
-    Field::boolean("/introReviewed", "intro_reviewed"),
-    Field::boolean("/allDeviceTypesAvailable", "all_device_types_available"),
+/// `role`: [`ROLE_ADMIN`] or [`ROLE_CLIENT`].
+static ROLE: &[(Lit, &str)] = &[(Lit::Int(ROLE_ADMIN), "admin"), (Lit::Int(ROLE_CLIENT), "client")];
+
+/// `status`: three states only; everything that is neither active nor locked out is disabled.
+static STATUS: &[(Lit, &str)] = &[
+    (Lit::Int(STATUS_ACTIVE), "active"),
+    (Lit::Int(STATUS_LOCKED_OUT), "locked_out"),
+    (Lit::Int(STATUS_DISABLED), "inactive"),
+    (Lit::Int(STATUS_DISABLED), "archived"),
+    (Lit::Int(STATUS_DISABLED), "suspended"),
 ];
 
+/// `POST /user` (the vendor's `UserUpdate` DTO).
+pub static CREATE: &[Field] = &[
+    // Unique: a taken login is a 403.
+    Field::string("/login", "username").required().min(3).max(128).format(Format::Login).to("/username"),
+    Field::string("/password", "password").required().min(6).max(128).write_only().to_via("/password", Codec::NonEmpty),
+    Field::integer("/role", "access").required().allowed(ROLES).to_via("/access", Codec::Enum(ROLE)),
+    // Default [`STATUS_ACTIVE`].
+    Field::integer("/status", "status").allowed(STATUSES).to_via("/status", Codec::Enum(STATUS)),
+    // Any JSON.
+    Field::any("/data", "data").to("/data"),
+    // Default false.
+    Field::boolean("/introReviewed", "intro_reviewed").to("/intro_reviewed"),
+    // Default true; hidden in the vendor's Swagger but sent by its Python client.
+    Field::boolean("/allDeviceTypesAvailable", "all_device_types_available").to("/all_device_types_available"),
+];
+
+/// `PUT /user/{id}`: every field optional, absent keeps the stored value ([`data_change`]).
 pub static UPDATE: &[Field] = &[
-    Field::integer("/id", "id"),
-    Field::string("/login", "username").min(3).max(128).format(Format::Login),
+    Field::integer("/id", "id").to("/id"),
+    Field::string("/login", "username").min(3).max(128).format(Format::Login).to("/username"),
     // No minimum here: an empty password means "unchanged"; `check` applies 6 otherwise.
-    Field::string("/password", "password").max(128).write_only(),
-    Field::integer("/role", "access").allowed(ROLES),
-    Field::integer("/status", "status").allowed(STATUSES),
-    Field::any("/data", "data"),
-    Field::boolean("/introReviewed", "intro_reviewed"),
-    Field::boolean("/allDeviceTypesAvailable", "all_device_types_available"),
+    Field::string("/password", "password").max(128).write_only().to_via("/password", Codec::NonEmpty),
+    Field::integer("/role", "access").allowed(ROLES).to_via("/access", Codec::Enum(ROLE)),
+    Field::integer("/status", "status").allowed(STATUSES).to_via("/status", Codec::Enum(STATUS)),
+    Field::any("/data", "data").to("/data"),
+    Field::boolean("/introReviewed", "intro_reviewed").to("/intro_reviewed"),
+    Field::boolean("/allDeviceTypesAvailable", "all_device_types_available").to("/all_device_types_available"),
 ];
 
 /// Minimum password length ("Password can contain only from 6 to 128 symbols!").
 const PASSWORD_MIN: usize = 6;
-
-static POINTERS: &[(&str, &str)] = &[
-    ("/id", "/id"),
-    ("/username", "/login"),
-    ("/password", "/password"),
-    ("/access", "/role"),
-    ("/status", "/status"),
-    ("/data", "/data"),
-    ("/intro_reviewed", "/introReviewed"),
-    ("/all_device_types_available", "/allDeviceTypesAvailable"),
-];
 
 /// The dialect.
 pub struct DeviceHive;
@@ -483,90 +453,6 @@ impl DialectSpec for DeviceHive {
                 }
             }
         }
-    }
-
-    fn to_canonical(&self, op: Op, input: &Value) -> Result<canonical::User, Report> {
-        let w = match op {
-            Op::Create => {
-                let c: CreateUser = deserialize(input)?;
-                UpdateUser {
-                    id: None,
-                    login: c.login,
-                    password: c.password,
-                    role: c.role,
-                    status: c.status,
-                    data: c.data,
-                    intro_reviewed: c.intro_reviewed,
-                    all_device_types_available: c.all_device_types_available,
-                }
-            }
-            Op::Update => deserialize::<UpdateUser>(input)?,
-        };
-        Ok(canonical::User {
-            id: w.id,
-            username: w.login,
-            password: w.password.filter(|p| !p.expose().is_empty()),
-            access: w.role.and_then(|r| match r {
-                ROLE_ADMIN => Some(Access::Admin),
-                ROLE_CLIENT => Some(Access::Client),
-                _ => None,
-            }),
-            status: w.status.and_then(|s| match s {
-                STATUS_ACTIVE => Some(Status::Active),
-                STATUS_LOCKED_OUT => Some(Status::LockedOut),
-                STATUS_DISABLED => Some(Status::Inactive),
-                _ => None,
-            }),
-            data: w.data,
-            intro_reviewed: w.intro_reviewed,
-            all_device_types_available: w.all_device_types_available,
-            ..canonical::User::default()
-        })
-    }
-
-    fn from_canonical(&self, op: Op, u: &canonical::User) -> Value {
-        let login = u.username.clone();
-        let password = u.password.clone();
-        let role = u.access.map(|a| match a {
-            Access::Admin => ROLE_ADMIN,
-            Access::Client => ROLE_CLIENT,
-        });
-        // Three states only: everything that is neither active nor locked out is disabled.
-        let status = u.status.map(|s| match s {
-            Status::Active => STATUS_ACTIVE,
-            Status::LockedOut => STATUS_LOCKED_OUT,
-            Status::Inactive | Status::Archived | Status::Suspended => STATUS_DISABLED,
-        });
-        let body = match op {
-            Op::Create => serde_json::to_value(CreateUser {
-                login,
-                password,
-                role,
-                status,
-                data: u.data.clone(),
-                intro_reviewed: u.intro_reviewed,
-                all_device_types_available: u.all_device_types_available,
-            }),
-            Op::Update => serde_json::to_value(UpdateUser {
-                id: u.id,
-                login,
-                password,
-                role,
-                status,
-                data: u.data.clone(),
-                intro_reviewed: u.intro_reviewed,
-                all_device_types_available: u.all_device_types_available,
-            }),
-        };
-        body.unwrap_or(Value::Null)
-    }
-
-    fn canonical_pointer(&self, _op: Op, wire: &str) -> Option<String> {
-        unmap_pointer(POINTERS, wire)
-    }
-
-    fn wire_pointer(&self, _op: Op, _user: &canonical::User, canonical: &str) -> Option<String> {
-        map_pointer(POINTERS, canonical)
     }
 }
 
