@@ -1,9 +1,9 @@
 //! Publisher: the publisher users API v2, in JSON **and** XML (docs/dialects/publisher.md).
 //!
-//! * create: `POST /api/2/users`, body [`Envelope`]`<`[`UserObject`]`>` → **200** + [`Summary`]
+//! * create: `POST /api/2/users`, body `{"user": …}` ([`CREATE`]) → **200** + [`Summary`]
 //! * update (full replace): `PUT /api/2/users/{id}` or `PUT /api/2/users/{email}`, same body → 200 +
 //!   [`Summary`]; omitted optional fields are cleared
-//! * get: `GET /api/2/users/{id|email}` → 200 + [`UserObject`], or 404 + [`ErrorBody`] ref
+//! * get: `GET /api/2/users/{id|email}` → 200 + the user object, or 404 + [`ErrorBody`] ref
 //!   [`REF_USER_NOT_FOUND`]
 //! * archive: `POST /api/2/users/{id|email}/archive` (no body) → 200 + [`Summary`]
 //!
@@ -12,12 +12,11 @@
 //! value the JSON body would be, and the field table validates either. The vendor documents no
 //! length limits (docs/dialects/publisher.md#limits), so the tables state none beyond what a format implies.
 
-use crate::canonical::{self, EmailAddress, Image, Link, LinkKind, Organization, PhoneKind, Secretary, Status};
-use crate::dialect::{
-    BodyFormat, Dialect, DialectSpec, Op, deserialize, map_pointer, parse_json, syntax_violation, unmap_pointer,
-};
+use crate::canonical::{self, Link, LinkKind, PhoneKind};
+use crate::dialect::{BodyFormat, Dialect, DialectSpec, Op, parse_json, syntax_violation};
 use crate::dialects::index_after;
 use crate::fields::{Field, Format, Kind};
+use crate::mapping::{Codec, Lit, slot};
 use crate::report::{Code, Report, Violation, push_key};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -38,148 +37,6 @@ pub const REF_USER_ID_TOO_LONG: u32 = 304;
 /// Error ref for a body that breaks the field rules. userbridge's own: the vendor's validation
 /// ref is undocumented (docs/dialects/publisher.md#errors), so it mirrors the HTTP status instead of guessing one.
 pub const REF_INVALID_USER: u32 = 400;
-
-/// `name`: the person's name parts.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct Name {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub firstname: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub lastname: Option<String>,
-    /// Honorific ("Dr"), not the job title (that is [`UserObject::jobtitle`]).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub title: Option<String>,
-}
-
-/// `organisation`: the organisation the user belongs to.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct Organisation {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub orgname: Option<String>,
-    /// The model text calls it a GUID; every example and the JSON form use an integer.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub orgid: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub orgaddressid: Option<i64>,
-}
-
-/// `location`: the user's postal address. XML spells `postcode` as `postCode`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct Location {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub addressline1: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub addressline2: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub city: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub country: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub postcode: Option<String>,
-}
-
-/// One profile link: a label and what it points to (a URL, or a handle for messaging links).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct LinkEntry {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub value: Option<String>,
-}
-
-/// The JSON form of a repeated XML element: one entry is an object, several are an array.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(untagged)]
-pub enum OneOrMany<T> {
-    One(T),
-    Many(Vec<T>),
-}
-
-impl<T> OneOrMany<T> {
-    pub fn into_vec(self) -> Vec<T> {
-        match self {
-            OneOrMany::One(t) => vec![t],
-            OneOrMany::Many(v) => v,
-        }
-    }
-
-    /// The vendor's shape: a lone entry as an object (as in every example), else an array.
-    pub fn from_vec(mut v: Vec<T>) -> Option<Self> {
-        match v.len() {
-            0 => None,
-            1 => v.pop().map(OneOrMany::One),
-            _ => Some(OneOrMany::Many(v)),
-        }
-    }
-}
-
-/// `sociallinks`, `customlinks`, `messaginglinks` (XML: `sociallinks`, `customlink`,
-/// `messaginglink`): a container around repeated `link` elements.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Links {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub link: Option<OneOrMany<LinkEntry>>,
-}
-
-/// The user object: the body of create and update (inside [`Envelope`]) and of `GET`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct UserObject {
-    /// System id. On update the path also names the user (by id or email).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<Name>,
-    /// Id in an external system, used when linking or importing users.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub externalid: Option<String>,
-    /// Required on create and update: the login identity, unique per instance.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub email: Option<String>,
-    /// Office phone.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub phone: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub jobtitle: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub mobile: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub department: Option<String>,
-    /// One of [`STATUSES`].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub organisation: Option<Organisation>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub location: Option<Location>,
-    /// Picture URL (`http` or `https`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub img: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sociallinks: Option<Links>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub customlinks: Option<Links>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub messaginglinks: Option<Links>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub secretaryname: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub secretarymail: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub bio: Option<String>,
-    /// Where the account comes from (`AD`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sourcetype: Option<String>,
-    /// Comma-separated (`java,dotNet`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub specialities: Option<String>,
-}
-
-impl UserObject {
-    /// The one required field; everything else starts unset.
-    pub fn new(email: impl Into<String>) -> Self {
-        UserObject { email: Some(email.into()), ..UserObject::default() }
-    }
-}
 
 /// Every request and response body is wrapped in a `user` member (`<user>` root in XML).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -274,44 +131,61 @@ pub struct ErrorEnvelope {
     pub error: ErrorBody,
 }
 
-/// Create and update take the same object: update replaces the whole user.
+/// `status`: the vendor has no lock-out state; an administrator's `disable` is closest.
+static STATUS: &[(Lit, &str)] = &[
+    (Lit::Str("active"), "active"),
+    (Lit::Str("disable"), "inactive"),
+    (Lit::Str("archive"), "archived"),
+    (Lit::Str("suspended"), "suspended"),
+    (Lit::Str("disable"), "locked_out"),
+];
+
+/// Create and update take the same object (update replaces the whole user), wrapped in `user`.
 pub static CREATE: &[Field] = &[
     Field::object("/user", "user").required(),
-    Field::integer("/user/id", "id"),
+    Field::integer("/user/id", "id").to("/id"),
     Field::object("/user/name", "name"),
-    Field::string("/user/name/firstname", "given_name"),
-    Field::string("/user/name/lastname", "family_name"),
-    Field::string("/user/name/title", "honorific_prefix"),
-    Field::string("/user/externalid", "external_id"),
-    Field::string("/user/email", "email").required().format(Format::Email),
-    Field::string("/user/phone", "work_phone"),
-    Field::string("/user/jobtitle", "job_title"),
-    Field::string("/user/mobile", "mobile_phone"),
-    Field::string("/user/department", "department"),
-    Field::string("/user/status", "status").allowed(STATUSES),
+    Field::string("/user/name/firstname", "given_name").to("/name/given"),
+    Field::string("/user/name/lastname", "family_name").to("/name/family"),
+    // "Dr".
+    Field::string("/user/name/title", "honorific_prefix").to("/name/honorific_prefix"),
+    Field::string("/user/externalid", "external_id").to("/external_id"),
+    Field::string("/user/email", "email").required().format(Format::Email).to_via("/emails", Codec::Email),
+    Field::string("/user/phone", "work_phone").to_via("/phones", Codec::Phone(PhoneKind::Work)),
+    Field::string("/user/jobtitle", "job_title").to("/job_title"),
+    Field::string("/user/mobile", "mobile_phone").to_via("/phones", Codec::Phone(PhoneKind::Mobile)),
+    Field::string("/user/department", "department").to("/department"),
+    Field::string("/user/status", "status").allowed(STATUSES).to_via("/status", Codec::Enum(STATUS)),
     Field::object("/user/organisation", "organization"),
-    Field::string("/user/organisation/orgname", "organization_name"),
-    Field::integer("/user/organisation/orgid", "organization_id"),
-    Field::integer("/user/organisation/orgaddressid", "organization_address_id"),
+    Field::string("/user/organisation/orgname", "organization_name").to("/organization/name"),
+    Field::integer("/user/organisation/orgid", "organization_id").to("/organization/id"),
+    Field::integer("/user/organisation/orgaddressid", "organization_address_id").to("/organization/address_id"),
+    // A postal address: the canonical user's first.
     Field::object("/user/location", "address"),
-    Field::string("/user/location/addressline1", "address_line1"),
-    Field::string("/user/location/addressline2", "address_line2"),
-    Field::string("/user/location/city", "locality"),
-    Field::string("/user/location/country", "country"),
-    Field::string("/user/location/postcode", "postal_code"),
-    Field::string("/user/img", "image_url").format(Format::Url),
+    Field::string("/user/location/addressline1", "address_line1").to("/addresses/0/line1"),
+    Field::string("/user/location/addressline2", "address_line2").to("/addresses/0/line2"),
+    Field::string("/user/location/city", "locality").to("/addresses/0/locality"),
+    Field::string("/user/location/country", "country").to("/addresses/0/country"),
+    Field::string("/user/location/postcode", "postal_code").to("/addresses/0/postal_code"),
+    // A picture by URL only.
+    Field::string("/user/img", "image_url").format(Format::Url).to("/image/url"),
+    // Three containers of repeated `link` entries, each an object or an array of objects:
+    // checked by `check_links`, mapped by `links_rule`.
     Field::object("/user/sociallinks", "social_links"),
-    // An object or an array of objects: checked by `check_links`.
     Field::any("/user/sociallinks/link", "link"),
     Field::object("/user/customlinks", "custom_links"),
     Field::any("/user/customlinks/link", "link"),
     Field::object("/user/messaginglinks", "messaging_links"),
     Field::any("/user/messaginglinks/link", "link"),
-    Field::string("/user/secretaryname", "secretary_name"),
-    Field::string("/user/secretarymail", "secretary_email").format(Format::Email),
-    Field::string("/user/bio", "bio"),
-    Field::string("/user/sourcetype", "auth_source"),
-    Field::string("/user/specialities", "specialities"),
+    Field::string("/user/secretaryname", "secretary_name").to("/secretary/name"),
+    Field::string("/user/secretarymail", "secretary_email")
+        .format(Format::Email)
+        .to_via("/secretary/email", Codec::EmailAddress),
+    Field::string("/user/bio", "bio").to("/bio"),
+    // Where credentials are checked.
+    Field::string("/user/sourcetype", "auth_source").to("/auth_source"),
+    // Comma-separated (`java,dotNet`).
+    Field::string("/user/specialities", "specialities").to("/specialities"),
 ];
 
 /// PUT replaces the user with the object supplied: the same fields as create.
@@ -320,35 +194,6 @@ pub static UPDATE: &[Field] = CREATE;
 /// The three link containers with their canonical kind (JSON names).
 const LINK_CONTAINERS: [(&str, LinkKind); 3] =
     [("sociallinks", LinkKind::Social), ("customlinks", LinkKind::Custom), ("messaginglinks", LinkKind::Messaging)];
-
-/// Canonical prefix → wire pointer, for fields whose place does not depend on values.
-static POINTERS: &[(&str, &str)] = &[
-    ("/id", "/user/id"),
-    ("/name/given", "/user/name/firstname"),
-    ("/name/family", "/user/name/lastname"),
-    ("/name/honorific_prefix", "/user/name/title"),
-    ("/external_id", "/user/externalid"),
-    ("/emails/0/value", "/user/email"),
-    ("/emails/0/primary", "/user/email"),
-    ("/emails/0/type", "/user/email"),
-    ("/job_title", "/user/jobtitle"),
-    ("/department", "/user/department"),
-    ("/status", "/user/status"),
-    ("/organization/name", "/user/organisation/orgname"),
-    ("/organization/id", "/user/organisation/orgid"),
-    ("/organization/address_id", "/user/organisation/orgaddressid"),
-    ("/addresses/0/line1", "/user/location/addressline1"),
-    ("/addresses/0/line2", "/user/location/addressline2"),
-    ("/addresses/0/locality", "/user/location/city"),
-    ("/addresses/0/country", "/user/location/country"),
-    ("/addresses/0/postal_code", "/user/location/postcode"),
-    ("/image/url", "/user/img"),
-    ("/secretary/name", "/user/secretaryname"),
-    ("/secretary/email", "/user/secretarymail"),
-    ("/bio", "/user/bio"),
-    ("/auth_source", "/user/sourcetype"),
-    ("/specialities", "/user/specialities"),
-];
 
 /// The dialect.
 pub struct Publisher;
@@ -392,158 +237,66 @@ impl DialectSpec for Publisher {
         }
     }
 
-    fn to_canonical(&self, _op: Op, input: &Value) -> Result<canonical::User, Report> {
-        let Envelope { user: w } = deserialize::<Envelope<UserObject>>(input)?;
-        let mut u = canonical::User { id: w.id, external_id: w.externalid, ..canonical::User::default() };
-        if let Some(n) = w.name {
-            u.name.given = n.firstname;
-            u.name.family = n.lastname;
-            u.name.honorific_prefix = n.title;
+    /// Links: each container's `link` is one entry or an array of them.
+    fn read_rules(&self, _op: Op, body: &Value, u: &mut canonical::User) {
+        for (container, kind) in LINK_CONTAINERS {
+            let entries = match body.pointer(&format!("/user/{container}/link")) {
+                Some(Value::Array(items)) => items.iter().collect(),
+                Some(entry @ Value::Object(_)) => vec![entry],
+                _ => Vec::new(),
+            };
+            u.links.extend(entries.into_iter().map(|e| Link {
+                kind,
+                name: e.get("name").and_then(Value::as_str).map(str::to_owned),
+                value: e.get("value").and_then(Value::as_str).map(str::to_owned),
+            }));
         }
-        if let Some(e) = w.email.and_then(|e| EmailAddress::try_from(e).ok()) {
-            u.set_email(e);
-        }
-        if let Some(p) = w.phone {
-            u.push_phone(PhoneKind::Work, p);
-        }
-        if let Some(m) = w.mobile {
-            u.push_phone(PhoneKind::Mobile, m);
-        }
-        u.job_title = w.jobtitle;
-        u.department = w.department;
-        u.status = w.status.as_deref().and_then(|s| match s {
-            "active" => Some(Status::Active),
-            "disable" => Some(Status::Inactive),
-            "archive" => Some(Status::Archived),
-            "suspended" => Some(Status::Suspended),
-            _ => None,
-        });
-        u.organization =
-            w.organisation.map(|o| Organization { name: o.orgname, id: o.orgid, address_id: o.orgaddressid });
-        if let Some(l) = w.location {
-            u.addresses.push(canonical::Address {
-                line1: l.addressline1,
-                line2: l.addressline2,
-                locality: l.city,
-                country: l.country,
-                postal_code: l.postcode,
-                ..canonical::Address::default()
-            });
-        }
-        u.image = w.img.map(Image::Url);
-        for (links, kind) in [
-            (w.sociallinks, LinkKind::Social),
-            (w.customlinks, LinkKind::Custom),
-            (w.messaginglinks, LinkKind::Messaging),
-        ] {
-            let entries = links.and_then(|l| l.link).map(OneOrMany::into_vec).unwrap_or_default();
-            u.links.extend(entries.into_iter().map(|e| Link { kind, name: e.name, value: e.value }));
-        }
-        if w.secretaryname.is_some() || w.secretarymail.is_some() {
-            u.secretary = Some(Secretary {
-                name: w.secretaryname,
-                email: w.secretarymail.and_then(|m| EmailAddress::try_from(m).ok()),
-            });
-        }
-        u.bio = w.bio;
-        u.auth_source = w.sourcetype;
-        u.specialities = w.specialities;
-        Ok(u)
     }
 
-    fn from_canonical(&self, _op: Op, u: &canonical::User) -> Value {
-        let links = |kind: LinkKind| {
-            let entries: Vec<LinkEntry> = u
+    /// The vendor's shape: a lone entry as an object (as in every example), else an array.
+    fn write_rules(&self, _op: Op, u: &canonical::User, body: &mut Value) {
+        for (container, kind) in LINK_CONTAINERS {
+            let mut entries: Vec<Value> = u
                 .links
                 .iter()
                 .filter(|l| l.kind == kind)
-                .map(|l| LinkEntry { name: l.name.clone(), value: l.value.clone() })
+                .map(|l| {
+                    let mut entry = Map::new();
+                    if let Some(name) = &l.name {
+                        entry.insert("name".into(), Value::from(name.as_str()));
+                    }
+                    if let Some(value) = &l.value {
+                        entry.insert("value".into(), Value::from(value.as_str()));
+                    }
+                    Value::Object(entry)
+                })
                 .collect();
-            OneOrMany::from_vec(entries).map(|link| Links { link: Some(link) })
-        };
-        let name = Name {
-            firstname: u.name.given.clone(),
-            lastname: u.name.family.clone(),
-            title: u.name.honorific_prefix.clone(),
-        };
-        let secretary = u.secretary.as_ref();
-        let wire = UserObject {
-            id: u.id,
-            name: (name != Name::default()).then_some(name),
-            externalid: u.external_id.clone(),
-            email: u.primary_email().map(|e| e.value.to_string()),
-            phone: u.phone(PhoneKind::Work).map(|p| p.value.clone()),
-            jobtitle: u.job_title.clone(),
-            mobile: u.phone(PhoneKind::Mobile).map(|p| p.value.clone()),
-            department: u.department.clone(),
-            status: u.status.map(|s| {
-                match s {
-                    Status::Active => "active",
-                    // The vendor has no lock-out state; an administrator's "disable" is closest.
-                    Status::Inactive | Status::LockedOut => "disable",
-                    Status::Archived => "archive",
-                    Status::Suspended => "suspended",
-                }
-                .to_owned()
-            }),
-            organisation: u.organization.as_ref().map(|o| Organisation {
-                orgname: o.name.clone(),
-                orgid: o.id,
-                orgaddressid: o.address_id,
-            }),
-            location: u.addresses.first().map(|a| Location {
-                addressline1: a.line1.clone(),
-                addressline2: a.line2.clone(),
-                city: a.locality.clone(),
-                country: a.country.clone(),
-                postcode: a.postal_code.clone(),
-            }),
-            img: match &u.image {
-                Some(Image::Url(url)) => Some(url.clone()),
-                _ => None,
-            },
-            sociallinks: links(LinkKind::Social),
-            customlinks: links(LinkKind::Custom),
-            messaginglinks: links(LinkKind::Messaging),
-            secretaryname: secretary.and_then(|s| s.name.clone()),
-            secretarymail: secretary.and_then(|s| s.email.as_ref()).map(ToString::to_string),
-            bio: u.bio.clone(),
-            sourcetype: u.auth_source.clone(),
-            specialities: u.specialities.clone(),
-        };
-        serde_json::to_value(Envelope::new(wire)).unwrap_or(Value::Null)
-    }
-
-    fn canonical_pointer(&self, _op: Op, wire: &str) -> Option<String> {
-        match wire {
-            "/user/phone" | "/user/mobile" => Some("/phones".into()),
-            _ => unmap_pointer(POINTERS, wire),
-        }
-    }
-
-    fn wire_pointer(&self, _op: Op, u: &canonical::User, canonical: &str) -> Option<String> {
-        if let Some(i) = index_after(canonical, "/phones") {
-            return match u.phones.get(i)?.kind {
-                PhoneKind::Mobile => Some("/user/mobile".into()),
-                _ => Some("/user/phone".into()),
+            let link = match entries.len() {
+                0 => continue,
+                1 => entries.pop().unwrap_or_default(),
+                _ => Value::Array(entries),
             };
-        }
-        if let Some(i) = index_after(canonical, "/links") {
-            let link = u.links.get(i)?;
-            let (container, _) = LINK_CONTAINERS.iter().find(|(_, k)| *k == link.kind)?;
-            let same: Vec<usize> = (0..u.links.len()).filter(|&j| u.links[j].kind == link.kind).collect();
-            let mut p = format!("/user/{container}/link");
-            if same.len() > 1 {
-                let nth = same.iter().position(|&j| j == i)?;
-                p.push_str(&format!("/{nth}"));
+            if let Some(place) = slot(body, &format!("/user/{container}/link")) {
+                *place = link;
             }
-            if let Some(leaf) = canonical.rsplit('/').next().filter(|l| *l == "name" || *l == "value") {
-                p.push('/');
-                p.push_str(leaf);
-            }
-            return Some(p);
         }
-        map_pointer(POINTERS, canonical)
+    }
+
+    fn wire_pointer_rules(&self, _op: Op, u: &canonical::User, canonical: &str) -> Option<String> {
+        let i = index_after(canonical, "/links")?;
+        let link = u.links.get(i)?;
+        let (container, _) = LINK_CONTAINERS.iter().find(|(_, k)| *k == link.kind)?;
+        let same: Vec<usize> = (0..u.links.len()).filter(|&j| u.links[j].kind == link.kind).collect();
+        let mut p = format!("/user/{container}/link");
+        if same.len() > 1 {
+            let nth = same.iter().position(|&j| j == i)?;
+            p.push_str(&format!("/{nth}"));
+        }
+        if let Some(leaf) = canonical.rsplit('/').next().filter(|l| *l == "name" || *l == "value") {
+            p.push('/');
+            p.push_str(leaf);
+        }
+        Some(p)
     }
 }
 
