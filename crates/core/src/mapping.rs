@@ -58,6 +58,16 @@ impl Lit {
     }
 }
 
+/// A yes-or-no `active` flag (learningcloud `enabled`, SCIM `active`): every status but active
+/// is a no.
+pub static ACTIVE: &[(Lit, &str)] = &[
+    (Lit::Bool(true), "active"),
+    (Lit::Bool(false), "inactive"),
+    (Lit::Bool(false), "locked_out"),
+    (Lit::Bool(false), "archived"),
+    (Lit::Bool(false), "suspended"),
+];
+
 /// How a wire value becomes its canonical value and back.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Codec {
@@ -81,6 +91,9 @@ pub enum Codec {
     TimeZone,
     /// An email address held in a single canonical field (publisher's secretary).
     EmailAddress,
+    /// Mapped by the dialect's rules (a multi-valued attribute whose entries change shape); the
+    /// row still names the canonical home, for pointers.
+    Rule,
 }
 
 /// How a dialect spells a locale.
@@ -129,9 +142,10 @@ impl Codec {
             }
             Codec::Locale(_) => Locale::parse(wire.as_str()?).ok().map(|l| Value::from(l.as_str())),
             Codec::TimeZone => {
-                Some(wire.as_str()?).map(TimeZone::verbatim).filter(TimeZone::is_known).map(|t| Value::from(t.as_str()))
+                Some(TimeZone::verbatim(wire.as_str()?)).filter(TimeZone::is_known).map(|t| Value::from(t.as_str()))
             }
             Codec::EmailAddress => EmailAddress::try_from(wire.as_str()?).ok().map(|e| Value::from(e.as_str())),
+            Codec::Rule => None,
         }
     }
 
@@ -149,9 +163,9 @@ impl Codec {
             Codec::Enum(pairs) => pairs.iter().find(|(_, c)| held.as_str() == Some(c)).map(|(w, _)| w.to_value()),
             Codec::Locale(style) => style.spell(&Locale::verbatim(held.as_str()?)).map(Value::from),
             Codec::TimeZone => {
-                Some(held.as_str()?).map(TimeZone::verbatim).filter(TimeZone::is_known).map(|_| held.clone())
+                Some(TimeZone::verbatim(held.as_str()?)).filter(TimeZone::is_known).map(|_| held.clone())
             }
-            Codec::Email | Codec::Phone(_) => None,
+            Codec::Email | Codec::Phone(_) | Codec::Rule => None,
         }
     }
 }
@@ -212,9 +226,11 @@ pub fn from_canonical(rows: &[Field], user: &User) -> Value {
 /// any address is the dialect's one `email`; a phone goes to the row of its kind (else the work
 /// phone's row).
 pub fn wire_pointer(rows: &[Field], user: &User, canonical: &str) -> Option<String> {
-    if let Some(i) = crate::dialects::index_after(canonical, "/phones") {
+    let phones: Vec<_> = mapped(rows).filter(|(_, c)| matches!(c.codec, Codec::Phone(_))).collect();
+    if !phones.is_empty()
+        && let Some(i) = crate::dialects::index_after(canonical, "/phones")
+    {
         let kind = user.phones.get(i)?.kind;
-        let phones: Vec<_> = mapped(rows).filter(|(_, c)| matches!(c.codec, Codec::Phone(_))).collect();
         let row = phones
             .iter()
             .find(|(_, c)| c.codec == Codec::Phone(kind))
@@ -299,7 +315,7 @@ mod tests {
         for d in Dialect::ALL {
             for op in Op::ALL {
                 for (field, canon) in mapped(d.spec().fields(op)) {
-                    if matches!(canon.codec, Codec::Email | Codec::Phone(_)) {
+                    if matches!(canon.codec, Codec::Email | Codec::Phone(_) | Codec::Rule) {
                         continue;
                     }
                     let sample = match canon.codec {

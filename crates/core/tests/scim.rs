@@ -490,8 +490,13 @@ mod errors {
 
     #[test]
     fn list_response_shape() {
-        use userbridge_core::dialects::scim::{ListResponse, User};
-        let v = serde_json::to_value(ListResponse::new(vec![User::new("a")], 3, 1)).unwrap();
+        use userbridge_core::dialects::scim::{ListResponse, USER};
+        let v = serde_json::to_value(ListResponse::new(
+            vec![serde_json::json!({"schemas": [USER], "userName": "a"})],
+            3,
+            1,
+        ))
+        .unwrap();
         assert_eq!(v["totalResults"], 3);
         assert_eq!(v["itemsPerPage"], 1);
         assert_eq!(v["Resources"][0]["userName"], "a");

@@ -19,7 +19,7 @@
 use crate::canonical::{self, Password, PhoneKind, Status};
 use crate::dialect::{Dialect, DialectSpec, Op};
 use crate::fields::{Field, Format};
-use crate::mapping::{Codec, Lit, LocaleStyle};
+use crate::mapping::{ACTIVE, Codec, LocaleStyle};
 use crate::report::{Code, Pointer, Report, Violation};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
@@ -226,15 +226,6 @@ pub static CHANGE_PASSWORD: &[Field] = &[Field::string("/newPassword", "password
 
 pub static DEACTIVATE: &[Field] = &[Field::string("/message", "message")];
 
-/// `enabled` says yes or no; every status but active is a no.
-static ENABLED: &[(Lit, &str)] = &[
-    (Lit::Bool(true), "active"),
-    (Lit::Bool(false), "inactive"),
-    (Lit::Bool(false), "locked_out"),
-    (Lit::Bool(false), "archived"),
-    (Lit::Bool(false), "suspended"),
-];
-
 /// `POST …/users` (seed 004). Only `username` is required: the vendor answers 400 without it; a
 /// taken one is a 400, not a 409. The password is create-only (later: [`ChangePassword`]).
 pub static CREATE: &[Field] = &[
@@ -259,7 +250,7 @@ pub static CREATE: &[Field] = &[
     Field::string("/image/url", "image_url").format(Format::Url).to("/image/url"),
     Field::string("/image/base64Image", "image_data").format(Format::Base64).to("/image/inline/base64"),
     Field::string("/image/mimeType", "image_mime_type").format(Format::ImageMime).to("/image/inline/mime_type"),
-    Field::boolean("/enabled", "status").to_via("/status", Codec::Enum(ENABLED)),
+    Field::boolean("/enabled", "status").to_via("/status", Codec::Enum(ACTIVE)),
     // Section → roles ([`CREATE_SECTIONS`]); `management` needs one of [`MANAGEMENT_ROLES`].
     Field::map("/roles", "roles").to("/roles"),
 ];
@@ -283,7 +274,7 @@ pub static UPDATE: &[Field] = &[
     Field::string("/image/url", "image_url").format(Format::Url).to("/image/url"),
     Field::string("/image/base64Image", "image_data").format(Format::Base64).to("/image/inline/base64"),
     Field::string("/image/mimeType", "image_mime_type").format(Format::ImageMime).to("/image/inline/mime_type"),
-    Field::boolean("/enabled", "status").to_via("/status", Codec::Enum(ENABLED)),
+    Field::boolean("/enabled", "status").to_via("/status", Codec::Enum(ACTIVE)),
     // Section → roles ([`UPDATE_SECTIONS`]).
     Field::map("/roles", "roles").to("/roles"),
     // Update only: customer-defined extended fields (keys come from the extended-fields service).

@@ -740,9 +740,16 @@ mod tests {
     }
 
     #[test]
-    fn one_or_many_uses_the_vendor_shape() {
-        assert_eq!(OneOrMany::<u8>::from_vec(vec![]), None);
-        assert_eq!(OneOrMany::from_vec(vec![1]), Some(OneOrMany::One(1)));
-        assert_eq!(OneOrMany::from_vec(vec![1, 2]), Some(OneOrMany::Many(vec![1, 2])));
+    fn links_use_the_vendor_shape() {
+        let link = |kind, name: &str| Link { kind, name: Some(name.into()), value: None };
+        let u = canonical::User {
+            links: vec![link(LinkKind::Social, "a"), link(LinkKind::Custom, "b"), link(LinkKind::Custom, "c")],
+            ..canonical::User::default()
+        };
+        let body = Publisher.from_canonical(Op::Create, &u);
+        assert_eq!(body["user"]["sociallinks"]["link"], serde_json::json!({"name": "a"}), "one entry: an object");
+        assert_eq!(body["user"]["customlinks"]["link"], serde_json::json!([{"name": "b"}, {"name": "c"}]));
+        assert!(body["user"].get("messaginglinks").is_none(), "none: no container");
+        assert_eq!(Publisher.to_canonical(Op::Create, &body).map(|back| back.links).ok(), Some(u.links));
     }
 }

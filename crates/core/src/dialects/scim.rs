@@ -1,9 +1,9 @@
 //! SCIM 2.0 Users: the standard identity providers speak (RFC 7643 schema, RFC 7644 protocol).
 //!
-//! * create: `POST /scim/v2/Users`, body [`User`] → 201 + [`User`]
-//! * replace: `PUT /scim/v2/Users/{id}`, body [`User`] → 200 + [`User`] (`userName` required again)
-//! * patch: `PATCH /scim/v2/Users/{id}`, body [`PatchOp`] → 200 + [`User`] (or 204)
-//! * get: `GET /scim/v2/Users/{id}` → 200 + [`User`]; delete: `DELETE …/{id}` → 204
+//! * create: `POST /scim/v2/Users`, a User resource ([`CREATE`]) → 201 + the resource
+//! * replace: `PUT /scim/v2/Users/{id}`, the resource → 200 + the resource (`userName` required again)
+//! * patch: `PATCH /scim/v2/Users/{id}`, body [`PatchOp`] → 200 + the resource (or 204)
+//! * get: `GET /scim/v2/Users/{id}` → 200 + the resource; delete: `DELETE …/{id}` → 204
 //! * query: `GET /scim/v2/Users?filter=…` or `POST /scim/v2/Users/.search` with [`SearchRequest`]
 //!   → 200 + [`ListResponse`]
 //! * errors: [`Error`], with a [`ScimType`] that fixes the HTTP status
@@ -14,13 +14,11 @@
 //! read-only: a request may carry them (a client often PUTs back what it read) and they are
 //! ignored, as RFC 7644 §3.5.1 says, and listed under `ignored`.
 
-use crate::canonical::{
-    self, Address, Email, EmailAddress, Image, Locale, Manager, MultiValue, Password, Phone, PhoneKind, Status,
-    TimeZone,
-};
-use crate::dialect::{Dialect, DialectSpec, Op, deserialize, map_pointer, unmap_pointer};
+use crate::canonical::{self, Address, Email, EmailAddress, Image, MultiValue, Phone, PhoneKind};
+use crate::dialect::{Dialect, DialectSpec, Op};
 use crate::dialects::index_after;
 use crate::fields::{Field, Format, Kind};
+use crate::mapping::{ACTIVE, Codec};
 use crate::report::{Code, Report, Violation};
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::{Value, json};
@@ -47,25 +45,6 @@ pub const READ_ONLY: &[&str] = &["id", "meta", "groups"];
 /// Multi-valued attributes with a `primary` flag that may be true on one entry only.
 pub const MULTI_VALUED: &[&str] =
     &["emails", "phoneNumbers", "ims", "photos", "addresses", "entitlements", "roles", "x509Certificates"];
-
-/// `name`: the components of the user's real name.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Name {
-    /// The full name for display ("Ms. Barbara J Jensen, III").
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub formatted: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub family_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub given_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub middle_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub honorific_prefix: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub honorific_suffix: Option<String>,
-}
 
 /// An `emails` entry. `display` is not carried: the schema calls it read-only and the canonical
 /// user has no place for it, so a request's `display` is listed as ignored.
@@ -164,127 +143,6 @@ pub struct Meta {
     /// The entity tag (`W/"3694e05e9dff591"`), compared with `If-Match`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
-}
-
-/// `manager` in the enterprise extension.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ManagerRef {
-    /// The manager's `id`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub value: Option<String>,
-    /// The URI of the manager's User resource.
-    #[serde(default, rename = "$ref", skip_serializing_if = "Option::is_none")]
-    pub reference: Option<String>,
-    /// Read-only in the schema; kept because clients send what they read.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub display_name: Option<String>,
-}
-
-/// The enterprise extension's attributes (under the [`ENTERPRISE_USER`] key).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct EnterpriseUser {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub employee_number: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cost_center: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub organization: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub division: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub department: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub manager: Option<ManagerRef>,
-}
-
-impl EnterpriseUser {
-    pub fn is_empty(&self) -> bool {
-        *self == EnterpriseUser::default()
-    }
-}
-
-/// The User resource: the body of POST and PUT, and of every answer about a user.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct User {
-    /// Required: [`USER`], plus [`ENTERPRISE_USER`] when the extension is present.
-    #[serde(default)]
-    pub schemas: Vec<String>,
-    /// Read-only: assigned by the service.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// The client's own id for the user.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub external_id: Option<String>,
-    /// Required, non-empty, unique (case-insensitively) across users.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub user_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<Name>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub display_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub nick_name: Option<String>,
-    /// An `http(s)` URL of the user's profile page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub profile_url: Option<String>,
-    /// Job title ("Vice President").
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub title: Option<String>,
-    /// Relationship to the organization ("Employee", "Contractor"): free text.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub user_type: Option<String>,
-    /// A language tag (`en-US`, `en_US`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub preferred_language: Option<String>,
-    /// For formatting dates, numbers and currency (`en-US`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub locale: Option<String>,
-    /// IANA time zone (`America/Los_Angeles`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub timezone: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub active: Option<bool>,
-    /// Write-only: never returned.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub password: Option<String>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub emails: Vec<EmailEntry>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub phone_numbers: Vec<PhoneNumber>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub ims: Vec<MultiValued>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub photos: Vec<MultiValued>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub addresses: Vec<AddressEntry>,
-    /// Read-only.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub groups: Vec<GroupRef>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub entitlements: Vec<MultiValued>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub roles: Vec<MultiValued>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub x509_certificates: Vec<MultiValued>,
-    #[serde(
-        default,
-        rename = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User",
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub enterprise: Option<EnterpriseUser>,
-    /// Read-only.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub meta: Option<Meta>,
-}
-
-impl User {
-    /// The required fields: the core schema and a `userName`.
-    pub fn new(user_name: impl Into<String>) -> Self {
-        User { schemas: vec![USER.to_owned()], user_name: Some(user_name.into()), ..User::default() }
-    }
 }
 
 /// A page of query results (RFC 7644 §3.4.2).
@@ -552,50 +410,56 @@ const EXT_MANAGER: &str = "/urn:ietf:params:scim:schemas:extension:enterprise:2.
 pub static CREATE: &[Field] = &[
     Field::array("/schemas", "schemas").required(),
     Field::string("/schemas/*", "schema"),
-    Field::string("/externalId", "external_id"),
-    Field::string("/userName", "username").required().min(1),
+    Field::string("/externalId", "external_id").to("/external_id"),
+    // Unique (case-insensitively) across users.
+    Field::string("/userName", "username").required().min(1).to("/username"),
     Field::object("/name", "name"),
-    Field::string("/name/formatted", "formatted_name"),
-    Field::string("/name/familyName", "family_name"),
-    Field::string("/name/givenName", "given_name"),
-    Field::string("/name/middleName", "middle_name"),
-    Field::string("/name/honorificPrefix", "honorific_prefix"),
-    Field::string("/name/honorificSuffix", "honorific_suffix"),
-    Field::string("/displayName", "display_name"),
-    Field::string("/nickName", "nick_name"),
-    Field::string("/profileUrl", "profile_url").format(Format::Url),
-    Field::string("/title", "job_title"),
-    Field::string("/userType", "user_type"),
+    // The full name for display ("Ms. Barbara J Jensen, III").
+    Field::string("/name/formatted", "formatted_name").to("/name/formatted"),
+    Field::string("/name/familyName", "family_name").to("/name/family"),
+    Field::string("/name/givenName", "given_name").to("/name/given"),
+    Field::string("/name/middleName", "middle_name").to("/name/middle"),
+    Field::string("/name/honorificPrefix", "honorific_prefix").to("/name/honorific_prefix"),
+    Field::string("/name/honorificSuffix", "honorific_suffix").to("/name/honorific_suffix"),
+    Field::string("/displayName", "display_name").to("/display_name"),
+    Field::string("/nickName", "nick_name").to("/nick_name"),
+    Field::string("/profileUrl", "profile_url").format(Format::Url).to("/profile_url"),
+    // Job title ("Vice President").
+    Field::string("/title", "job_title").to("/job_title"),
+    // Relationship to the organization ("Employee", "Contractor"): free text.
+    Field::string("/userType", "user_type").to("/user_type"),
     // Plain strings (RFC 7643 §4.1.1), stored verbatim: IdPs send `en_US`, `zh-Hant-TW`, and
     // Windows zone names from some HR sources.
-    Field::string("/preferredLanguage", "language"),
-    Field::string("/locale", "locale"),
-    Field::string("/timezone", "timezone"),
-    Field::boolean("/active", "status"),
-    Field::string("/password", "password").write_only(),
-    Field::array("/emails", "emails"),
+    Field::string("/preferredLanguage", "language").to("/language"),
+    Field::string("/locale", "locale").to("/locale"),
+    Field::string("/timezone", "timezone").to("/timezone"),
+    Field::boolean("/active", "status").to_via("/status", Codec::Enum(ACTIVE)),
+    // Write-only: never returned.
+    Field::string("/password", "password").write_only().to("/password"),
+    // The multi-valued attributes: `read_rules` / `write_rules`.
+    Field::array("/emails", "emails").to_via("/emails", Codec::Rule),
     Field::object("/emails/*", "email"),
     Field::string("/emails/*/value", "email").required().format(Format::Email),
     Field::string("/emails/*/type", "email_type"),
     Field::boolean("/emails/*/primary", "primary"),
-    Field::array("/phoneNumbers", "phones"),
+    Field::array("/phoneNumbers", "phones").to_via("/phones", Codec::Rule),
     Field::object("/phoneNumbers/*", "phone"),
     Field::string("/phoneNumbers/*/value", "phone").required().min(1),
     Field::string("/phoneNumbers/*/type", "phone_type"),
     Field::boolean("/phoneNumbers/*/primary", "primary"),
-    Field::array("/ims", "ims"),
+    Field::array("/ims", "ims").to_via("/ims", Codec::Rule),
     Field::object("/ims/*", "im"),
     Field::string("/ims/*/value", "im").required().min(1),
     Field::string("/ims/*/display", "display"),
     Field::string("/ims/*/type", "im_type"),
     Field::boolean("/ims/*/primary", "primary"),
-    Field::array("/photos", "photos"),
+    Field::array("/photos", "photos").to_via("/photos", Codec::Rule),
     Field::object("/photos/*", "photo"),
     Field::string("/photos/*/value", "image_url").required().format(Format::Url),
     Field::string("/photos/*/display", "display"),
     Field::string("/photos/*/type", "photo_type"),
     Field::boolean("/photos/*/primary", "primary"),
-    Field::array("/addresses", "addresses"),
+    Field::array("/addresses", "addresses").to_via("/addresses", Codec::Rule),
     Field::object("/addresses/*", "address"),
     Field::string("/addresses/*/formatted", "formatted_address"),
     Field::string("/addresses/*/streetAddress", "address_line1"),
@@ -605,76 +469,44 @@ pub static CREATE: &[Field] = &[
     Field::string("/addresses/*/country", "country"),
     Field::string("/addresses/*/type", "address_type"),
     Field::boolean("/addresses/*/primary", "primary"),
-    Field::array("/entitlements", "entitlements"),
+    Field::array("/entitlements", "entitlements").to_via("/entitlements", Codec::Rule),
     Field::object("/entitlements/*", "entitlement"),
     Field::string("/entitlements/*/value", "entitlement").required().min(1),
     Field::string("/entitlements/*/display", "display"),
     Field::string("/entitlements/*/type", "entitlement_type"),
     Field::boolean("/entitlements/*/primary", "primary"),
-    Field::array("/roles", "roles"),
+    Field::array("/roles", "roles").to_via("/scim_roles", Codec::Rule),
     Field::object("/roles/*", "role"),
     Field::string("/roles/*/value", "role").required().min(1),
     Field::string("/roles/*/display", "display"),
     Field::string("/roles/*/type", "role_type"),
     Field::boolean("/roles/*/primary", "primary"),
-    Field::array("/x509Certificates", "certificates"),
+    Field::array("/x509Certificates", "certificates").to_via("/x509_certificates", Codec::Rule),
     Field::object("/x509Certificates/*", "certificate"),
     Field::string("/x509Certificates/*/value", "certificate").required().min(1),
     Field::string("/x509Certificates/*/display", "display"),
     Field::string("/x509Certificates/*/type", "certificate_type"),
     Field::boolean("/x509Certificates/*/primary", "primary"),
     Field::object("/urn:ietf:params:scim:schemas:extension:enterprise:2.0:User", "enterprise"),
-    Field::string(EXT_EMPLOYEE_NUMBER, "employee_number"),
-    Field::string(EXT_COST_CENTER, "cost_center"),
-    Field::string(EXT_ORGANIZATION, "organization_name"),
-    Field::string(EXT_DIVISION, "division"),
-    Field::string(EXT_DEPARTMENT, "department"),
+    Field::string(EXT_EMPLOYEE_NUMBER, "employee_number").to("/employee_number"),
+    Field::string(EXT_COST_CENTER, "cost_center").to("/cost_center"),
+    Field::string(EXT_ORGANIZATION, "organization_name").to("/organization/name"),
+    Field::string(EXT_DIVISION, "division").to("/division"),
+    Field::string(EXT_DEPARTMENT, "department").to("/department"),
     Field::object(EXT_MANAGER, "manager"),
-    Field::string("/urn:ietf:params:scim:schemas:extension:enterprise:2.0:User/manager/value", "manager_id"),
-    Field::string("/urn:ietf:params:scim:schemas:extension:enterprise:2.0:User/manager/$ref", "manager_url"),
-    Field::string("/urn:ietf:params:scim:schemas:extension:enterprise:2.0:User/manager/displayName", "manager_name"),
+    // The manager's `id`.
+    Field::string("/urn:ietf:params:scim:schemas:extension:enterprise:2.0:User/manager/value", "manager_id")
+        .to("/manager/value"),
+    // The URI of the manager's User resource.
+    Field::string("/urn:ietf:params:scim:schemas:extension:enterprise:2.0:User/manager/$ref", "manager_url")
+        .to("/manager/ref"),
+    // Read-only in the schema; kept because clients send what they read.
+    Field::string("/urn:ietf:params:scim:schemas:extension:enterprise:2.0:User/manager/displayName", "manager_name")
+        .to("/manager/display_name"),
 ];
 
 /// PUT replaces the resource: the same attributes and the same required ones.
 pub static UPDATE: &[Field] = CREATE;
-
-/// Canonical prefix → wire pointer, for fields whose place does not depend on values.
-static POINTERS: &[(&str, &str)] = &[
-    ("/uid", "/id"),
-    ("/external_id", "/externalId"),
-    ("/username", "/userName"),
-    ("/password", "/password"),
-    ("/name/formatted", "/name/formatted"),
-    ("/name/family", "/name/familyName"),
-    ("/name/given", "/name/givenName"),
-    ("/name/middle", "/name/middleName"),
-    ("/name/honorific_prefix", "/name/honorificPrefix"),
-    ("/name/honorific_suffix", "/name/honorificSuffix"),
-    ("/display_name", "/displayName"),
-    ("/nick_name", "/nickName"),
-    ("/profile_url", "/profileUrl"),
-    ("/job_title", "/title"),
-    ("/user_type", "/userType"),
-    ("/language", "/preferredLanguage"),
-    ("/locale", "/locale"),
-    ("/timezone", "/timezone"),
-    ("/status", "/active"),
-    ("/emails", "/emails"),
-    ("/phones", "/phoneNumbers"),
-    ("/ims", "/ims"),
-    ("/photos", "/photos"),
-    ("/entitlements", "/entitlements"),
-    ("/scim_roles", "/roles"),
-    ("/x509_certificates", "/x509Certificates"),
-    ("/employee_number", EXT_EMPLOYEE_NUMBER),
-    ("/cost_center", EXT_COST_CENTER),
-    ("/organization/name", EXT_ORGANIZATION),
-    ("/division", EXT_DIVISION),
-    ("/department", EXT_DEPARTMENT),
-    ("/manager/value", "/urn:ietf:params:scim:schemas:extension:enterprise:2.0:User/manager/value"),
-    ("/manager/ref", "/urn:ietf:params:scim:schemas:extension:enterprise:2.0:User/manager/$ref"),
-    ("/manager/display_name", "/urn:ietf:params:scim:schemas:extension:enterprise:2.0:User/manager/displayName"),
-];
 
 /// The dialect.
 pub struct Scim;
@@ -710,159 +542,76 @@ impl DialectSpec for Scim {
         check_primary(input, report);
     }
 
-    fn to_canonical(&self, _op: Op, input: &Value) -> Result<canonical::User, Report> {
-        // Read-only attributes are ignored, so they were not validated: keep them out of the
-        // typed read (an `id` is kept when it is a string, so a resource read back keeps it).
-        let mut body = input.clone();
-        if let Some(obj) = body.as_object_mut() {
-            obj.remove("meta");
-            obj.remove("groups");
-            if !obj.get("id").is_some_and(Value::is_string) {
-                obj.remove("id");
-            }
-        }
-        let w: User = deserialize(&body)?;
-        let mut u = canonical::User {
-            uid: w.id,
-            external_id: w.external_id,
-            username: w.user_name,
-            password: w.password.map(Password::new),
-            display_name: w.display_name,
-            nick_name: w.nick_name,
-            profile_url: w.profile_url,
-            job_title: w.title,
-            user_type: w.user_type,
-            language: w.preferred_language.map(Locale::verbatim),
-            locale: w.locale.map(Locale::verbatim),
-            timezone: w.timezone.map(TimeZone::verbatim),
-            status: w.active.map(|a| if a { Status::Active } else { Status::Inactive }),
-            ..canonical::User::default()
-        };
-        if let Some(n) = w.name {
-            u.name = canonical::Name {
-                given: n.given_name,
-                family: n.family_name,
-                middle: n.middle_name,
-                honorific_prefix: n.honorific_prefix,
-                honorific_suffix: n.honorific_suffix,
-                formatted: n.formatted,
-            };
-        }
-        u.emails = w
-            .emails
-            .into_iter()
+    /// The multi-valued attributes, and the read-only `id` (kept when it is a string, so a
+    /// resource read back keeps it).
+    fn read_rules(&self, _op: Op, body: &Value, u: &mut canonical::User) {
+        u.uid = body.get("id").and_then(Value::as_str).map(str::to_owned);
+        u.emails = entries::<EmailEntry>(body, "emails")
             .filter_map(|e| {
                 Some(Email { value: EmailAddress::try_from(e.value?).ok()?, kind: e.kind, primary: e.primary })
             })
             .collect();
-        u.phones = w
-            .phone_numbers
-            .into_iter()
+        u.phones = entries::<PhoneNumber>(body, "phoneNumbers")
             .filter_map(|p| Some(Phone { value: p.value?, kind: phone_kind(p.kind.as_deref()), primary: p.primary }))
             .collect();
-        u.addresses = w.addresses.into_iter().map(address_to_canonical).collect();
-        u.ims = multi(w.ims);
-        u.photos = multi(w.photos);
-        u.entitlements = multi(w.entitlements);
-        u.scim_roles = multi(w.roles);
-        u.x509_certificates = multi(w.x509_certificates);
+        u.addresses = entries::<AddressEntry>(body, "addresses").map(address_to_canonical).collect();
+        u.ims = multi(body, "ims");
+        u.photos = multi(body, "photos");
+        u.entitlements = multi(body, "entitlements");
+        u.scim_roles = multi(body, "roles");
+        u.x509_certificates = multi(body, "x509Certificates");
         // Single-picture dialects get the primary photo (else the first); `photos` stays whole,
         // and writing SCIM back uses `photos`, so SCIM → SCIM is exact.
         u.image =
             u.photos.iter().find(|p| p.primary == Some(true)).or(u.photos.first()).map(|p| Image::Url(p.value.clone()));
-        if let Some(e) = w.enterprise {
-            u.employee_number = e.employee_number;
-            u.cost_center = e.cost_center;
-            u.organization =
-                e.organization.map(|name| canonical::Organization { name: Some(name), ..Default::default() });
-            u.division = e.division;
-            u.department = e.department;
-            u.manager =
-                e.manager.map(|m| Manager { value: m.value, display_name: m.display_name, reference: m.reference });
-        }
-        Ok(u)
     }
 
-    fn from_canonical(&self, _op: Op, u: &canonical::User) -> Value {
-        let name = Name {
-            formatted: u.name.formatted.clone(),
-            family_name: u.name.family.clone(),
-            given_name: u.name.given.clone(),
-            middle_name: u.name.middle.clone(),
-            honorific_prefix: u.name.honorific_prefix.clone(),
-            honorific_suffix: u.name.honorific_suffix.clone(),
-        };
-        let enterprise = EnterpriseUser {
-            employee_number: u.employee_number.clone(),
-            cost_center: u.cost_center.clone(),
-            organization: u.organization.as_ref().and_then(|o| o.name.clone()),
-            division: u.division.clone(),
-            department: u.department.clone(),
-            manager: u.manager.as_ref().map(|m| ManagerRef {
-                value: m.value.clone(),
-                reference: m.reference.clone(),
-                display_name: m.display_name.clone(),
-            }),
-        };
-        let mut schemas = vec![USER.to_owned()];
-        if !enterprise.is_empty() {
-            schemas.push(ENTERPRISE_USER.to_owned());
-        }
-        // A dialect with one picture URL (learningcloud, publisher) becomes one photo.
-        let photos = match (&u.photos[..], &u.image) {
-            ([], Some(Image::Url(url))) => {
-                vec![MultiValued { value: Some(url.clone()), kind: Some("photo".to_owned()), ..MultiValued::default() }]
+    fn write_rules(&self, _op: Op, u: &canonical::User, body: &mut Value) {
+        let Value::Object(map) = body else { return };
+        let mut put = |key: &str, items: Vec<Value>| {
+            if !items.is_empty() {
+                map.insert(key.to_owned(), Value::Array(items));
             }
-            (photos, _) => wire_multi(photos),
         };
-        let wire = User {
-            schemas,
-            id: u.uid.clone(),
-            external_id: u.external_id.clone(),
-            user_name: u.username.clone(),
-            name: (name != Name::default()).then_some(name),
-            display_name: u.display_name.clone(),
-            nick_name: u.nick_name.clone(),
-            profile_url: u.profile_url.clone(),
-            title: u.job_title.clone(),
-            user_type: u.user_type.clone(),
-            preferred_language: u.language.as_ref().map(ToString::to_string),
-            locale: u.locale.as_ref().map(ToString::to_string),
-            timezone: u.timezone.as_ref().map(ToString::to_string),
-            active: u.status.map(|s| s == Status::Active),
-            password: u.password.as_ref().map(|p| p.expose().to_owned()),
-            emails: u
-                .emails
-                .iter()
-                .map(|e| EmailEntry { value: Some(e.value.to_string()), kind: e.kind.clone(), primary: e.primary })
-                .collect(),
-            phone_numbers: u
-                .phones
-                .iter()
-                .map(|p| PhoneNumber {
-                    value: Some(p.value.clone()),
-                    kind: Some(phone_type(p.kind).to_owned()),
-                    primary: p.primary,
-                })
-                .collect(),
-            ims: wire_multi(&u.ims),
-            photos,
-            addresses: u.addresses.iter().map(address_to_wire).collect(),
-            groups: Vec::new(),
-            entitlements: wire_multi(&u.entitlements),
-            roles: wire_multi(&u.scim_roles),
-            x509_certificates: wire_multi(&u.x509_certificates),
-            enterprise: (!enterprise.is_empty()).then_some(enterprise),
-            meta: None,
+        let email = |e: &Email| {
+            json!(EmailEntry { value: Some(e.value.to_string()), kind: e.kind.clone(), primary: e.primary })
         };
-        serde_json::to_value(wire).unwrap_or(Value::Null)
+        put("emails", u.emails.iter().map(email).collect());
+        let phone = |p: &Phone| {
+            json!(PhoneNumber {
+                value: Some(p.value.clone()),
+                kind: Some(phone_type(p.kind).to_owned()),
+                primary: p.primary
+            })
+        };
+        put("phoneNumbers", u.phones.iter().map(phone).collect());
+        put("addresses", u.addresses.iter().map(|a| json!(address_to_wire(a))).collect());
+        put("ims", wire_multi(&u.ims));
+        // A dialect with one picture URL (learningcloud, publisher) becomes one photo.
+        put(
+            "photos",
+            match (&u.photos[..], &u.image) {
+                ([], Some(Image::Url(url))) => vec![json!({"value": url, "type": "photo"})],
+                (photos, _) => wire_multi(photos),
+            },
+        );
+        put("entitlements", wire_multi(&u.entitlements));
+        put("roles", wire_multi(&u.scim_roles));
+        put("x509Certificates", wire_multi(&u.x509_certificates));
+        if let Some(id) = &u.uid {
+            map.insert("id".into(), Value::from(id.as_str()));
+        }
+        let mut schemas = vec![Value::from(USER)];
+        if map.get(ENTERPRISE_USER).is_some_and(|e| e.as_object().is_some_and(|e| !e.is_empty())) {
+            schemas.push(Value::from(ENTERPRISE_USER));
+        }
+        map.insert("schemas".into(), Value::Array(schemas));
     }
 
-    fn canonical_pointer(&self, _op: Op, wire: &str) -> Option<String> {
-        unmap_pointer(POINTERS, wire)
-    }
-
-    fn wire_pointer(&self, _op: Op, u: &canonical::User, canonical: &str) -> Option<String> {
+    fn wire_pointer_rules(&self, _op: Op, u: &canonical::User, canonical: &str) -> Option<String> {
+        if canonical == "/uid" {
+            return Some("/id".into());
+        }
         if let Some(i) = index_after(canonical, "/addresses") {
             let leaf = canonical.split('/').nth(3).unwrap_or_default();
             let wire = match leaf {
@@ -877,8 +626,18 @@ impl DialectSpec for Scim {
             let i = u.photos.iter().position(|p| p.primary == Some(true)).unwrap_or(0);
             return Some(format!("/photos/{i}/value"));
         }
-        map_pointer(POINTERS, canonical)
+        None
     }
+}
+
+/// The entries of a multi-valued attribute that read as `T` (an entry of another shape cannot
+/// come from a valid body; from an upstream's record it is skipped, not fatal).
+fn entries<'a, T: Deserialize<'a>>(body: &'a Value, key: &str) -> impl Iterator<Item = T> + 'a {
+    let items = match body.get(key) {
+        Some(Value::Array(items)) => &items[..],
+        _ => &[],
+    };
+    items.iter().filter_map(|item| T::deserialize(item).ok())
 }
 
 /// Rewrites keys to the table's spelling under `shape` and coerces boolean strings, recursing
@@ -1057,21 +816,22 @@ fn phone_type(k: PhoneKind) -> &'static str {
     }
 }
 
-fn multi(items: Vec<MultiValued>) -> Vec<MultiValue> {
-    items
-        .into_iter()
+fn multi(body: &Value, key: &str) -> Vec<MultiValue> {
+    entries::<MultiValued>(body, key)
         .filter_map(|m| Some(MultiValue { value: m.value?, display: m.display, kind: m.kind, primary: m.primary }))
         .collect()
 }
 
-fn wire_multi(items: &[MultiValue]) -> Vec<MultiValued> {
+fn wire_multi(items: &[MultiValue]) -> Vec<Value> {
     items
         .iter()
-        .map(|m| MultiValued {
-            value: Some(m.value.clone()),
-            display: m.display.clone(),
-            kind: m.kind.clone(),
-            primary: m.primary,
+        .map(|m| {
+            json!(MultiValued {
+                value: Some(m.value.clone()),
+                display: m.display.clone(),
+                kind: m.kind.clone(),
+                primary: m.primary,
+            })
         })
         .collect()
 }
