@@ -7,6 +7,7 @@
 use crate::canonical::User;
 use crate::dialects;
 use crate::fields::Field;
+use crate::merge::Mode;
 use crate::report::{Code, Report, Violation};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -184,6 +185,17 @@ pub trait DialectSpec: Sync {
     fn wire_pointer_rules(&self, _op: Op, _user: &User, _canonical: &str) -> Option<String> {
         None
     }
+
+    /// How this dialect's update body relates to what its client sees of a user
+    /// ([`crate::merge`]): a full replacement unless the dialect says otherwise.
+    fn update_mode(&self) -> Mode {
+        Mode::Replace
+    }
+
+    /// Update semantics beyond [`DialectSpec::update_mode`] (primavera's licence delta,
+    /// DeviceHive's `data`), applied to the merged user `next`. `body` is the update body as
+    /// sent, for what the canonical user cannot tell (an explicit `null` from an absent key).
+    fn update_rules(&self, _stored: &User, _incoming: &User, _body: &Value, _next: &mut User) {}
 
     /// Maps a **valid** body to the canonical user: the rows, then the dialect's rules.
     fn to_canonical(&self, op: Op, input: &Value) -> Result<User, Report> {

@@ -87,6 +87,23 @@ pub fn to_canonical(dialect: Dialect, op: Op, input: &Value) -> Result<User, Rep
     spec.to_canonical(op, &spec.prepare(op, input).0)
 }
 
+/// The stored user after a `dialect` update: `incoming` is the canonical form of the (valid)
+/// update `body`. The dialect's update semantics decide: a full replacement of what its client
+/// sees, or only what the body carries ([`merge`]), plus its own rules (primavera's licence
+/// delta, DeviceHive's `data`). What the dialect cannot hold is kept; identity comes from
+/// `stored`; a password in the body rides along for the store to hash.
+pub fn apply_update(dialect: Dialect, stored: &User, incoming: &User, body: &Value) -> User {
+    apply_update_with(dialect.spec(), stored, incoming, body)
+}
+
+/// [`apply_update`] for one dialect module given by type.
+pub fn apply_update_with<S: DialectSpec + ?Sized>(spec: &S, stored: &User, incoming: &User, body: &Value) -> User {
+    let mut next = merge::apply_with(spec, stored, incoming, spec.update_mode());
+    spec.update_rules(stored, incoming, body, &mut next);
+    next.password = incoming.password.clone();
+    next
+}
+
 /// Writes a canonical user as a dialect's body.
 pub fn from_canonical(dialect: Dialect, op: Op, user: &User) -> Value {
     dialect.spec().from_canonical(op, user)

@@ -16,8 +16,7 @@
 //! the stored, possibly richer, value (`pt-BR` stays `pt-BR` when learningcloud sends back `pt`).
 
 use crate::canonical::User;
-use crate::dialect::{Dialect, Op};
-use crate::dialects::primavera;
+use crate::dialect::{Dialect, DialectSpec, Op};
 use serde_json::{Map, Value};
 
 /// How an update body relates to the dialect's view of the stored user.
@@ -29,27 +28,25 @@ pub enum Mode {
     Overlay,
 }
 
-/// The update semantics of each dialect's own update operation.
+/// The update semantics of each dialect's own update operation ([`DialectSpec::update_mode`]).
 pub fn update_mode(dialect: Dialect) -> Mode {
-    match dialect {
-        Dialect::LearningCloud | Dialect::Publisher | Dialect::Scim => Mode::Replace,
-        Dialect::Primavera | Dialect::DeviceHive => Mode::Overlay,
-    }
+    dialect.spec().update_mode()
 }
 
-/// The stored user with `incoming` (the canonical form of a `dialect` update body) applied.
+/// The stored user with `incoming` (the canonical form of a `dialect` update body) applied in
+/// `mode`, before the dialect's own update rules ([`crate::apply_update`] adds them).
 ///
-/// Identity (`id`, `uid`) and the password never come from here: the caller owns them. For
-/// primavera, `incoming.products` is a delta ([`primavera::apply_products`]).
+/// Identity (`id`, `uid`) and the password never come from here: the caller owns them.
 pub fn apply(dialect: Dialect, stored: &User, incoming: &User, mode: Mode) -> User {
+    apply_with(dialect.spec(), stored, incoming, mode)
+}
+
+/// [`apply`] for one dialect module given by type.
+pub fn apply_with<S: DialectSpec + ?Sized>(spec: &S, stored: &User, incoming: &User, mode: Mode) -> User {
     let mut incoming = incoming.clone();
     incoming.id = None;
     incoming.uid = None;
     incoming.password = None;
-    if dialect == Dialect::Primavera && !incoming.products.is_empty() {
-        incoming.products = primavera::apply_products(&stored.products, &incoming.products);
-    }
-    let spec = dialect.spec();
     let view = spec.to_canonical(Op::Update, &spec.from_canonical(Op::Update, stored)).unwrap_or_default();
 
     let mut base = to_json(stored);
@@ -268,11 +265,12 @@ mod tests {
             emails: vec![email("p@x.org", true)],
             ..User::default()
         };
-        let out = apply(Dialect::Primavera, &stored, &incoming, Mode::Overlay);
+        let body = json!({});
+        let out = crate::apply_update(Dialect::Primavera, &stored, &incoming, &body);
         let names: Vec<ProductName> = out.products.iter().map(|p| p.name).collect();
         assert_eq!(names, vec![ProductName::Schedule, ProductName::Idea]);
         let none = User { emails: vec![email("p@x.org", true)], ..User::default() };
-        assert_eq!(apply(Dialect::Primavera, &stored, &none, Mode::Overlay).products.len(), 2);
+        assert_eq!(crate::apply_update(Dialect::Primavera, &stored, &none, &body).products.len(), 2);
     }
 
     #[test]

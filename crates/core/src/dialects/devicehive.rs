@@ -15,10 +15,11 @@
 //! Every call carries `Authorization: Bearer <accessToken>`; a body without `Content-Type` is
 //! JSON. Errors are [`ErrorBody`]; a duplicate login is a 403, not a 409.
 
-use crate::canonical::Password;
+use crate::canonical::{self, Password};
 use crate::dialect::{Dialect, DialectSpec, Op};
 use crate::fields::{Field, Format};
 use crate::mapping::{Codec, Lit};
+use crate::merge::Mode;
 use crate::report::{Code, Report, Violation};
 use serde::de::{self, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
@@ -433,6 +434,21 @@ impl DialectSpec for DeviceHive {
             Op::Create => CREATE,
             Op::Update => UPDATE,
         }
+    }
+
+    /// Every field is optional: absent keeps the stored value.
+    fn update_mode(&self) -> Mode {
+        Mode::Overlay
+    }
+
+    /// `data` is partial like every other field, and an explicit `null` clears it
+    /// ([`data_change`]).
+    fn update_rules(&self, stored: &canonical::User, _: &canonical::User, body: &Value, next: &mut canonical::User) {
+        next.data = match data_change(body) {
+            DataChange::Keep => stored.data.clone(),
+            DataChange::Clear => None,
+            DataChange::Set(value) => Some(value.clone()),
+        };
     }
 
     fn check(&self, op: Op, input: &Value, report: &mut Report) {

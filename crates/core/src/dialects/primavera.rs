@@ -13,6 +13,7 @@ use crate::dialect::{Dialect, DialectSpec, Op};
 use crate::dialects::index_after;
 use crate::fields::{Field, Format};
 use crate::mapping::{Codec, Lit, LocaleStyle};
+use crate::merge::Mode;
 use crate::report::{Code, Report, Violation};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -296,6 +297,24 @@ impl DialectSpec for Primavera {
         if let (Value::Object(body), false) = (body, products.is_empty()) {
             let key = if op == Op::Create { "productNames" } else { "userProducts" };
             body.insert(key.into(), Value::Array(products));
+        }
+    }
+
+    /// Absent fields keep their value.
+    fn update_mode(&self) -> Mode {
+        Mode::Overlay
+    }
+
+    /// `userProducts` is a delta over the current licences.
+    fn update_rules(
+        &self,
+        stored: &canonical::User,
+        incoming: &canonical::User,
+        _: &Value,
+        next: &mut canonical::User,
+    ) {
+        if !incoming.products.is_empty() {
+            next.products = apply_products(&stored.products, &incoming.products);
         }
     }
 

@@ -30,9 +30,8 @@ use serde_json::Value;
 use userbridge_core::canonical::{Access, Password, Status};
 use userbridge_core::dialects::devicehive::actions::{Action, Grants, TokenCreate};
 use userbridge_core::dialects::devicehive::{
-    self as dh, AccessToken, CreatedUser, DataChange, TokenPair, UpdateUser, UserWithNetworks,
+    self as dh, AccessToken, CreatedUser, TokenPair, UpdateUser, UserWithNetworks,
 };
-use userbridge_core::merge::{self, Mode};
 use userbridge_core::{BodyFormat, Code, Dialect, Op, Report, User, Violation};
 use worker::{Date, Response, console_error};
 
@@ -895,12 +894,7 @@ impl Service<'_> {
         let incoming = userbridge_core::to_canonical(Dialect::DeviceHive, Op::Update, body)?;
         let mut current = existing;
         for attempt in 0..2 {
-            let mut next = merge::apply(Dialect::DeviceHive, &current.user, &incoming, Mode::Overlay);
-            next.data = match dh::data_change(body) {
-                DataChange::Keep => current.user.data.clone(),
-                DataChange::Clear => None,
-                DataChange::Set(value) => Some(value.clone()),
-            };
+            let next = userbridge_core::apply_update(Dialect::DeviceHive, &current.user, &incoming, body);
             match store.update(id, Some(current.version), &next, incoming.password.as_ref()).await {
                 Ok(_) => return Ok(()),
                 Err(StoreError::VersionMismatch) if attempt == 0 => {

@@ -19,7 +19,7 @@
 use serde_json::{Value, json};
 use userbridge_core::canonical::Status;
 use userbridge_core::dialects::learningcloud::{self as lc, ChangePassword, Envelope};
-use userbridge_core::{Dialect, Op, Report, merge};
+use userbridge_core::{Dialect, Op, Report};
 use worker::Response;
 
 use super::{Cx, Surface, modify};
@@ -179,10 +179,11 @@ async fn update(cx: &mut Cx, id_or_username: &str) -> Result<Response, ApiError>
     let incoming = userbridge_core::to_canonical(Dialect::LearningCloud, Op::Update, &body)?;
     let store = cx.store()?;
     let target = find(&store, id_or_username).await?;
-    let mode = merge::update_mode(Dialect::LearningCloud);
-    modify(&store, target.id, None, |current| Ok(merge::apply(Dialect::LearningCloud, &current.user, &incoming, mode)))
-        .await
-        .map_err(|e| e.locate_duplicate(|f| Some(pointer(f, &body))))?;
+    modify(&store, target.id, None, |current| {
+        Ok(userbridge_core::apply_update(Dialect::LearningCloud, &current.user, &incoming, &body))
+    })
+    .await
+    .map_err(|e| e.locate_duplicate(|f| Some(pointer(f, &body))))?;
     Ok(http::json(200, &Envelope::no_content(sync)))
 }
 

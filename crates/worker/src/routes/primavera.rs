@@ -12,7 +12,7 @@
 //! `duplicate` when it is false.
 
 use userbridge_core::dialects::primavera::{self as pv, ErrorBody};
-use userbridge_core::{Code, Dialect, Op, Report, Violation, merge};
+use userbridge_core::{Code, Dialect, Op, Report, Violation};
 use worker::Response;
 
 use super::{Cx, Surface, modify};
@@ -114,10 +114,11 @@ async fn update(cx: &mut Cx) -> Result<Response, ApiError> {
     };
     let store = cx.store()?;
     let target = store.get(&key).await?;
-    let mode = merge::update_mode(Dialect::Primavera);
-    modify(&store, target.id, None, |current| Ok(merge::apply(Dialect::Primavera, &current.user, &incoming, mode)))
-        .await
-        .map_err(|e| e.locate_duplicate(|f| Some(pointer(f).into())))?;
+    modify(&store, target.id, None, |current| {
+        Ok(userbridge_core::apply_update(Dialect::Primavera, &current.user, &incoming, &body))
+    })
+    .await
+    .map_err(|e| e.locate_duplicate(|f| Some(pointer(f).into())))?;
     Ok(http::empty(204))
 }
 

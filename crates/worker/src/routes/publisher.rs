@@ -22,7 +22,6 @@ use userbridge_core::dialects::publisher::{
     ErrorBody, ErrorEnvelope, FieldError, REF_USER_ID_BADLY_FORMATTED, REF_USER_ID_REQUIRED, REF_USER_ID_TOO_LONG,
     Summary,
 };
-use userbridge_core::merge::{self, Mode};
 use userbridge_core::{BodyFormat, Code, Dialect, Op, Report, Violation};
 use worker::Response;
 
@@ -212,7 +211,7 @@ async fn update(cx: &mut Cx, segment: &str) -> Result<Response, Fail> {
         return Err(ApiError::Invalid(Report::single(v)).into());
     }
     let stored = modify(&store, target.id, None, |current| {
-        Ok(merge::apply(Dialect::Publisher, &current.user, &incoming, Mode::Replace))
+        Ok(userbridge_core::apply_update(Dialect::Publisher, &current.user, &incoming, &body))
     })
     .await?;
     Ok(respond(cx, 200, &summary(cx, &stored)))

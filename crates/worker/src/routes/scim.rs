@@ -15,7 +15,7 @@
 use serde_json::{Value, json};
 use userbridge_core::dialects::scim::{self as sc, ScimType};
 use userbridge_core::query::{self, Filter, PatchOperation, Projection, SortOrder};
-use userbridge_core::{Dialect, Op, User, merge};
+use userbridge_core::{Dialect, Op};
 use worker::Response;
 
 use super::{Cx, Surface, modify};
@@ -268,19 +268,13 @@ async fn replace(cx: &mut Cx, id: &str) -> Result<Response, ApiError> {
     let body = scim_json(cx).await?;
     let incoming = userbridge_core::to_canonical(Dialect::Scim, Op::Update, &body)?;
     let store = directory(cx)?;
-    let stored = modify(&store, target.id, expected, |current| Ok(replaced(&current.user, &incoming)))
-        .await
-        .map_err(|e| e.locate_duplicate(pointer))?;
+    let stored = modify(&store, target.id, expected, |current| {
+        Ok(userbridge_core::apply_update(Dialect::Scim, &current.user, &incoming, &body))
+    })
+    .await
+    .map_err(|e| e.locate_duplicate(pointer))?;
     let resource = render(&http::origin(&cx.req), &stored);
     Ok(with_etag(scim(200, &resource), stored.version))
-}
-
-/// The stored user with a SCIM update applied; the incoming password (if any) rides along for
-/// the store to hash.
-fn replaced(current: &User, incoming: &User) -> User {
-    let mut next = merge::apply(Dialect::Scim, current, incoming, merge::update_mode(Dialect::Scim));
-    next.password = incoming.password.clone();
-    next
 }
 
 /// `PATCH`: the operations are applied to the current resource inside the read–change–write,
@@ -312,7 +306,7 @@ async fn patch(cx: &mut Cx, id: &str) -> Result<Response, ApiError> {
             if keeps_no_username && incoming.username.as_deref() == Some(current.uid.as_str()) {
                 incoming.username = None;
             }
-            Ok(replaced(&current.user, &incoming))
+            Ok(userbridge_core::apply_update(Dialect::Scim, &current.user, &incoming, &resource))
         })
         .await
         .map_err(|e| e.locate_duplicate(pointer))?;

@@ -196,9 +196,7 @@ async fn replace(cx: &mut Cx, id: i64) -> Result<Response, ApiError> {
         }
         Some(d) => {
             modify(&store, id, expected, |current| {
-                let mut next = merge::apply(d, &current.user, &incoming, merge::update_mode(d));
-                next.password = incoming.password.clone();
-                Ok(next)
+                Ok(userbridge_core::apply_update(d, &current.user, &incoming, &body))
             })
             .await
         }
