@@ -32,8 +32,8 @@ pub use canonical::User;
 pub use dialect::{BodyFormat, Dialect, DialectSpec, Op};
 pub use fields::Field;
 pub use report::{Code, Report, Violation};
-pub use schema::schema;
-pub use translate::{LossReason, Lost, Translation, translate};
+pub use schema::{schema, schema_with};
+pub use translate::{LossReason, Lost, Translation, translate, translate_with};
 
 use serde_json::Value;
 
@@ -79,11 +79,15 @@ pub fn fields(dialect: Dialect, op: Op) -> &'static [Field] {
 
 /// Validates a body and maps it to the canonical user.
 pub fn to_canonical(dialect: Dialect, op: Op, input: &Value) -> Result<User, Report> {
-    let report = validate(dialect, op, input);
+    to_canonical_with(dialect.spec(), op, input)
+}
+
+/// [`to_canonical`] for one dialect module given by type.
+pub fn to_canonical_with<S: DialectSpec + ?Sized>(spec: &S, op: Op, input: &Value) -> Result<User, Report> {
+    let report = validate_with(spec, op, input);
     if !report.is_valid() {
         return Err(report);
     }
-    let spec = dialect.spec();
     spec.to_canonical(op, &spec.prepare(op, input).0)
 }
 
@@ -107,4 +111,9 @@ pub fn apply_update_with<S: DialectSpec + ?Sized>(spec: &S, stored: &User, incom
 /// Writes a canonical user as a dialect's body.
 pub fn from_canonical(dialect: Dialect, op: Op, user: &User) -> Value {
     dialect.spec().from_canonical(op, user)
+}
+
+/// The field table of one dialect module given by type.
+pub fn fields_with<S: DialectSpec + ?Sized>(spec: &S, op: Op) -> &'static [Field] {
+    spec.fields(op)
 }

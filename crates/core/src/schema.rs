@@ -16,7 +16,7 @@ pub fn schema(dialect: Dialect, op: Op) -> Value {
 
 /// [`schema`] for one dialect module given by type: static dispatch, see [`crate::validate_with`].
 pub fn schema_with<S: DialectSpec + ?Sized>(spec: &S, op: Op) -> Value {
-    let dialect = spec.id();
+    let dialect = spec.name();
     let mut root = json!({
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": format!("urn:userbridge:schema:{dialect}:{op}"),

@@ -9,7 +9,7 @@
 //! drift from the mappings.
 
 use crate::canonical::{Locale, User};
-use crate::dialect::{Dialect, Op};
+use crate::dialect::{Dialect, DialectSpec, Op};
 use crate::report::{Report, Violation};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -53,19 +53,28 @@ pub struct Translation {
 
 /// Translates a body from one dialect to another. Invalid input gives its report.
 pub fn translate(from: Dialect, to: Dialect, op: Op, input: &Value) -> Result<Translation, Report> {
-    let report = crate::validate(from, op, input);
+    translate_with(from.spec(), to.spec(), op, input)
+}
+
+/// [`translate`] between two dialect modules given by type (or as trait objects).
+pub fn translate_with<A, B>(from: &A, to: &B, op: Op, input: &Value) -> Result<Translation, Report>
+where
+    A: DialectSpec + ?Sized,
+    B: DialectSpec + ?Sized,
+{
+    let report = crate::validate_with(from, op, input);
     if !report.is_valid() {
         return Err(report);
     }
-    let (source, prefix) = from.spec().prepare(op, input);
-    let user = from.spec().to_canonical(op, &source)?;
-    let body = to.spec().from_canonical(op, &user);
-    let held = to.spec().to_canonical(op, &to.spec().prepare(op, &body).0).unwrap_or_default();
-    let again = from.spec().from_canonical(op, &held);
-    let back = from.spec().to_canonical(op, &from.spec().prepare(op, &again).0).unwrap_or_default();
+    let (source, prefix) = from.prepare(op, input);
+    let user = from.to_canonical(op, &source)?;
+    let body = to.from_canonical(op, &user);
+    let held = to.to_canonical(op, &to.prepare(op, &body).0).unwrap_or_default();
+    let again = from.from_canonical(op, &held);
+    let back = from.to_canonical(op, &from.prepare(op, &again).0).unwrap_or_default();
     let mut lost: Vec<Lost> = Vec::new();
     for (canonical, reason, target_value) in losses(&user, &back) {
-        let wire = from.spec().wire_pointer(op, &user, &canonical).unwrap_or_else(|| canonical.clone());
+        let wire = from.wire_pointer(op, &user, &canonical).unwrap_or_else(|| canonical.clone());
         let pointer = format!("{prefix}{wire}");
         // Several canonical leaves can come from one wire field (an email's value and primary flag).
         if !lost.iter().any(|l| l.pointer == pointer) {
@@ -75,9 +84,9 @@ pub fn translate(from: Dialect, to: Dialect, op: Op, input: &Value) -> Result<Tr
     // Request options have no canonical home: the same dialect takes them as sent; another has no
     // such option, so they are lost (with no canonical pointer).
     let mut body = body;
-    for option in from.spec().fields(op).iter().filter(|f| f.option) {
+    for option in from.fields(op).iter().filter(|f| f.option) {
         let Some(value) = source.pointer(option.pointer) else { continue };
-        if from == to {
+        if from.name() == to.name() {
             if let Some(place) = crate::mapping::slot(&mut body, option.pointer) {
                 *place = value.clone();
             }
@@ -86,7 +95,7 @@ pub fn translate(from: Dialect, to: Dialect, op: Op, input: &Value) -> Result<Tr
             lost.push(Lost { pointer, canonical: String::new(), reason: LossReason::NotSupported, target_value: None });
         }
     }
-    let unmet = crate::validate(to, op, &body).errors;
+    let unmet = crate::validate_with(to, op, &body).errors;
     Ok(Translation { body, lost, ignored: report.ignored, unmet })
 }
 

@@ -16,7 +16,7 @@
 //! JSON. Errors are [`ErrorBody`]; a duplicate login is a 403, not a 409.
 
 use crate::canonical::{self, Password};
-use crate::dialect::{Dialect, DialectSpec, Op};
+use crate::dialect::{DialectSpec, Op};
 use crate::fields::{Field, Format};
 use crate::mapping::{Codec, Lit};
 use crate::merge::Mode;
@@ -425,8 +425,8 @@ const PASSWORD_MIN: usize = 6;
 pub struct DeviceHive;
 
 impl DialectSpec for DeviceHive {
-    fn id(&self) -> Dialect {
-        Dialect::DeviceHive
+    fn name(&self) -> &'static str {
+        "devicehive"
     }
 
     fn fields(&self, op: Op) -> &'static [Field] {

@@ -17,7 +17,7 @@
 //! bare object are accepted ([`DialectSpec::prepare`]); bodies written by userbridge are bare.
 
 use crate::canonical::{self, Password, PhoneKind, Status};
-use crate::dialect::{Dialect, DialectSpec, Op};
+use crate::dialect::{DialectSpec, Op};
 use crate::fields::{Field, Format};
 use crate::mapping::{ACTIVE, Codec, LocaleStyle};
 use crate::report::{Code, Pointer, Report, Violation};
@@ -291,8 +291,8 @@ const LANGUAGE: Codec = Codec::Locale(LocaleStyle::Language);
 pub struct LearningCloud;
 
 impl DialectSpec for LearningCloud {
-    fn id(&self) -> Dialect {
-        Dialect::LearningCloud
+    fn name(&self) -> &'static str {
+        "learningcloud"
     }
 
     fn fields(&self, op: Op) -> &'static [Field] {

@@ -9,7 +9,7 @@
 //! 100, title 200 vs 25) and only update knows the `IDEA` product; the tables keep them apart.
 
 use crate::canonical::{self, Locale, PhoneKind, Product, ProductName, Status};
-use crate::dialect::{Dialect, DialectSpec, Op};
+use crate::dialect::{DialectSpec, Op};
 use crate::dialects::index_after;
 use crate::fields::{Field, Format};
 use crate::mapping::{Codec, Lit, LocaleStyle};
@@ -207,8 +207,8 @@ pub fn reuses_existing_user(create: &Value) -> bool {
 pub struct Primavera;
 
 impl DialectSpec for Primavera {
-    fn id(&self) -> Dialect {
-        Dialect::Primavera
+    fn name(&self) -> &'static str {
+        "primavera"
     }
 
     fn fields(&self, op: Op) -> &'static [Field] {

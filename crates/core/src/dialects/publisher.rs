@@ -13,7 +13,7 @@
 //! length limits (docs/dialects/publisher.md#limits), so the tables state none beyond what a format implies.
 
 use crate::canonical::{self, Link, LinkKind, PhoneKind};
-use crate::dialect::{BodyFormat, Dialect, DialectSpec, Op, parse_json, syntax_violation};
+use crate::dialect::{BodyFormat, DialectSpec, Op, parse_json, syntax_violation};
 use crate::dialects::index_after;
 use crate::fields::{Field, Format, Kind};
 use crate::mapping::{Codec, Lit, slot};
@@ -199,8 +199,8 @@ const LINK_CONTAINERS: [(&str, LinkKind); 3] =
 pub struct Publisher;
 
 impl DialectSpec for Publisher {
-    fn id(&self) -> Dialect {
-        Dialect::Publisher
+    fn name(&self) -> &'static str {
+        "publisher"
     }
 
     fn fields(&self, op: Op) -> &'static [Field] {

@@ -15,7 +15,7 @@
 //! ignored, as RFC 7644 §3.5.1 says, and listed under `ignored`.
 
 use crate::canonical::{self, Address, Email, EmailAddress, Image, MultiValue, Phone, PhoneKind};
-use crate::dialect::{Dialect, DialectSpec, Op};
+use crate::dialect::{DialectSpec, Op};
 use crate::dialects::index_after;
 use crate::fields::{Field, Format, Kind};
 use crate::mapping::{ACTIVE, Codec};
@@ -512,8 +512,8 @@ pub static UPDATE: &[Field] = CREATE;
 pub struct Scim;
 
 impl DialectSpec for Scim {
-    fn id(&self) -> Dialect {
-        Dialect::Scim
+    fn name(&self) -> &'static str {
+        "scim"
     }
 
     fn fields(&self, op: Op) -> &'static [Field] {
