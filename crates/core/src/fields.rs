@@ -7,7 +7,7 @@
 //! Pointers are RFC 6901 pointers in wire names; `*` stands for every element of an array.
 
 use crate::formats;
-use crate::mapping::{Canon, Codec};
+use crate::mapping::{Canon, Codec, Slot};
 use crate::report::{Code, Report, Violation, push_key};
 use serde::Serialize;
 use serde_json::{Map, Value, json};
@@ -208,13 +208,13 @@ impl Field {
         self
     }
     /// The field's canonical home, its value taken as it is.
-    pub const fn to(mut self, pointer: &'static str) -> Self {
-        self.to = Some(Canon { pointer, codec: Codec::Same });
+    pub const fn to(mut self, slot: Slot) -> Self {
+        self.to = Some(Canon { slot, codec: Codec::Same });
         self
     }
     /// The field's canonical home and the conversion on the way.
-    pub const fn to_via(mut self, pointer: &'static str, codec: Codec) -> Self {
-        self.to = Some(Canon { pointer, codec });
+    pub const fn to_via(mut self, slot: Slot, codec: Codec) -> Self {
+        self.to = Some(Canon { slot, codec });
         self
     }
 

@@ -7,7 +7,7 @@
 use serde_json::{Value, json};
 use userbridge_core::canonical::PhoneKind;
 use userbridge_core::fields::Format;
-use userbridge_core::mapping::{Codec, Lit};
+use userbridge_core::mapping::{Codec, Lit, Slot};
 use userbridge_core::translate::LossReason;
 use userbridge_core::{Dialect, DialectSpec, Field, Op, Report, Violation};
 
@@ -23,12 +23,12 @@ static STATE: &[(Lit, &str)] = &[
 ];
 
 static ROWS: &[Field] = &[
-    Field::string("/login", "username").required().min(1).max(64).to("/username"),
-    Field::string("/first", "given_name").to("/name/given"),
-    Field::string("/last", "family_name").to("/name/family"),
-    Field::string("/mail", "email").format(Format::Email).to_via("/emails", Codec::Email),
-    Field::string("/cell", "mobile_phone").to_via("/phones", Codec::Phone(PhoneKind::Mobile)),
-    Field::string("/state", "status").allowed(&["on", "off"]).to_via("/status", Codec::Enum(STATE)),
+    Field::string("/login", "username").required().min(1).max(64).to(Slot::Username),
+    Field::string("/first", "given_name").to(Slot::GivenName),
+    Field::string("/last", "family_name").to(Slot::FamilyName),
+    Field::string("/mail", "email").format(Format::Email).to_via(Slot::Emails, Codec::Email),
+    Field::string("/cell", "mobile_phone").to_via(Slot::Phones, Codec::Phone(PhoneKind::Mobile)),
+    Field::string("/state", "status").allowed(&["on", "off"]).to_via(Slot::Status, Codec::Enum(STATE)),
 ];
 
 impl DialectSpec for Hris {

@@ -18,7 +18,7 @@
 use crate::canonical::{self, Password};
 use crate::dialect::{DialectSpec, Op};
 use crate::fields::{Field, Format};
-use crate::mapping::{Codec, Lit};
+use crate::mapping::{Codec, Lit, Slot};
 use crate::merge::Mode;
 use crate::report::{Code, Report, Violation};
 use serde::de::{self, Visitor};
@@ -392,30 +392,35 @@ static STATUS: &[(Lit, &str)] = &[
 /// `POST /user` (the vendor's `UserUpdate` DTO).
 pub static CREATE: &[Field] = &[
     // Unique: a taken login is a 403.
-    Field::string("/login", "username").required().min(3).max(128).format(Format::Login).to("/username"),
-    Field::string("/password", "password").required().min(6).max(128).write_only().to_via("/password", Codec::NonEmpty),
-    Field::integer("/role", "access").required().allowed(ROLES).to_via("/access", Codec::Enum(ROLE)),
+    Field::string("/login", "username").required().min(3).max(128).format(Format::Login).to(Slot::Username),
+    Field::string("/password", "password")
+        .required()
+        .min(6)
+        .max(128)
+        .write_only()
+        .to_via(Slot::Password, Codec::NonEmpty),
+    Field::integer("/role", "access").required().allowed(ROLES).to_via(Slot::Access, Codec::Enum(ROLE)),
     // Default [`STATUS_ACTIVE`].
-    Field::integer("/status", "status").allowed(STATUSES).to_via("/status", Codec::Enum(STATUS)),
+    Field::integer("/status", "status").allowed(STATUSES).to_via(Slot::Status, Codec::Enum(STATUS)),
     // Any JSON.
-    Field::any("/data", "data").to("/data"),
+    Field::any("/data", "data").to(Slot::Data),
     // Default false.
-    Field::boolean("/introReviewed", "intro_reviewed").to("/intro_reviewed"),
+    Field::boolean("/introReviewed", "intro_reviewed").to(Slot::IntroReviewed),
     // Default true; hidden in the vendor's Swagger but sent by its Python client.
-    Field::boolean("/allDeviceTypesAvailable", "all_device_types_available").to("/all_device_types_available"),
+    Field::boolean("/allDeviceTypesAvailable", "all_device_types_available").to(Slot::AllDeviceTypesAvailable),
 ];
 
 /// `PUT /user/{id}`: every field optional, absent keeps the stored value ([`data_change`]).
 pub static UPDATE: &[Field] = &[
-    Field::integer("/id", "id").to("/id"),
-    Field::string("/login", "username").min(3).max(128).format(Format::Login).to("/username"),
+    Field::integer("/id", "id").to(Slot::Id),
+    Field::string("/login", "username").min(3).max(128).format(Format::Login).to(Slot::Username),
     // No minimum here: an empty password means "unchanged"; `check` applies 6 otherwise.
-    Field::string("/password", "password").max(128).write_only().to_via("/password", Codec::NonEmpty),
-    Field::integer("/role", "access").allowed(ROLES).to_via("/access", Codec::Enum(ROLE)),
-    Field::integer("/status", "status").allowed(STATUSES).to_via("/status", Codec::Enum(STATUS)),
-    Field::any("/data", "data").to("/data"),
-    Field::boolean("/introReviewed", "intro_reviewed").to("/intro_reviewed"),
-    Field::boolean("/allDeviceTypesAvailable", "all_device_types_available").to("/all_device_types_available"),
+    Field::string("/password", "password").max(128).write_only().to_via(Slot::Password, Codec::NonEmpty),
+    Field::integer("/role", "access").allowed(ROLES).to_via(Slot::Access, Codec::Enum(ROLE)),
+    Field::integer("/status", "status").allowed(STATUSES).to_via(Slot::Status, Codec::Enum(STATUS)),
+    Field::any("/data", "data").to(Slot::Data),
+    Field::boolean("/introReviewed", "intro_reviewed").to(Slot::IntroReviewed),
+    Field::boolean("/allDeviceTypesAvailable", "all_device_types_available").to(Slot::AllDeviceTypesAvailable),
 ];
 
 /// Minimum password length ("Password can contain only from 6 to 128 symbols!").

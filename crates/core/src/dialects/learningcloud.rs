@@ -19,7 +19,7 @@
 use crate::canonical::{self, Password, PhoneKind, Status};
 use crate::dialect::{DialectSpec, Op};
 use crate::fields::{Field, Format};
-use crate::mapping::{ACTIVE, Codec, LocaleStyle};
+use crate::mapping::{ACTIVE, Codec, LocaleStyle, Slot};
 use crate::report::{Code, Pointer, Report, Violation};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
@@ -229,59 +229,59 @@ pub static DEACTIVATE: &[Field] = &[Field::string("/message", "message")];
 /// `POST …/users` (seed 004). Only `username` is required: the vendor answers 400 without it; a
 /// taken one is a 400, not a 409. The password is create-only (later: [`ChangePassword`]).
 pub static CREATE: &[Field] = &[
-    Field::string("/username", "username").required().min(1).to_via("/username", Codec::NonEmpty),
-    Field::string("/password", "password").write_only().to("/password"),
-    Field::string("/name", "given_name").to("/name/given"),
-    Field::string("/surname", "family_name").to("/name/family"),
-    Field::string("/language", "language").format(Format::Language).to_via("/language", LANGUAGE),
-    Field::string("/timezone", "timezone").format(Format::Timezone).to_via("/timezone", Codec::TimeZone),
-    Field::string("/email", "email").format(Format::Email).to_via("/emails", Codec::Email),
-    Field::string("/officePhone", "work_phone").to_via("/phones", Codec::Phone(PhoneKind::Work)),
-    Field::string("/mobilePhone", "mobile_phone").to_via("/phones", Codec::Phone(PhoneKind::Mobile)),
-    Field::string("/interests", "interests").to("/interests"),
-    Field::string("/aboutMe", "bio").to("/bio"),
+    Field::string("/username", "username").required().min(1).to_via(Slot::Username, Codec::NonEmpty),
+    Field::string("/password", "password").write_only().to(Slot::Password),
+    Field::string("/name", "given_name").to(Slot::GivenName),
+    Field::string("/surname", "family_name").to(Slot::FamilyName),
+    Field::string("/language", "language").format(Format::Language).to_via(Slot::Language, LANGUAGE),
+    Field::string("/timezone", "timezone").format(Format::Timezone).to_via(Slot::TimeZone, Codec::TimeZone),
+    Field::string("/email", "email").format(Format::Email).to_via(Slot::Emails, Codec::Email),
+    Field::string("/officePhone", "work_phone").to_via(Slot::Phones, Codec::Phone(PhoneKind::Work)),
+    Field::string("/mobilePhone", "mobile_phone").to_via(Slot::Phones, Codec::Phone(PhoneKind::Mobile)),
+    Field::string("/interests", "interests").to(Slot::Interests),
+    Field::string("/aboutMe", "bio").to(Slot::Bio),
     // Free text, not an address.
-    Field::string("/location", "location").to("/location"),
+    Field::string("/location", "location").to(Slot::Location),
     // Where credentials are checked; the vendor assumes `LOCAL` when absent.
-    Field::string("/authSource", "auth_source").to("/auth_source"),
+    Field::string("/authSource", "auth_source").to(Slot::AuthSource),
     // By reference or inline, never both (the vendor has one slot): `check_image`. The URL is
     // validated, never fetched.
     Field::object("/image", "image"),
-    Field::string("/image/url", "image_url").format(Format::Url).to("/image/url"),
-    Field::string("/image/base64Image", "image_data").format(Format::Base64).to("/image/inline/base64"),
-    Field::string("/image/mimeType", "image_mime_type").format(Format::ImageMime).to("/image/inline/mime_type"),
-    Field::boolean("/enabled", "status").to_via("/status", Codec::Enum(ACTIVE)),
+    Field::string("/image/url", "image_url").format(Format::Url).to(Slot::ImageUrl),
+    Field::string("/image/base64Image", "image_data").format(Format::Base64).to(Slot::ImageData),
+    Field::string("/image/mimeType", "image_mime_type").format(Format::ImageMime).to(Slot::ImageMimeType),
+    Field::boolean("/enabled", "status").to_via(Slot::Status, Codec::Enum(ACTIVE)),
     // Section → roles ([`CREATE_SECTIONS`]); `management` needs one of [`MANAGEMENT_ROLES`].
-    Field::map("/roles", "roles").to("/roles"),
+    Field::map("/roles", "roles").to(Slot::Roles),
 ];
 
 /// `PUT …/users/{idOrUsername}` (seed 000): a full replacement with six required fields; a
 /// different `username` renames the user.
 pub static UPDATE: &[Field] = &[
-    Field::string("/username", "username").required().min(1).to_via("/username", Codec::NonEmpty),
-    Field::string("/name", "given_name").required().min(1).to("/name/given"),
-    Field::string("/surname", "family_name").required().min(1).to("/name/family"),
-    Field::string("/language", "language").required().format(Format::Language).to_via("/language", LANGUAGE),
-    Field::string("/timezone", "timezone").required().format(Format::Timezone).to_via("/timezone", Codec::TimeZone),
-    Field::string("/email", "email").required().format(Format::Email).to_via("/emails", Codec::Email),
-    Field::string("/officePhone", "work_phone").to_via("/phones", Codec::Phone(PhoneKind::Work)),
-    Field::string("/mobilePhone", "mobile_phone").to_via("/phones", Codec::Phone(PhoneKind::Mobile)),
-    Field::string("/interests", "interests").to("/interests"),
-    Field::string("/aboutMe", "bio").to("/bio"),
-    Field::string("/location", "location").to("/location"),
-    Field::string("/authSource", "auth_source").to("/auth_source"),
+    Field::string("/username", "username").required().min(1).to_via(Slot::Username, Codec::NonEmpty),
+    Field::string("/name", "given_name").required().min(1).to(Slot::GivenName),
+    Field::string("/surname", "family_name").required().min(1).to(Slot::FamilyName),
+    Field::string("/language", "language").required().format(Format::Language).to_via(Slot::Language, LANGUAGE),
+    Field::string("/timezone", "timezone").required().format(Format::Timezone).to_via(Slot::TimeZone, Codec::TimeZone),
+    Field::string("/email", "email").required().format(Format::Email).to_via(Slot::Emails, Codec::Email),
+    Field::string("/officePhone", "work_phone").to_via(Slot::Phones, Codec::Phone(PhoneKind::Work)),
+    Field::string("/mobilePhone", "mobile_phone").to_via(Slot::Phones, Codec::Phone(PhoneKind::Mobile)),
+    Field::string("/interests", "interests").to(Slot::Interests),
+    Field::string("/aboutMe", "bio").to(Slot::Bio),
+    Field::string("/location", "location").to(Slot::Location),
+    Field::string("/authSource", "auth_source").to(Slot::AuthSource),
     Field::object("/image", "image"),
-    Field::string("/image/url", "image_url").format(Format::Url).to("/image/url"),
-    Field::string("/image/base64Image", "image_data").format(Format::Base64).to("/image/inline/base64"),
-    Field::string("/image/mimeType", "image_mime_type").format(Format::ImageMime).to("/image/inline/mime_type"),
-    Field::boolean("/enabled", "status").to_via("/status", Codec::Enum(ACTIVE)),
+    Field::string("/image/url", "image_url").format(Format::Url).to(Slot::ImageUrl),
+    Field::string("/image/base64Image", "image_data").format(Format::Base64).to(Slot::ImageData),
+    Field::string("/image/mimeType", "image_mime_type").format(Format::ImageMime).to(Slot::ImageMimeType),
+    Field::boolean("/enabled", "status").to_via(Slot::Status, Codec::Enum(ACTIVE)),
     // Section → roles ([`UPDATE_SECTIONS`]).
-    Field::map("/roles", "roles").to("/roles"),
+    Field::map("/roles", "roles").to(Slot::Roles),
     // Update only: customer-defined extended fields (keys come from the extended-fields service).
-    Field::map("/extendedFields", "extended_fields").to("/extended_fields"),
-    Field::string("/externalId", "external_id").to("/external_id"),
+    Field::map("/extendedFields", "extended_fields").to(Slot::ExtendedFields),
+    Field::string("/externalId", "external_id").to(Slot::ExternalId),
     // Update only; undocumented, kept as sent.
-    Field::map("/extra", "extra").to("/extra"),
+    Field::map("/extra", "extra").to(Slot::Extra),
 ];
 
 /// The vendor takes a bare ISO 639-1 language: `pt-BR` narrows to `pt`.

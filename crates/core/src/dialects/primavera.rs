@@ -12,7 +12,7 @@ use crate::canonical::{self, Locale, PhoneKind, Product, ProductName, Status};
 use crate::dialect::{DialectSpec, Op};
 use crate::dialects::index_after;
 use crate::fields::{Field, Format};
-use crate::mapping::{Codec, Lit, LocaleStyle};
+use crate::mapping::{Codec, Lit, LocaleStyle, Slot};
 use crate::merge::Mode;
 use crate::report::{Code, Report, Violation};
 use serde::{Deserialize, Serialize};
@@ -149,26 +149,26 @@ const LOCALE: Codec = Codec::Locale(LocaleStyle::OneOf(LOCALES));
 /// `POST /api/restapi/user` (`ApiEntityUserInput`).
 pub static CREATE: &[Field] = &[
     // The company the user belongs to.
-    Field::integer("/companyId", "company_id").required().to("/company_id"),
-    Field::string("/email", "email").required().max(255).format(Format::Email).to_via("/emails", Codec::Email),
-    Field::string("/firstName", "given_name").required().min(1).max(150).to("/name/given"),
-    Field::string("/lastName", "family_name").required().min(1).max(150).to("/name/family"),
+    Field::integer("/companyId", "company_id").required().to(Slot::CompanyId),
+    Field::string("/email", "email").required().max(255).format(Format::Email).to_via(Slot::Emails, Codec::Email),
+    Field::string("/firstName", "given_name").required().min(1).max(150).to(Slot::GivenName),
+    Field::string("/lastName", "family_name").required().min(1).max(150).to(Slot::FamilyName),
     // The offices the user works in.
-    Field::array("/officeIds", "office_ids").required().to("/office_ids"),
+    Field::array("/officeIds", "office_ids").required().to(Slot::OfficeIds),
     Field::integer("/officeIds/*", "office_id"),
-    Field::string("/userLocale", "language").required().allowed(LOCALES).to_via("/language", LOCALE),
-    Field::string("/mobile", "mobile_phone").max(20).to_via("/phones", Codec::Phone(PhoneKind::Mobile)),
-    Field::string("/phone", "work_phone").max(20).to_via("/phones", Codec::Phone(PhoneKind::Work)),
+    Field::string("/userLocale", "language").required().allowed(LOCALES).to_via(Slot::Language, LOCALE),
+    Field::string("/mobile", "mobile_phone").max(20).to_via(Slot::Phones, Codec::Phone(PhoneKind::Mobile)),
+    Field::string("/phone", "work_phone").max(20).to_via(Slot::Phones, Codec::Phone(PhoneKind::Work)),
     // Job title.
-    Field::string("/title", "job_title").max(200).to("/job_title"),
+    Field::string("/title", "job_title").max(200).to(Slot::JobTitle),
     // Licences to grant: `products_rule`.
     Field::array("/productNames", "products"),
     Field::string("/productNames/*", "product").allowed(CREATE_PRODUCTS),
-    Field::string("/userType", "user_type").allowed(USER_TYPES).to_via("/user_type", Codec::Enum(USER_TYPE)),
+    Field::string("/userType", "user_type").allowed(USER_TYPES).to_via(Slot::UserType, Codec::Enum(USER_TYPE)),
     // Global permission profile.
-    Field::string("/globalProfileId", "global_profile_id").to("/global_profile_id"),
+    Field::string("/globalProfileId", "global_profile_id").to(Slot::GlobalProfileId),
     // Default false.
-    Field::boolean("/federatedUser", "federated_user").to("/federated_user"),
+    Field::boolean("/federatedUser", "federated_user").to(Slot::FederatedUser),
     // Default true: a request option, not user data ([`reuses_existing_user`]).
     Field::boolean("/useExistingUser", "use_existing_user").option(),
 ];
@@ -176,17 +176,17 @@ pub static CREATE: &[Field] = &[
 /// `PUT /api/restapi/user` (`ApiEntityApplicationUserInput`): the user is found by `userId`,
 /// else `ldapGuid`; absent optional fields keep their value.
 pub static UPDATE: &[Field] = &[
-    Field::integer("/userId", "id").to("/id"),
+    Field::integer("/userId", "id").to(Slot::Id),
     // The id in LDAP/IDCS.
-    Field::string("/ldapGuid", "ldap_guid").min(1).max(255).to("/ldap_guid"),
-    Field::string("/email", "email").required().max(320).format(Format::Email).to_via("/emails", Codec::Email),
-    Field::string("/firstName", "given_name").required().min(1).max(100).to("/name/given"),
-    Field::string("/lastName", "family_name").required().min(1).max(100).to("/name/family"),
-    Field::string("/mobile", "mobile_phone").max(100).to_via("/phones", Codec::Phone(PhoneKind::Mobile)),
-    Field::string("/phone", "work_phone").max(100).to_via("/phones", Codec::Phone(PhoneKind::Work)),
-    Field::string("/status", "status").max(20).allowed(STATUSES).to_via("/status", Codec::Enum(STATUS)),
-    Field::string("/title", "job_title").max(25).to("/job_title"),
-    Field::string("/userLocale", "language").allowed(LOCALES).to_via("/language", LOCALE),
+    Field::string("/ldapGuid", "ldap_guid").min(1).max(255).to(Slot::LdapGuid),
+    Field::string("/email", "email").required().max(320).format(Format::Email).to_via(Slot::Emails, Codec::Email),
+    Field::string("/firstName", "given_name").required().min(1).max(100).to(Slot::GivenName),
+    Field::string("/lastName", "family_name").required().min(1).max(100).to(Slot::FamilyName),
+    Field::string("/mobile", "mobile_phone").max(100).to_via(Slot::Phones, Codec::Phone(PhoneKind::Mobile)),
+    Field::string("/phone", "work_phone").max(100).to_via(Slot::Phones, Codec::Phone(PhoneKind::Work)),
+    Field::string("/status", "status").max(20).allowed(STATUSES).to_via(Slot::Status, Codec::Enum(STATUS)),
+    Field::string("/title", "job_title").max(25).to(Slot::JobTitle),
+    Field::string("/userLocale", "language").allowed(LOCALES).to_via(Slot::Language, LOCALE),
     // The licence delta: `products_rule`.
     Field::array("/userProducts", "products"),
     Field::object("/userProducts/*", "product"),
@@ -194,7 +194,7 @@ pub static UPDATE: &[Field] = &[
     Field::integer("/userProducts/*/productId", "product_id"),
     Field::integer("/userProducts/*/userProductId", "user_product_id"),
     Field::string("/userProducts/*/action", "product_action").allowed(&["DELETE"]),
-    Field::string("/userType", "user_type").allowed(USER_TYPES).to_via("/user_type", Codec::Enum(USER_TYPE)),
+    Field::string("/userType", "user_type").allowed(USER_TYPES).to_via(Slot::UserType, Codec::Enum(USER_TYPE)),
 ];
 
 /// Whether a create body asks to answer the existing user when its email is taken (the vendor's

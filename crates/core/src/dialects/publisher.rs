@@ -16,7 +16,7 @@ use crate::canonical::{self, Link, LinkKind, PhoneKind};
 use crate::dialect::{BodyFormat, DialectSpec, Op, parse_json, syntax_violation};
 use crate::dialects::index_after;
 use crate::fields::{Field, Format, Kind};
-use crate::mapping::{Codec, Lit, slot};
+use crate::mapping::{Codec, Lit, Slot, slot};
 use crate::report::{Code, Report, Violation, push_key};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -143,32 +143,32 @@ static STATUS: &[(Lit, &str)] = &[
 /// Create and update take the same object (update replaces the whole user), wrapped in `user`.
 pub static CREATE: &[Field] = &[
     Field::object("/user", "user").required(),
-    Field::integer("/user/id", "id").to("/id"),
+    Field::integer("/user/id", "id").to(Slot::Id),
     Field::object("/user/name", "name"),
-    Field::string("/user/name/firstname", "given_name").to("/name/given"),
-    Field::string("/user/name/lastname", "family_name").to("/name/family"),
+    Field::string("/user/name/firstname", "given_name").to(Slot::GivenName),
+    Field::string("/user/name/lastname", "family_name").to(Slot::FamilyName),
     // "Dr".
-    Field::string("/user/name/title", "honorific_prefix").to("/name/honorific_prefix"),
-    Field::string("/user/externalid", "external_id").to("/external_id"),
-    Field::string("/user/email", "email").required().format(Format::Email).to_via("/emails", Codec::Email),
-    Field::string("/user/phone", "work_phone").to_via("/phones", Codec::Phone(PhoneKind::Work)),
-    Field::string("/user/jobtitle", "job_title").to("/job_title"),
-    Field::string("/user/mobile", "mobile_phone").to_via("/phones", Codec::Phone(PhoneKind::Mobile)),
-    Field::string("/user/department", "department").to("/department"),
-    Field::string("/user/status", "status").allowed(STATUSES).to_via("/status", Codec::Enum(STATUS)),
+    Field::string("/user/name/title", "honorific_prefix").to(Slot::HonorificPrefix),
+    Field::string("/user/externalid", "external_id").to(Slot::ExternalId),
+    Field::string("/user/email", "email").required().format(Format::Email).to_via(Slot::Emails, Codec::Email),
+    Field::string("/user/phone", "work_phone").to_via(Slot::Phones, Codec::Phone(PhoneKind::Work)),
+    Field::string("/user/jobtitle", "job_title").to(Slot::JobTitle),
+    Field::string("/user/mobile", "mobile_phone").to_via(Slot::Phones, Codec::Phone(PhoneKind::Mobile)),
+    Field::string("/user/department", "department").to(Slot::Department),
+    Field::string("/user/status", "status").allowed(STATUSES).to_via(Slot::Status, Codec::Enum(STATUS)),
     Field::object("/user/organisation", "organization"),
-    Field::string("/user/organisation/orgname", "organization_name").to("/organization/name"),
-    Field::integer("/user/organisation/orgid", "organization_id").to("/organization/id"),
-    Field::integer("/user/organisation/orgaddressid", "organization_address_id").to("/organization/address_id"),
+    Field::string("/user/organisation/orgname", "organization_name").to(Slot::OrganizationName),
+    Field::integer("/user/organisation/orgid", "organization_id").to(Slot::OrganizationId),
+    Field::integer("/user/organisation/orgaddressid", "organization_address_id").to(Slot::OrganizationAddressId),
     // A postal address: the canonical user's first.
     Field::object("/user/location", "address"),
-    Field::string("/user/location/addressline1", "address_line1").to("/addresses/0/line1"),
-    Field::string("/user/location/addressline2", "address_line2").to("/addresses/0/line2"),
-    Field::string("/user/location/city", "locality").to("/addresses/0/locality"),
-    Field::string("/user/location/country", "country").to("/addresses/0/country"),
-    Field::string("/user/location/postcode", "postal_code").to("/addresses/0/postal_code"),
+    Field::string("/user/location/addressline1", "address_line1").to(Slot::AddressLine1),
+    Field::string("/user/location/addressline2", "address_line2").to(Slot::AddressLine2),
+    Field::string("/user/location/city", "locality").to(Slot::AddressLocality),
+    Field::string("/user/location/country", "country").to(Slot::AddressCountry),
+    Field::string("/user/location/postcode", "postal_code").to(Slot::AddressPostalCode),
     // A picture by URL only.
-    Field::string("/user/img", "image_url").format(Format::Url).to("/image/url"),
+    Field::string("/user/img", "image_url").format(Format::Url).to(Slot::ImageUrl),
     // Three containers of repeated `link` entries, each an object or an array of objects:
     // checked by `check_links`, mapped by `links_rule`.
     Field::object("/user/sociallinks", "social_links"),
@@ -177,15 +177,15 @@ pub static CREATE: &[Field] = &[
     Field::any("/user/customlinks/link", "link"),
     Field::object("/user/messaginglinks", "messaging_links"),
     Field::any("/user/messaginglinks/link", "link"),
-    Field::string("/user/secretaryname", "secretary_name").to("/secretary/name"),
+    Field::string("/user/secretaryname", "secretary_name").to(Slot::SecretaryName),
     Field::string("/user/secretarymail", "secretary_email")
         .format(Format::Email)
-        .to_via("/secretary/email", Codec::EmailAddress),
-    Field::string("/user/bio", "bio").to("/bio"),
+        .to_via(Slot::SecretaryEmail, Codec::EmailAddress),
+    Field::string("/user/bio", "bio").to(Slot::Bio),
     // Where credentials are checked.
-    Field::string("/user/sourcetype", "auth_source").to("/auth_source"),
+    Field::string("/user/sourcetype", "auth_source").to(Slot::AuthSource),
     // Comma-separated (`java,dotNet`).
-    Field::string("/user/specialities", "specialities").to("/specialities"),
+    Field::string("/user/specialities", "specialities").to(Slot::Specialities),
 ];
 
 /// PUT replaces the user with the object supplied: the same fields as create.

@@ -18,7 +18,7 @@ use crate::canonical::{self, Address, Email, EmailAddress, Image, MultiValue, Ph
 use crate::dialect::{DialectSpec, Op};
 use crate::dialects::index_after;
 use crate::fields::{Field, Format, Kind};
-use crate::mapping::{ACTIVE, Codec};
+use crate::mapping::{ACTIVE, Codec, Slot};
 use crate::report::{Code, Report, Violation};
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::{Value, json};
@@ -410,56 +410,56 @@ const EXT_MANAGER: &str = "/urn:ietf:params:scim:schemas:extension:enterprise:2.
 pub static CREATE: &[Field] = &[
     Field::array("/schemas", "schemas").required(),
     Field::string("/schemas/*", "schema"),
-    Field::string("/externalId", "external_id").to("/external_id"),
+    Field::string("/externalId", "external_id").to(Slot::ExternalId),
     // Unique (case-insensitively) across users.
-    Field::string("/userName", "username").required().min(1).to("/username"),
+    Field::string("/userName", "username").required().min(1).to(Slot::Username),
     Field::object("/name", "name"),
     // The full name for display ("Ms. Barbara J Jensen, III").
-    Field::string("/name/formatted", "formatted_name").to("/name/formatted"),
-    Field::string("/name/familyName", "family_name").to("/name/family"),
-    Field::string("/name/givenName", "given_name").to("/name/given"),
-    Field::string("/name/middleName", "middle_name").to("/name/middle"),
-    Field::string("/name/honorificPrefix", "honorific_prefix").to("/name/honorific_prefix"),
-    Field::string("/name/honorificSuffix", "honorific_suffix").to("/name/honorific_suffix"),
-    Field::string("/displayName", "display_name").to("/display_name"),
-    Field::string("/nickName", "nick_name").to("/nick_name"),
-    Field::string("/profileUrl", "profile_url").format(Format::Url).to("/profile_url"),
+    Field::string("/name/formatted", "formatted_name").to(Slot::FormattedName),
+    Field::string("/name/familyName", "family_name").to(Slot::FamilyName),
+    Field::string("/name/givenName", "given_name").to(Slot::GivenName),
+    Field::string("/name/middleName", "middle_name").to(Slot::MiddleName),
+    Field::string("/name/honorificPrefix", "honorific_prefix").to(Slot::HonorificPrefix),
+    Field::string("/name/honorificSuffix", "honorific_suffix").to(Slot::HonorificSuffix),
+    Field::string("/displayName", "display_name").to(Slot::DisplayName),
+    Field::string("/nickName", "nick_name").to(Slot::NickName),
+    Field::string("/profileUrl", "profile_url").format(Format::Url).to(Slot::ProfileUrl),
     // Job title ("Vice President").
-    Field::string("/title", "job_title").to("/job_title"),
+    Field::string("/title", "job_title").to(Slot::JobTitle),
     // Relationship to the organization ("Employee", "Contractor"): free text.
-    Field::string("/userType", "user_type").to("/user_type"),
+    Field::string("/userType", "user_type").to(Slot::UserType),
     // Plain strings (RFC 7643 §4.1.1), stored verbatim: IdPs send `en_US`, `zh-Hant-TW`, and
     // Windows zone names from some HR sources.
-    Field::string("/preferredLanguage", "language").to("/language"),
-    Field::string("/locale", "locale").to("/locale"),
-    Field::string("/timezone", "timezone").to("/timezone"),
-    Field::boolean("/active", "status").to_via("/status", Codec::Enum(ACTIVE)),
+    Field::string("/preferredLanguage", "language").to(Slot::Language),
+    Field::string("/locale", "locale").to(Slot::Locale),
+    Field::string("/timezone", "timezone").to(Slot::TimeZone),
+    Field::boolean("/active", "status").to_via(Slot::Status, Codec::Enum(ACTIVE)),
     // Write-only: never returned.
-    Field::string("/password", "password").write_only().to("/password"),
+    Field::string("/password", "password").write_only().to(Slot::Password),
     // The multi-valued attributes: `read_rules` / `write_rules`.
-    Field::array("/emails", "emails").to_via("/emails", Codec::Rule),
+    Field::array("/emails", "emails").to_via(Slot::Emails, Codec::Rule),
     Field::object("/emails/*", "email"),
     Field::string("/emails/*/value", "email").required().format(Format::Email),
     Field::string("/emails/*/type", "email_type"),
     Field::boolean("/emails/*/primary", "primary"),
-    Field::array("/phoneNumbers", "phones").to_via("/phones", Codec::Rule),
+    Field::array("/phoneNumbers", "phones").to_via(Slot::Phones, Codec::Rule),
     Field::object("/phoneNumbers/*", "phone"),
     Field::string("/phoneNumbers/*/value", "phone").required().min(1),
     Field::string("/phoneNumbers/*/type", "phone_type"),
     Field::boolean("/phoneNumbers/*/primary", "primary"),
-    Field::array("/ims", "ims").to_via("/ims", Codec::Rule),
+    Field::array("/ims", "ims").to_via(Slot::Ims, Codec::Rule),
     Field::object("/ims/*", "im"),
     Field::string("/ims/*/value", "im").required().min(1),
     Field::string("/ims/*/display", "display"),
     Field::string("/ims/*/type", "im_type"),
     Field::boolean("/ims/*/primary", "primary"),
-    Field::array("/photos", "photos").to_via("/photos", Codec::Rule),
+    Field::array("/photos", "photos").to_via(Slot::Photos, Codec::Rule),
     Field::object("/photos/*", "photo"),
     Field::string("/photos/*/value", "image_url").required().format(Format::Url),
     Field::string("/photos/*/display", "display"),
     Field::string("/photos/*/type", "photo_type"),
     Field::boolean("/photos/*/primary", "primary"),
-    Field::array("/addresses", "addresses").to_via("/addresses", Codec::Rule),
+    Field::array("/addresses", "addresses").to_via(Slot::Addresses, Codec::Rule),
     Field::object("/addresses/*", "address"),
     Field::string("/addresses/*/formatted", "formatted_address"),
     Field::string("/addresses/*/streetAddress", "address_line1"),
@@ -469,40 +469,40 @@ pub static CREATE: &[Field] = &[
     Field::string("/addresses/*/country", "country"),
     Field::string("/addresses/*/type", "address_type"),
     Field::boolean("/addresses/*/primary", "primary"),
-    Field::array("/entitlements", "entitlements").to_via("/entitlements", Codec::Rule),
+    Field::array("/entitlements", "entitlements").to_via(Slot::Entitlements, Codec::Rule),
     Field::object("/entitlements/*", "entitlement"),
     Field::string("/entitlements/*/value", "entitlement").required().min(1),
     Field::string("/entitlements/*/display", "display"),
     Field::string("/entitlements/*/type", "entitlement_type"),
     Field::boolean("/entitlements/*/primary", "primary"),
-    Field::array("/roles", "roles").to_via("/scim_roles", Codec::Rule),
+    Field::array("/roles", "roles").to_via(Slot::ScimRoles, Codec::Rule),
     Field::object("/roles/*", "role"),
     Field::string("/roles/*/value", "role").required().min(1),
     Field::string("/roles/*/display", "display"),
     Field::string("/roles/*/type", "role_type"),
     Field::boolean("/roles/*/primary", "primary"),
-    Field::array("/x509Certificates", "certificates").to_via("/x509_certificates", Codec::Rule),
+    Field::array("/x509Certificates", "certificates").to_via(Slot::X509Certificates, Codec::Rule),
     Field::object("/x509Certificates/*", "certificate"),
     Field::string("/x509Certificates/*/value", "certificate").required().min(1),
     Field::string("/x509Certificates/*/display", "display"),
     Field::string("/x509Certificates/*/type", "certificate_type"),
     Field::boolean("/x509Certificates/*/primary", "primary"),
     Field::object("/urn:ietf:params:scim:schemas:extension:enterprise:2.0:User", "enterprise"),
-    Field::string(EXT_EMPLOYEE_NUMBER, "employee_number").to("/employee_number"),
-    Field::string(EXT_COST_CENTER, "cost_center").to("/cost_center"),
-    Field::string(EXT_ORGANIZATION, "organization_name").to("/organization/name"),
-    Field::string(EXT_DIVISION, "division").to("/division"),
-    Field::string(EXT_DEPARTMENT, "department").to("/department"),
+    Field::string(EXT_EMPLOYEE_NUMBER, "employee_number").to(Slot::EmployeeNumber),
+    Field::string(EXT_COST_CENTER, "cost_center").to(Slot::CostCenter),
+    Field::string(EXT_ORGANIZATION, "organization_name").to(Slot::OrganizationName),
+    Field::string(EXT_DIVISION, "division").to(Slot::Division),
+    Field::string(EXT_DEPARTMENT, "department").to(Slot::Department),
     Field::object(EXT_MANAGER, "manager"),
     // The manager's `id`.
     Field::string("/urn:ietf:params:scim:schemas:extension:enterprise:2.0:User/manager/value", "manager_id")
-        .to("/manager/value"),
+        .to(Slot::ManagerId),
     // The URI of the manager's User resource.
     Field::string("/urn:ietf:params:scim:schemas:extension:enterprise:2.0:User/manager/$ref", "manager_url")
-        .to("/manager/ref"),
+        .to(Slot::ManagerRef),
     // Read-only in the schema; kept because clients send what they read.
     Field::string("/urn:ietf:params:scim:schemas:extension:enterprise:2.0:User/manager/displayName", "manager_name")
-        .to("/manager/display_name"),
+        .to(Slot::ManagerName),
 ];
 
 /// PUT replaces the resource: the same attributes and the same required ones.
