@@ -213,6 +213,17 @@ pub trait DialectSpec: Sync {
         body
     }
 
+    /// What this dialect's client would read back of `user`: the user written as this dialect's
+    /// body and read again (`to_canonical(from_canonical(user))`), computed from the rows without
+    /// building the body. Translation's loss report and the update merge compare against it.
+    fn view(&self, op: Op, user: &User) -> User {
+        let mut kept = crate::mapping::view(self.fields(op), user);
+        let mut body = Value::Object(serde_json::Map::new());
+        self.write_rules(op, user, &mut body);
+        self.read_rules(op, &body, &mut kept);
+        kept
+    }
+
     /// Where a canonical field came from in this dialect's body (for the `lost` list).
     /// `user` is the canonical form of that body, for mappings that depend on values
     /// (which phone is the office phone).

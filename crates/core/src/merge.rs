@@ -47,7 +47,7 @@ pub fn apply_with<S: DialectSpec + ?Sized>(spec: &S, stored: &User, incoming: &U
     incoming.id = None;
     incoming.uid = None;
     incoming.password = None;
-    let view = spec.to_canonical(Op::Update, &spec.from_canonical(Op::Update, stored)).unwrap_or_default();
+    let view = spec.view(Op::Update, stored);
 
     let mut base = to_json(stored);
     let view = to_json(&view);

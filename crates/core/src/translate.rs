@@ -1,14 +1,14 @@
 //! Translation `A → canonical → B`, with the exact list of what B cannot hold.
 //!
-//! The loss list is computed, not declared: the target body is read back and written once more in
-//! the source dialect (A → B → A), and that canonical user is compared leaf by leaf with the
-//! source's. A leaf that did not come back is `lost` (`not_supported`); one that came back
+//! The loss list is computed from the rows, not declared: what the target's rows keep of the user
+//! ([`crate::DialectSpec::view`]), as the source's rows keep it in turn (A → B → A, without
+//! building either body), is compared leaf by leaf with the source's user. A leaf that did not come back is `lost` (`not_supported`); one that came back
 //! different is `lost` (`narrowed`, e.g. publisher `suspended` becoming primavera `INACTIVE`).
 //! Comparing as the source sees it matters where the canonical user has two homes for one fact
 //! (a SCIM photo is also the canonical `image` that learningcloud keeps). So the list cannot
 //! drift from the mappings.
 
-use crate::canonical::{Locale, User};
+use crate::canonical::User;
 use crate::dialect::{Dialect, DialectSpec, Op};
 use crate::report::{Report, Violation};
 use serde::{Deserialize, Serialize};
@@ -69,9 +69,8 @@ where
     let (source, prefix) = from.prepare(op, input);
     let user = from.to_canonical(op, &source)?;
     let body = to.from_canonical(op, &user);
-    let held = to.to_canonical(op, &to.prepare(op, &body).0).unwrap_or_default();
-    let again = from.from_canonical(op, &held);
-    let back = from.to_canonical(op, &from.prepare(op, &again).0).unwrap_or_default();
+    // What the target keeps, as the source would read it back (A → B → A), from the rows.
+    let back = from.view(op, &to.view(op, &user));
     let mut lost: Vec<Lost> = Vec::new();
     for (canonical, reason, target_value) in losses(&user, &back) {
         let wire = from.wire_pointer(op, &user, &canonical).unwrap_or_else(|| canonical.clone());
@@ -101,26 +100,24 @@ where
 
 /// The canonical leaves of `source` that `back` does not hold equally.
 pub fn losses(source: &User, back: &User) -> Vec<(String, LossReason, Option<Value>)> {
-    let (a, b) = (to_json(&spelled_alike(source)), to_json(&spelled_alike(back)));
+    let (a, b) = (spelled_alike(source), spelled_alike(back));
     let mut out = Vec::new();
     diff(&a, Some(&b), &mut String::new(), &mut out);
     out
 }
 
-/// The user with its locales written one way (`en_US` and `en-US` are one locale: a dialect
-/// that reads back `en-US` for `en_US` lost nothing).
-fn spelled_alike(user: &User) -> User {
-    let mut user = user.clone();
-    for locale in [&mut user.language, &mut user.locale].into_iter().flatten() {
-        if locale.is_known() {
-            *locale = Locale::verbatim(locale.normalized());
+/// The user's JSON form with its locales written one way (`en_US` and `en-US` are one locale: a
+/// dialect that reads back `en-US` for `en_US` lost nothing).
+fn spelled_alike(user: &User) -> Value {
+    let mut json = serde_json::to_value(user).unwrap_or(Value::Null);
+    for (key, locale) in [("language", &user.language), ("locale", &user.locale)] {
+        if let (Some(locale), Some(map)) = (locale, json.as_object_mut())
+            && locale.is_known()
+        {
+            map.insert(key.to_owned(), Value::from(locale.normalized()));
         }
     }
-    user
-}
-
-fn to_json(user: &User) -> Value {
-    serde_json::to_value(user).unwrap_or(Value::Null)
+    json
 }
 
 fn diff(a: &Value, b: Option<&Value>, pointer: &mut String, out: &mut Vec<(String, LossReason, Option<Value>)>) {

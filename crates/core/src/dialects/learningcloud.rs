@@ -252,7 +252,7 @@ pub static CREATE: &[Field] = &[
     Field::string("/image/mimeType", "image_mime_type").format(Format::ImageMime).to(Slot::ImageMimeType),
     Field::boolean("/enabled", "status").to_via(Slot::Status, Codec::Enum(ACTIVE)),
     // Section → roles ([`CREATE_SECTIONS`]); `management` needs one of [`MANAGEMENT_ROLES`].
-    Field::map("/roles", "roles").to(Slot::Roles),
+    Field::map("/roles", "roles").to_via(Slot::Roles, Codec::Rule),
 ];
 
 /// `PUT …/users/{idOrUsername}` (seed 000): a full replacement with six required fields; a
@@ -276,7 +276,7 @@ pub static UPDATE: &[Field] = &[
     Field::string("/image/mimeType", "image_mime_type").format(Format::ImageMime).to(Slot::ImageMimeType),
     Field::boolean("/enabled", "status").to_via(Slot::Status, Codec::Enum(ACTIVE)),
     // Section → roles ([`UPDATE_SECTIONS`]).
-    Field::map("/roles", "roles").to(Slot::Roles),
+    Field::map("/roles", "roles").to_via(Slot::Roles, Codec::Rule),
     // Update only: customer-defined extended fields (keys come from the extended-fields service).
     Field::map("/extendedFields", "extended_fields").to(Slot::ExtendedFields),
     Field::string("/externalId", "external_id").to(Slot::ExternalId),
@@ -323,6 +323,13 @@ impl DialectSpec for LearningCloud {
         }
     }
 
+    /// Roles are held as sent.
+    fn read_rules(&self, _op: Op, body: &Value, u: &mut canonical::User) {
+        if let Some(roles) = body.get("roles") {
+            Slot::Roles.put(u, roles.clone());
+        }
+    }
+
     /// Role sections and roles the operation does not know are left out (and reported as lost).
     fn write_rules(&self, op: Op, u: &canonical::User, body: &mut Value) {
         let allowed = sections(op);
@@ -335,12 +342,8 @@ impl DialectSpec for LearningCloud {
                 Some((section.clone(), Value::Array(kept.collect())))
             })
             .collect();
-        if let Value::Object(body) = body {
-            if roles.is_empty() {
-                body.remove("roles");
-            } else {
-                body.insert("roles".into(), Value::Object(roles));
-            }
+        if let (Value::Object(body), false) = (body, roles.is_empty()) {
+            body.insert("roles".into(), Value::Object(roles));
         }
     }
 }
