@@ -94,6 +94,11 @@ pub enum Op {
 impl Op {
     pub const ALL: [Op; 2] = [Op::Create, Op::Update];
 
+    /// `==` for const contexts (the field tables are selected at compile time).
+    pub const fn is(self, other: Op) -> bool {
+        matches!((self, other), (Op::Create, Op::Create) | (Op::Update, Op::Update))
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Op::Create => "create",

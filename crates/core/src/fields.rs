@@ -6,6 +6,7 @@
 //!
 //! Pointers are RFC 6901 pointers in wire names; `*` stands for every element of an array.
 
+use crate::dialect::Op;
 use crate::formats;
 use crate::mapping::{Canon, Codec, Slot};
 use crate::report::{Code, Report, Violation, push_key};
@@ -139,6 +140,15 @@ pub struct Field {
     /// and translation carries it only to its own dialect ([`crate::translate`]).
     #[serde(skip)]
     pub option: bool,
+    /// The one operation this row belongs to (`None`: both); see [`select`].
+    #[serde(skip)]
+    pub only: Option<Op>,
+    /// The one operation that requires this row, where the other does not.
+    #[serde(skip)]
+    pub required_on: Option<Op>,
+    /// A minimum one operation adds (learningcloud's update refuses an empty name).
+    #[serde(skip)]
+    pub min_on: Option<(Op, i64)>,
 }
 
 impl Field {
@@ -155,6 +165,9 @@ impl Field {
             label,
             to: None,
             option: false,
+            only: None,
+            required_on: None,
+            min_on: None,
         }
     }
     pub const fn string(pointer: &'static str, label: &'static str) -> Self {
@@ -200,6 +213,40 @@ impl Field {
     }
     pub const fn write_only(mut self) -> Self {
         self.write_only = true;
+        self
+    }
+    /// Only in one operation's table (create-only and update-only fields).
+    pub const fn only(mut self, op: Op) -> Self {
+        self.only = Some(op);
+        self
+    }
+    /// Required by one operation only (learningcloud's update needs six fields create does not).
+    pub const fn required_on(mut self, op: Op) -> Self {
+        self.required_on = Some(op);
+        self
+    }
+    /// A minimum in one operation only.
+    pub const fn min_on(mut self, op: Op, min: i64) -> Self {
+        self.min_on = Some((op, min));
+        self
+    }
+    /// Whether the row belongs to an operation's table.
+    pub const fn applies(&self, op: Op) -> bool {
+        match self.only {
+            None => true,
+            Some(only) => only.is(op),
+        }
+    }
+    /// The row as the operation's table has it.
+    const fn for_op(mut self, op: Op) -> Self {
+        if let Some(on) = self.required_on {
+            self.required = self.required || on.is(op);
+        }
+        if let Some((on, min)) = self.min_on
+            && on.is(op)
+        {
+            self.min = Some(min);
+        }
         self
     }
     /// A request option: see [`Field::option`].
@@ -272,6 +319,46 @@ impl Field {
             _ => {}
         }
     }
+}
+
+/// How many rows of a dialect's table belong to an operation (the length of [`select`]'s table).
+pub const fn count(rows: &[Field], op: Op) -> usize {
+    let (mut n, mut i) = (0, 0);
+    while i < rows.len() {
+        if rows[i].applies(op) {
+            n += 1;
+        }
+        i += 1;
+    }
+    n
+}
+
+/// One operation's table out of a dialect's rows, at compile time: a dialect declares each field
+/// once, and a field whose rules differ per operation says so on its row ([`Field::only`],
+/// [`Field::required_on`]).
+///
+/// ```
+/// use userbridge_core::{Field, Op, fields};
+/// const ROWS: &[Field] = &[
+///     Field::string("/login", "username").required_on(Op::Create),
+///     Field::integer("/id", "id").only(Op::Update),
+/// ];
+/// static CREATE: [Field; fields::count(ROWS, Op::Create)] = fields::select(ROWS, Op::Create);
+/// static UPDATE: [Field; fields::count(ROWS, Op::Update)] = fields::select(ROWS, Op::Update);
+/// assert!(CREATE.len() == 1 && CREATE[0].required);
+/// assert!(UPDATE.len() == 2 && !UPDATE[0].required);
+/// ```
+pub const fn select<const N: usize>(rows: &[Field], op: Op) -> [Field; N] {
+    let mut out = [Field::new("", Kind::Any, ""); N];
+    let (mut i, mut j) = (0, 0);
+    while i < rows.len() {
+        if rows[i].applies(op) {
+            out[j] = rows[i].for_op(op);
+            j += 1;
+        }
+        i += 1;
+    }
+    out
 }
 
 /// Validates `input` against a field table: every violation, and every key no field defines.

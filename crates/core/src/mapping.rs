@@ -852,11 +852,8 @@ impl Held for BTreeMap<String, Value> {
 pub fn slot<'a>(root: &'a mut Value, pointer: &str) -> Option<&'a mut Value> {
     let mut at = root;
     for token in pointer.split('/').skip(1) {
-        let token: std::borrow::Cow<'_, str> = if token.contains('~') {
-            token.replace("~1", "/").replace("~0", "~").into()
-        } else {
-            token.into()
-        };
+        let token: std::borrow::Cow<'_, str> =
+            if token.contains('~') { token.replace("~1", "/").replace("~0", "~").into() } else { token.into() };
         if at.is_null() {
             *at = match token.parse::<usize>() {
                 Ok(_) => Value::Array(Vec::new()),

@@ -17,7 +17,7 @@
 
 use crate::canonical::{self, Password};
 use crate::dialect::{DialectSpec, Op};
-use crate::fields::{Field, Format};
+use crate::fields::{self, Field, Format};
 use crate::mapping::{Codec, Lit, Slot};
 use crate::merge::Mode;
 use crate::report::{Code, Report, Violation};
@@ -389,18 +389,28 @@ static STATUS: &[(Lit, &str)] = &[
     (Lit::Int(STATUS_DISABLED), "suspended"),
 ];
 
-/// `POST /user` (the vendor's `UserUpdate` DTO).
-pub static CREATE: &[Field] = &[
-    // Unique: a taken login is a 403.
-    Field::string("/login", "username").required().min(3).max(128).format(Format::Login).to(Slot::Username),
+/// `POST /user` and `PUT /user/{id}` (the vendor's `UserUpdate` DTO for both). On update every
+/// field is optional, and absent keeps the stored value ([`data_change`]).
+const ROWS: &[Field] = &[
+    // The path (or `userId`) says which user; a body id is carried but not used to address.
+    Field::integer("/id", "id").to(Slot::Id).only(Op::Update),
+    // Unique: a taken login is a 403. The vendor trims it.
+    Field::string("/login", "username")
+        .min(3)
+        .max(128)
+        .format(Format::Login)
+        .to(Slot::Username)
+        .required_on(Op::Create),
+    // No minimum on update: an empty password means "unchanged"; `check` applies 6 otherwise.
     Field::string("/password", "password")
-        .required()
-        .min(6)
         .max(128)
         .write_only()
-        .to_via(Slot::Password, Codec::NonEmpty),
-    Field::integer("/role", "access").required().allowed(ROLES).to_via(Slot::Access, Codec::Enum(ROLE)),
-    // Default [`STATUS_ACTIVE`].
+        .to_via(Slot::Password, Codec::NonEmpty)
+        .required_on(Op::Create)
+        .min_on(Op::Create, 6),
+    // Admin callers only, on update.
+    Field::integer("/role", "access").allowed(ROLES).to_via(Slot::Access, Codec::Enum(ROLE)).required_on(Op::Create),
+    // Default [`STATUS_ACTIVE`]; admin callers only, on update.
     Field::integer("/status", "status").allowed(STATUSES).to_via(Slot::Status, Codec::Enum(STATUS)),
     // Any JSON.
     Field::any("/data", "data").to(Slot::Data),
@@ -410,18 +420,8 @@ pub static CREATE: &[Field] = &[
     Field::boolean("/allDeviceTypesAvailable", "all_device_types_available").to(Slot::AllDeviceTypesAvailable),
 ];
 
-/// `PUT /user/{id}`: every field optional, absent keeps the stored value ([`data_change`]).
-pub static UPDATE: &[Field] = &[
-    Field::integer("/id", "id").to(Slot::Id),
-    Field::string("/login", "username").min(3).max(128).format(Format::Login).to(Slot::Username),
-    // No minimum here: an empty password means "unchanged"; `check` applies 6 otherwise.
-    Field::string("/password", "password").max(128).write_only().to_via(Slot::Password, Codec::NonEmpty),
-    Field::integer("/role", "access").allowed(ROLES).to_via(Slot::Access, Codec::Enum(ROLE)),
-    Field::integer("/status", "status").allowed(STATUSES).to_via(Slot::Status, Codec::Enum(STATUS)),
-    Field::any("/data", "data").to(Slot::Data),
-    Field::boolean("/introReviewed", "intro_reviewed").to(Slot::IntroReviewed),
-    Field::boolean("/allDeviceTypesAvailable", "all_device_types_available").to(Slot::AllDeviceTypesAvailable),
-];
+pub static CREATE: [Field; fields::count(ROWS, Op::Create)] = fields::select(ROWS, Op::Create);
+pub static UPDATE: [Field; fields::count(ROWS, Op::Update)] = fields::select(ROWS, Op::Update);
 
 /// Minimum password length ("Password can contain only from 6 to 128 symbols!").
 const PASSWORD_MIN: usize = 6;
@@ -436,8 +436,8 @@ impl DialectSpec for DeviceHive {
 
     fn fields(&self, op: Op) -> &'static [Field] {
         match op {
-            Op::Create => CREATE,
-            Op::Update => UPDATE,
+            Op::Create => &CREATE,
+            Op::Update => &UPDATE,
         }
     }
 

@@ -18,7 +18,7 @@
 
 use crate::canonical::{self, Password, PhoneKind, Status};
 use crate::dialect::{DialectSpec, Op};
-use crate::fields::{Field, Format};
+use crate::fields::{self, Field, Format};
 use crate::mapping::{ACTIVE, Codec, LocaleStyle, Slot};
 use crate::report::{Code, Pointer, Report, Violation};
 use serde::{Deserialize, Serialize};
@@ -226,16 +226,24 @@ pub static CHANGE_PASSWORD: &[Field] = &[Field::string("/newPassword", "password
 
 pub static DEACTIVATE: &[Field] = &[Field::string("/message", "message")];
 
-/// `POST …/users` (seed 004). Only `username` is required: the vendor answers 400 without it; a
-/// taken one is a 400, not a 409. The password is create-only (later: [`ChangePassword`]).
-pub static CREATE: &[Field] = &[
+/// `POST …/users` (seed 004) and `PUT …/users/{idOrUsername}` (seed 000). Create needs only a
+/// `username` (a taken one is a 400, not a 409); update is a full replacement with six required
+/// fields, and a different `username` renames the user.
+const ROWS: &[Field] = &[
     Field::string("/username", "username").required().min(1).to_via(Slot::Username, Codec::NonEmpty),
-    Field::string("/password", "password").write_only().to(Slot::Password),
-    Field::string("/name", "given_name").to(Slot::GivenName),
-    Field::string("/surname", "family_name").to(Slot::FamilyName),
-    Field::string("/language", "language").format(Format::Language).to_via(Slot::Language, LANGUAGE),
-    Field::string("/timezone", "timezone").format(Format::Timezone).to_via(Slot::TimeZone, Codec::TimeZone),
-    Field::string("/email", "email").format(Format::Email).to_via(Slot::Emails, Codec::Email),
+    // Create only; later changes go through [`ChangePassword`].
+    Field::string("/password", "password").write_only().to(Slot::Password).only(Op::Create),
+    Field::string("/name", "given_name").to(Slot::GivenName).required_on(Op::Update).min_on(Op::Update, 1),
+    Field::string("/surname", "family_name").to(Slot::FamilyName).required_on(Op::Update).min_on(Op::Update, 1),
+    Field::string("/language", "language")
+        .format(Format::Language)
+        .to_via(Slot::Language, LANGUAGE)
+        .required_on(Op::Update),
+    Field::string("/timezone", "timezone")
+        .format(Format::Timezone)
+        .to_via(Slot::TimeZone, Codec::TimeZone)
+        .required_on(Op::Update),
+    Field::string("/email", "email").format(Format::Email).to_via(Slot::Emails, Codec::Email).required_on(Op::Update),
     Field::string("/officePhone", "work_phone").to_via(Slot::Phones, Codec::Phone(PhoneKind::Work)),
     Field::string("/mobilePhone", "mobile_phone").to_via(Slot::Phones, Codec::Phone(PhoneKind::Mobile)),
     Field::string("/interests", "interests").to(Slot::Interests),
@@ -251,38 +259,17 @@ pub static CREATE: &[Field] = &[
     Field::string("/image/base64Image", "image_data").format(Format::Base64).to(Slot::ImageData),
     Field::string("/image/mimeType", "image_mime_type").format(Format::ImageMime).to(Slot::ImageMimeType),
     Field::boolean("/enabled", "status").to_via(Slot::Status, Codec::Enum(ACTIVE)),
-    // Section → roles ([`CREATE_SECTIONS`]); `management` needs one of [`MANAGEMENT_ROLES`].
+    // Section → roles ([`sections`]); `management` needs one of [`MANAGEMENT_ROLES`].
     Field::map("/roles", "roles").to_via(Slot::Roles, Codec::Rule),
+    // Customer-defined extended fields (keys come from the extended-fields service).
+    Field::map("/extendedFields", "extended_fields").to(Slot::ExtendedFields).only(Op::Update),
+    Field::string("/externalId", "external_id").to(Slot::ExternalId).only(Op::Update),
+    // Undocumented, kept as sent.
+    Field::map("/extra", "extra").to(Slot::Extra).only(Op::Update),
 ];
 
-/// `PUT …/users/{idOrUsername}` (seed 000): a full replacement with six required fields; a
-/// different `username` renames the user.
-pub static UPDATE: &[Field] = &[
-    Field::string("/username", "username").required().min(1).to_via(Slot::Username, Codec::NonEmpty),
-    Field::string("/name", "given_name").required().min(1).to(Slot::GivenName),
-    Field::string("/surname", "family_name").required().min(1).to(Slot::FamilyName),
-    Field::string("/language", "language").required().format(Format::Language).to_via(Slot::Language, LANGUAGE),
-    Field::string("/timezone", "timezone").required().format(Format::Timezone).to_via(Slot::TimeZone, Codec::TimeZone),
-    Field::string("/email", "email").required().format(Format::Email).to_via(Slot::Emails, Codec::Email),
-    Field::string("/officePhone", "work_phone").to_via(Slot::Phones, Codec::Phone(PhoneKind::Work)),
-    Field::string("/mobilePhone", "mobile_phone").to_via(Slot::Phones, Codec::Phone(PhoneKind::Mobile)),
-    Field::string("/interests", "interests").to(Slot::Interests),
-    Field::string("/aboutMe", "bio").to(Slot::Bio),
-    Field::string("/location", "location").to(Slot::Location),
-    Field::string("/authSource", "auth_source").to(Slot::AuthSource),
-    Field::object("/image", "image"),
-    Field::string("/image/url", "image_url").format(Format::Url).to(Slot::ImageUrl),
-    Field::string("/image/base64Image", "image_data").format(Format::Base64).to(Slot::ImageData),
-    Field::string("/image/mimeType", "image_mime_type").format(Format::ImageMime).to(Slot::ImageMimeType),
-    Field::boolean("/enabled", "status").to_via(Slot::Status, Codec::Enum(ACTIVE)),
-    // Section → roles ([`UPDATE_SECTIONS`]).
-    Field::map("/roles", "roles").to_via(Slot::Roles, Codec::Rule),
-    // Update only: customer-defined extended fields (keys come from the extended-fields service).
-    Field::map("/extendedFields", "extended_fields").to(Slot::ExtendedFields),
-    Field::string("/externalId", "external_id").to(Slot::ExternalId),
-    // Update only; undocumented, kept as sent.
-    Field::map("/extra", "extra").to(Slot::Extra),
-];
+pub static CREATE: [Field; fields::count(ROWS, Op::Create)] = fields::select(ROWS, Op::Create);
+pub static UPDATE: [Field; fields::count(ROWS, Op::Update)] = fields::select(ROWS, Op::Update);
 
 /// The vendor takes a bare ISO 639-1 language: `pt-BR` narrows to `pt`.
 const LANGUAGE: Codec = Codec::Locale(LocaleStyle::Language);
@@ -297,8 +284,8 @@ impl DialectSpec for LearningCloud {
 
     fn fields(&self, op: Op) -> &'static [Field] {
         match op {
-            Op::Create => CREATE,
-            Op::Update => UPDATE,
+            Op::Create => &CREATE,
+            Op::Update => &UPDATE,
         }
     }
 
