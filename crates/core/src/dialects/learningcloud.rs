@@ -3,9 +3,9 @@
 //!
 //! * list: `GET /integration/ws/management/rest/users?startIndex=&count=` (count ≤ 500)
 //! * get: `GET …/users/{idOrUsername}` → 200 + the flat [`User`] (not the envelope)
-//! * create: `POST …/users`, body [`CreateUser`] → [`Envelope::created`]; 400 when the username
+//! * create: `POST …/users`, body [`CREATE`] → [`Envelope::created`]; 400 when the username
 //!   is missing or taken
-//! * update: `PUT …/users/{idOrUsername}`, body [`UpdateUser`] → [`Envelope::no_content`]
+//! * update: `PUT …/users/{idOrUsername}`, body [`UPDATE`] → [`Envelope::no_content`]
 //! * change password: `PUT …/users/{idOrUsername}/changePassword`, body [`ChangePassword`]
 //! * activate / deactivate: `PUT …/users/{idOrUsername}/activate|deactivate` (deactivate takes an
 //!   optional [`Deactivate`] body)

@@ -1,10 +1,13 @@
 //! One module per dialect, all of the same shape:
 //!
-//! * wire types per operation (`CreateUser`, `UpdateUser`, the read representation `User`, and
-//!   the dialect's success and error envelopes), every field documented with its vendor limit;
-//! * `static CREATE` / `static UPDATE`: the field tables ([`crate::fields`]);
-//! * a unit struct implementing [`crate::DialectSpec`]: `check` (rules beyond the table),
-//!   `to_canonical`, `from_canonical`, `wire_pointer`.
+//! * the rows ([`crate::fields::Field`]): each field once, with its vendor limits and its
+//!   canonical home ([`crate::mapping`]); `CREATE` / `UPDATE` are the operations' tables, built
+//!   from one table by [`crate::fields::select`] where the operations share their fields;
+//! * the rules a row cannot say, as code named after the vendor rule, in the unit struct that
+//!   implements [`crate::DialectSpec`]: `check` (validation), `read_rules` / `write_rules`
+//!   (mapping), `update_rules` and `update_mode` (updates), `wire_pointer_rules`;
+//! * typed wire structs only where they earn their keep: envelopes, error bodies, read
+//!   representations, and the entries of multi-valued attributes.
 
 pub mod devicehive;
 pub mod learningcloud;

@@ -1,7 +1,7 @@
 //! Primavera: the project-portfolio cloud's user API (docs/dialects/primavera.md).
 //!
-//! * create: `POST /api/restapi/user`, body [`CreateUser`] (`ApiEntityUserInput`) → 201 + [`User`]
-//! * update: `PUT /api/restapi/user`, body [`UpdateUser`] (`ApiEntityApplicationUserInput`) → 204;
+//! * create: `POST /api/restapi/user`, body [`CREATE`] (`ApiEntityUserInput`) → 201 + [`User`]
+//! * update: `PUT /api/restapi/user`, body [`UPDATE`] (`ApiEntityApplicationUserInput`) → 204;
 //!   the user is found by `userId`, else `ldapGuid` (there is no id in the path)
 //! * view: `GET /api/restapi/user/{userId}` → 200 + [`User`]
 //!
