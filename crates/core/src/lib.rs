@@ -49,9 +49,15 @@ pub fn validate(dialect: Dialect, op: Op, input: &Value) -> Report {
 /// a concrete `S` links only `prepare`, `fields` and `check`. The browser widget uses this.
 pub fn validate_with<S: DialectSpec + ?Sized>(spec: &S, op: Op, input: &Value) -> Report {
     let (body, prefix) = spec.prepare(op, input);
-    let mut report = fields::validate(spec.fields(op), &body);
+    validate_prepared(spec, op, &body, prefix)
+}
+
+/// [`validate_with`] on a body [`DialectSpec::prepare`] already gave (`prefix` locates it in the
+/// input), so a caller that goes on to map the body prepares it once.
+pub(crate) fn validate_prepared<S: DialectSpec + ?Sized>(spec: &S, op: Op, body: &Value, prefix: &str) -> Report {
+    let mut report = fields::validate(spec.fields(op), body);
     if body.is_object() {
-        spec.check(op, &body, &mut report);
+        spec.check(op, body, &mut report);
     }
     if !prefix.is_empty() {
         for v in &mut report.errors {
@@ -84,11 +90,12 @@ pub fn to_canonical(dialect: Dialect, op: Op, input: &Value) -> Result<User, Rep
 
 /// [`to_canonical`] for one dialect module given by type.
 pub fn to_canonical_with<S: DialectSpec + ?Sized>(spec: &S, op: Op, input: &Value) -> Result<User, Report> {
-    let report = validate_with(spec, op, input);
+    let (body, prefix) = spec.prepare(op, input);
+    let report = validate_prepared(spec, op, &body, prefix);
     if !report.is_valid() {
         return Err(report);
     }
-    spec.to_canonical(op, &spec.prepare(op, input).0)
+    spec.to_canonical(op, &body)
 }
 
 /// The stored user after a `dialect` update: `incoming` is the canonical form of the (valid)

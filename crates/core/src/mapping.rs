@@ -165,10 +165,10 @@ impl Codec {
     }
 }
 
-/// The rows of a table that have a canonical home, and not per-element patterns (`/items/*`):
-/// an array row carries its elements.
+/// The rows of a table that have a canonical home. Per-element patterns (`/items/*`) never have
+/// one: an array row carries its elements (`rows_use_slots_their_codecs_can_hold` checks it).
 fn mapped(rows: &[Field]) -> impl Iterator<Item = (&Field, Canon)> {
-    rows.iter().filter(|f| !f.pointer.contains("/*")).filter_map(|f| f.to.map(|c| (f, c)))
+    rows.iter().filter_map(|f| f.to.map(|c| (f, c)))
 }
 
 /// The value at a field's wire pointer (no escapes: wire pointers are plain names).
@@ -261,17 +261,17 @@ pub fn from_canonical(rows: &[Field], user: &User) -> Value {
 /// any address is the dialect's one `email`; a phone goes to the row of its kind (else the work
 /// phone's row).
 pub fn wire_pointer(rows: &[Field], user: &User, canonical: &str) -> Option<String> {
-    let phones: Vec<_> = mapped(rows).filter(|(_, c)| matches!(c.codec, Codec::Phone(_))).collect();
-    if !phones.is_empty()
-        && let Some(i) = crate::dialects::index_after(canonical, "/phones")
-    {
-        let kind = user.phones.get(i)?.kind;
-        let row = phones
-            .iter()
-            .find(|(_, c)| c.codec == Codec::Phone(kind))
-            .or_else(|| phones.iter().find(|(_, c)| c.codec == Codec::Phone(PhoneKind::Work)))
-            .or(phones.first())?;
-        return Some(row.0.pointer.to_owned());
+    if let Some(i) = crate::dialects::index_after(canonical, "/phones") {
+        let phones: Vec<_> = mapped(rows).filter(|(_, c)| matches!(c.codec, Codec::Phone(_))).collect();
+        if !phones.is_empty() {
+            let kind = user.phones.get(i)?.kind;
+            let row = phones
+                .iter()
+                .find(|(_, c)| c.codec == Codec::Phone(kind))
+                .or_else(|| phones.iter().find(|(_, c)| c.codec == Codec::Phone(PhoneKind::Work)))
+                .or(phones.first())?;
+            return Some(row.0.pointer.to_owned());
+        }
     }
     let mut best: Option<(&Field, Canon)> = None;
     for (field, canon) in mapped(rows) {
@@ -932,6 +932,9 @@ mod tests {
     fn rows_use_slots_their_codecs_can_hold() {
         for d in Dialect::ALL {
             for op in Op::ALL {
+                for field in d.spec().fields(op).iter().filter(|f| f.pointer.contains("/*")) {
+                    assert!(field.to.is_none(), "{d} {op} {}: an element row has no canonical home", field.pointer);
+                }
                 for (field, canon) in mapped(d.spec().fields(op)) {
                     let list = matches!(
                         canon.slot,

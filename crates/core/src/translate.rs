@@ -62,11 +62,11 @@ where
     A: DialectSpec + ?Sized,
     B: DialectSpec + ?Sized,
 {
-    let report = crate::validate_with(from, op, input);
+    let (source, prefix) = from.prepare(op, input);
+    let report = crate::validate_prepared(from, op, &source, prefix);
     if !report.is_valid() {
         return Err(report);
     }
-    let (source, prefix) = from.prepare(op, input);
     let user = from.to_canonical(op, &source)?;
     let body = to.from_canonical(op, &user);
     // What the target keeps, as the source would read it back (A → B → A), from the rows.
@@ -94,7 +94,8 @@ where
             lost.push(Lost { pointer, canonical: String::new(), reason: LossReason::NotSupported, target_value: None });
         }
     }
-    let unmet = crate::validate_with(to, op, &body).errors;
+    // The body is written in the target's own spelling: nothing to prepare.
+    let unmet = crate::validate_prepared(to, op, &body, "").errors;
     Ok(Translation { body, lost, ignored: report.ignored, unmet })
 }
 
