@@ -8,7 +8,7 @@
 //! (a SCIM photo is also the canonical `image` that learningcloud keeps). So the list cannot
 //! drift from the mappings.
 
-use crate::canonical::User;
+use crate::canonical::{Locale, User};
 use crate::dialect::{Dialect, DialectSpec, Op};
 use crate::report::{Report, Violation};
 use serde::{Deserialize, Serialize};
@@ -100,25 +100,105 @@ where
 }
 
 /// The canonical leaves of `source` that `back` does not hold equally.
+///
+/// Members are compared typed first: only one that differs is written as JSON and walked leaf by
+/// leaf, in the JSON form's (alphabetical) order.
 pub fn losses(source: &User, back: &User) -> Vec<(String, LossReason, Option<Value>)> {
-    let (a, b) = (spelled_alike(source), spelled_alike(back));
     let mut out = Vec::new();
-    diff(&a, Some(&b), &mut String::new(), &mut out);
+    macro_rules! members {
+        ($($field:ident),* $(,)?) => {$(
+            match stringify!($field) {
+                // `en_US` and `en-US` are one locale: reading back `en-US` for `en_US` loses nothing.
+                "language" => member("language", &spelled_alike(&source.language), &spelled_alike(&back.language), &mut out),
+                "locale" => member("locale", &spelled_alike(&source.locale), &spelled_alike(&back.locale), &mut out),
+                _ => {
+                    if source.$field != back.$field {
+                        member(stringify!($field), &source.$field, &back.$field, &mut out);
+                    }
+                }
+            }
+        )*};
+    }
+    members!(
+        access,
+        addresses,
+        all_device_types_available,
+        auth_source,
+        bio,
+        company_id,
+        cost_center,
+        data,
+        department,
+        display_name,
+        division,
+        emails,
+        employee_number,
+        entitlements,
+        extended_fields,
+        external_id,
+        extra,
+        federated_user,
+        global_profile_id,
+        id,
+        image,
+        ims,
+        interests,
+        intro_reviewed,
+        job_title,
+        language,
+        ldap_guid,
+        links,
+        locale,
+        location,
+        manager,
+        name,
+        nick_name,
+        office_ids,
+        organization,
+        password,
+        phones,
+        photos,
+        products,
+        profile_url,
+        roles,
+        scim_roles,
+        secretary,
+        specialities,
+        status,
+        timezone,
+        uid,
+        user_type,
+        username,
+        x509_certificates,
+    );
     out
 }
 
-/// The user's JSON form with its locales written one way (`en_US` and `en-US` are one locale: a
-/// dialect that reads back `en-US` for `en_US` lost nothing).
-fn spelled_alike(user: &User) -> Value {
-    let mut json = serde_json::to_value(user).unwrap_or(Value::Null);
-    for (key, locale) in [("language", &user.language), ("locale", &user.locale)] {
-        if let (Some(locale), Some(map)) = (locale, json.as_object_mut())
-            && locale.is_known()
-        {
-            map.insert(key.to_owned(), Value::from(locale.normalized()));
-        }
+/// The leaves of one member of the source user that the member read back does not hold equally.
+/// A member the JSON form leaves out (none, empty) has no leaves.
+fn member<T: Serialize + PartialEq>(key: &str, a: &T, b: &T, out: &mut Vec<(String, LossReason, Option<Value>)>) {
+    if a == b {
+        return;
     }
-    json
+    let a = serde_json::to_value(a).unwrap_or(Value::Null);
+    let empty = match &a {
+        Value::Null => true,
+        Value::Array(items) => items.is_empty(),
+        Value::Object(map) => map.is_empty(),
+        _ => false,
+    };
+    if empty {
+        return;
+    }
+    let b = serde_json::to_value(b).unwrap_or(Value::Null);
+    let mut pointer = String::with_capacity(32);
+    crate::report::push_key(&mut pointer, key);
+    diff(&a, Some(&b), &mut pointer, out);
+}
+
+/// A known locale written one way.
+fn spelled_alike(locale: &Option<Locale>) -> Option<Locale> {
+    locale.as_ref().map(|l| if l.is_known() { Locale::verbatim(l.normalized()) } else { l.clone() })
 }
 
 fn diff(a: &Value, b: Option<&Value>, pointer: &mut String, out: &mut Vec<(String, LossReason, Option<Value>)>) {
