@@ -2,7 +2,7 @@
 //!
 //! * create: `POST /user`, body [`CREATE`] → 201 + [`CreatedUser`] (login, role and status
 //!   are not echoed)
-//! * update: `PUT /user/{id}` or `PUT /user/current`, body [`UpdateUser`] → 204; partial, `data`
+//! * update: `PUT /user/{id}` or `PUT /user/current`, body [`UPDATE`] → 204; partial, `data`
 //!   included: absent keeps it, an explicit null clears it ([`data_change`])
 //! * get / list: `GET /user/{id}` → [`UserWithNetworks`], `GET /user/current`,
 //!   `GET /user?…` → `[`[`User`]`]`
@@ -42,35 +42,6 @@ pub const STATUS_DISABLED: i64 = 2;
 const ROLES: &[&str] = &["0", "1"];
 /// The validator allows 3 but the enum has no 3, so the server would fail on it: refuse it here.
 const STATUSES: &[&str] = &["0", "1", "2"];
-
-/// `PUT /user/{id}` body and the WebSocket `user/update` `user` member: every field optional.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct UpdateUser {
-    /// The path (or `userId`) says which user; a body id is carried but not used to address.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<i64>,
-    /// 3–128 characters of `[A-Za-z0-9_@.-]`; the vendor trims it.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub login: Option<String>,
-    /// 6–128 characters; an empty string leaves the password unchanged.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub password: Option<Password>,
-    /// Admin callers only.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub role: Option<i64>,
-    /// Admin callers only.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub status: Option<i64>,
-    /// Replaces the stored data; absent keeps it, and an explicit null (which this field cannot
-    /// tell from absent: see [`data_change`]) clears it.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub data: Option<Value>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub intro_reviewed: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub all_device_types_available: Option<bool>,
-}
 
 /// What an update body does to the stored `data`.
 #[derive(Debug, Clone, PartialEq)]

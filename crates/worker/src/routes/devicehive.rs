@@ -29,9 +29,7 @@ use serde::Serialize;
 use serde_json::Value;
 use userbridge_core::canonical::{Access, Password, Status};
 use userbridge_core::dialects::devicehive::actions::{Action, Grants, TokenCreate};
-use userbridge_core::dialects::devicehive::{
-    self as dh, AccessToken, CreatedUser, TokenPair, UpdateUser, UserWithNetworks,
-};
+use userbridge_core::dialects::devicehive::{self as dh, AccessToken, CreatedUser, TokenPair, UserWithNetworks};
 use userbridge_core::{BodyFormat, Code, Dialect, Op, Report, User, Violation};
 use worker::{Date, Response, console_error};
 
@@ -590,18 +588,22 @@ impl ListQuery {
 /// mapping; a user created through another dialect has no login, so it shows its primary email
 /// (or "") — the only identity it has — and the vendor's defaults for what it never set.
 pub fn read(stored: &Stored) -> dh::User {
-    let view = userbridge_core::from_canonical(Dialect::DeviceHive, Op::Update, &stored.user);
-    let view: UpdateUser = serde_json::from_value(view).unwrap_or_default();
-    let login = view.login.or_else(|| stored.user.primary_email().map(|e| e.value.to_string()));
+    let mut view = userbridge_core::from_canonical(Dialect::DeviceHive, Op::Update, &stored.user);
+    let int = |key| view.get(key).and_then(Value::as_i64);
+    let flag = |key| view.get(key).and_then(Value::as_bool);
+    let login = view.get("login").and_then(Value::as_str).map(str::to_owned);
+    let login = login.or_else(|| stored.user.primary_email().map(|e| e.value.to_string()));
+    let (role, status) = (int("role"), int("status"));
+    let (intro_reviewed, all_device_types) = (flag("introReviewed"), flag("allDeviceTypesAvailable"));
     dh::User {
         id: stored.id,
         login: login.unwrap_or_default(),
-        role: view.role.unwrap_or(dh::ROLE_CLIENT),
-        status: view.status.unwrap_or(dh::STATUS_ACTIVE),
+        role: role.unwrap_or(dh::ROLE_CLIENT),
+        status: status.unwrap_or(dh::STATUS_ACTIVE),
         last_login: stored.last_login.as_deref().map(vendor_time),
-        data: view.data,
-        intro_reviewed: Some(view.intro_reviewed.unwrap_or(false)),
-        all_device_types_available: Some(view.all_device_types_available.unwrap_or(true)),
+        data: view.get_mut("data").map(Value::take),
+        intro_reviewed: Some(intro_reviewed.unwrap_or(false)),
+        all_device_types_available: Some(all_device_types.unwrap_or(true)),
     }
 }
 
