@@ -139,3 +139,26 @@ fn missing_target_requirements_are_unmet_not_invented() {
     let unmet: Vec<(&str, &str)> = t.unmet.iter().map(|v| (v.pointer.as_str(), v.code.as_str())).collect();
     assert!(unmet.contains(&("/companyId", "required")) && unmet.contains(&("/officeIds", "required")), "{unmet:?}");
 }
+
+/// A dialect's view (what its rows and rules keep of a user, computed without building a body)
+/// is exactly the user written as its body and read back, for every fixture's user seen through
+/// every dialect, and for those users seen through a second dialect first (what translation does).
+#[test]
+fn views_equal_the_written_and_read_body() {
+    for op in Op::ALL {
+        for from in Dialect::ALL {
+            let user = userbridge_core::to_canonical(from, op, &fixture(from, op)).unwrap();
+            for through in Dialect::ALL {
+                let seen = through.spec().view(op, &user);
+                for to in Dialect::ALL {
+                    for u in [&user, &seen] {
+                        let spec = to.spec();
+                        let body = spec.from_canonical(op, u);
+                        let read = spec.to_canonical(op, &spec.prepare(op, &body).0).unwrap();
+                        assert_eq!(spec.view(op, u), read, "{from} → {through} → {to} {op}");
+                    }
+                }
+            }
+        }
+    }
+}

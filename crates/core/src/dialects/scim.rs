@@ -608,6 +608,33 @@ impl DialectSpec for Scim {
         map.insert("schemas".into(), Value::Array(schemas));
     }
 
+    /// `write_rules` then `read_rules`, typed: every entry comes back as it is, except that a
+    /// phone's kind and an address's lines go through their wire spellings, and a lone picture
+    /// URL becomes the one photo.
+    fn view_rules(&self, _op: Op, u: &canonical::User, kept: &mut canonical::User) {
+        kept.uid = u.uid.clone();
+        kept.emails = u.emails.clone();
+        kept.phones =
+            u.phones.iter().map(|p| Phone { kind: phone_kind(Some(phone_type(p.kind))), ..p.clone() }).collect();
+        kept.addresses = u.addresses.iter().map(|a| address_to_canonical(address_to_wire(a))).collect();
+        kept.ims = u.ims.clone();
+        kept.photos = match (&u.photos[..], &u.image) {
+            ([], Some(Image::Url(url))) => {
+                vec![MultiValue { value: url.clone(), display: None, kind: Some("photo".into()), primary: None }]
+            }
+            (photos, _) => photos.to_vec(),
+        };
+        kept.entitlements = u.entitlements.clone();
+        kept.scim_roles = u.scim_roles.clone();
+        kept.x509_certificates = u.x509_certificates.clone();
+        kept.image = kept
+            .photos
+            .iter()
+            .find(|p| p.primary == Some(true))
+            .or(kept.photos.first())
+            .map(|p| Image::Url(p.value.clone()));
+    }
+
     fn wire_pointer_rules(&self, _op: Op, u: &canonical::User, canonical: &str) -> Option<String> {
         if canonical == "/uid" {
             return Some("/id".into());
