@@ -120,6 +120,11 @@ pub fn from_canonical(dialect: Dialect, op: Op, user: &User) -> Value {
     dialect.spec().from_canonical(op, user)
 }
 
+/// [`from_canonical`] for one dialect module given by type.
+pub fn from_canonical_with<S: DialectSpec + ?Sized>(spec: &S, op: Op, user: &User) -> Value {
+    spec.from_canonical(op, user)
+}
+
 /// The field table of one dialect module given by type.
 pub fn fields_with<S: DialectSpec + ?Sized>(spec: &S, op: Op) -> &'static [Field] {
     spec.fields(op)
