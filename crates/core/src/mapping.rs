@@ -273,19 +273,28 @@ pub fn wire_pointer(rows: &[Field], user: &User, canonical: &str) -> Option<Stri
             return Some(row.0.pointer.to_owned());
         }
     }
-    let mut best: Option<(&Field, Canon)> = None;
+    // The loss report asks once per lost leaf: compare bytes, and build the answer once.
+    let mut best: Option<(&Field, usize)> = None;
     for (field, canon) in mapped(rows) {
-        let whole = matches!(canon.codec, Codec::Email | Codec::Phone(_));
-        let fits = canonical == canon.pointer()
-            || canonical.strip_prefix(canon.pointer()).is_some_and(|rest| rest.starts_with('/'));
-        if fits && best.is_none_or(|(_, b)| canon.pointer().len() > b.pointer().len()) {
-            best = Some((field, canon));
+        let home = canon.pointer().as_bytes();
+        let fits = canonical.as_bytes().starts_with(home)
+            && canonical.as_bytes().get(home.len()).is_none_or(|&next| next == b'/');
+        if !fits {
+            continue;
         }
-        if fits && whole {
+        if matches!(canon.codec, Codec::Email | Codec::Phone(_)) {
             return Some(field.pointer.to_owned());
         }
+        if best.is_none_or(|(_, len)| home.len() > len) {
+            best = Some((field, home.len()));
+        }
     }
-    best.map(|(f, c)| format!("{}{}", f.pointer, &canonical[c.pointer().len()..]))
+    best.map(|(f, len)| {
+        let mut wire = String::with_capacity(f.pointer.len() + canonical.len() - len);
+        wire.push_str(f.pointer);
+        wire.push_str(&canonical[len..]);
+        wire
+    })
 }
 
 /// The canonical pointer a wire pointer names: the inverse of [`wire_pointer`] for fields whose

@@ -74,7 +74,7 @@ where
     let mut lost: Vec<Lost> = Vec::new();
     for (canonical, reason, target_value) in losses(&user, &back) {
         let wire = from.wire_pointer(op, &user, &canonical).unwrap_or_else(|| canonical.clone());
-        let pointer = format!("{prefix}{wire}");
+        let pointer = if prefix.is_empty() { wire } else { format!("{prefix}{wire}") };
         // Several canonical leaves can come from one wire field (an email's value and primary flag).
         if !lost.iter().any(|l| l.pointer == pointer) {
             lost.push(Lost { pointer, canonical, reason, target_value });
