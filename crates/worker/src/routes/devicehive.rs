@@ -190,6 +190,8 @@ async fn serve(cx: &mut Cx, route: Route) -> Result<Response, Fail> {
     if route == Route::WebSocket {
         return crate::ws::upgrade(cx);
     }
+    // Every write's answer here is a 204 or a created user's id and defaults: no read back.
+    cx.trip.answer_without_record.set(true);
     let config = cx.config.clone();
     let svc = Service { store: &store, accounts: &accounts, config: &config };
     match route {
@@ -334,7 +336,11 @@ fn invalid_message(report: &Report) -> String {
             return message.into();
         }
     }
-    dh::ErrorBody::invalid(report).message
+    // The vendor's words (an empty report gives just them), then each violation, named.
+    let mut message = dh::ErrorBody::invalid(&Report::default()).message;
+    let lines: Vec<String> = report.errors.iter().map(|v| super::summary_line(v, " ")).collect();
+    message.push_str(&lines.join("; "));
+    message
 }
 
 /// `{"error": status, "message": …}`, plus userbridge's `errors` (the core's violations: pointer,

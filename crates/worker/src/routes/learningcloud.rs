@@ -97,6 +97,8 @@ impl Surface for LearningCloud {
     }
 
     async fn handle(cx: &mut Cx, route: Route) -> Result<Response, ApiError> {
+        // Every write answers an envelope (and a create its `Location`): nothing of the record.
+        cx.trip.answer_without_record.set(true);
         match route {
             Route::List => list(cx).await,
             Route::Create => create(cx).await,
@@ -116,7 +118,13 @@ impl Surface for LearningCloud {
             _ => err.status(),
         };
         let (message, errors) = match &err {
-            ApiError::Invalid(report) => (Envelope::invalid(report).message.unwrap_or_default(), violations(report)),
+            ApiError::Invalid(report) => {
+                // The envelope's words (an empty report gives just them), then each violation, named.
+                let mut message = Envelope::invalid(&Report::default()).message.unwrap_or_default();
+                let lines: Vec<String> = report.errors.iter().map(|v| super::summary_line(v, ": ")).collect();
+                message.push_str(&lines.join("; "));
+                (message, violations(report))
+            }
             ApiError::Duplicate { pointer, .. } => {
                 let v = userbridge_core::Violation::new(pointer.clone(), userbridge_core::Code::Duplicate);
                 (err.message(), violations(&Report::single(v)))
