@@ -31,7 +31,7 @@ const server = http.createServer((req, res) => {
   req.on('end', () => {
     hits.push({
       method: req.method, url: req.url, requestId: req.headers['x-request-id'], auth: req.headers.authorization,
-      idempotencyKey: req.headers['idempotency-key'],
+      idempotencyKey: req.headers['idempotency-key'], ifMatch: req.headers['if-match'], body: text,
     });
     switch (mode) {
       case 'slow':
@@ -217,15 +217,30 @@ test('a caller\'s Idempotency-Key goes upstream on the create, as one key per ca
   assert.equal(hits[0].idempotencyKey, undefined);
 });
 
-test('an upstream record that keeps changing under a read–merge–write is 409 after one retry, never written', async () => {
+test('under an upstream record that keeps changing, a partial write sends only its own change: the other writer\'s stays', async () => {
   const user = await mapped();
   mode = 'drift';
   hits = [];
   const res = await call('PATCH', `/v1/users/${user.id}`, { json: { job_title: 'Engineer' } });
-  assert.equal(res.status, 409, res.text);
+  assert.equal(res.status, 200, res.text);
+  // The read that finds the user, the partial PUT, and the read back the /v1 answer shows.
+  assert.deepEqual(hits.map((h) => h.method), ['GET', 'PUT', 'GET'], JSON.stringify(hits));
+  const put = JSON.parse(hits[1].body);
+  assert.deepEqual(Object.keys(put).sort(), ['title', 'userId'], hits[1].body);
+  assert.equal(put.title, 'Engineer');
+  assert.ok(!('firstName' in put), 'the name another writer keeps changing is not written back');
+  mode = 'ok';
+});
+
+test('with If-Match, an upstream record that changed since is 412, never written', async () => {
+  const user = await mapped();
+  const read = await call('GET', `/v1/users/${user.id}`);
+  assert.equal(read.status, 200, read.text);
+  mode = 'drift';
+  hits = [];
+  const res = await call('PATCH', `/v1/users/${user.id}`, { headers: { ...BEARER, 'If-Match': read.headers.get('etag') }, json: { job_title: 'Engineer' } });
+  assert.equal(res.status, 412, res.text);
   assert.ok(!hits.some((h) => h.method === 'PUT'), JSON.stringify(hits));
-  // Read; re-read before writing differs, so retry from that record; re-read differs again: 409.
-  assert.equal(hits.filter((h) => h.method === 'GET').length, 3, JSON.stringify(hits));
   mode = 'ok';
 });
 

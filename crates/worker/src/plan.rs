@@ -256,9 +256,10 @@ mod tests {
 
     #[test]
     fn publisher_archives() {
-        let user: User =
-            serde_json::from_value(json!({"emails": [{"value": "a@example.org", "primary": true}], "status": "active"}))
-                .unwrap();
+        let user: User = serde_json::from_value(
+            json!({"emails": [{"value": "a@example.org", "primary": true}], "status": "active"}),
+        )
+        .unwrap();
         let current = held(Dialect::Publisher, &user);
         let mut next = current.clone();
         next.status = Some(Status::Archived);

@@ -17,8 +17,8 @@ use std::time::Duration;
 
 use futures_util::future::{Either, select};
 use serde_json::{Value, json};
-use userbridge_core::translate::losses;
 use userbridge_core::canonical::Status;
+use userbridge_core::translate::losses;
 use userbridge_core::{Code, Dialect, Op, Report, User, Violation};
 use worker::{AbortController, Date, Delay, Fetch, Headers, Method, Request, RequestInit, console_error};
 
@@ -333,7 +333,9 @@ impl Upstream {
             }
             (Dialect::LearningCloud, Write::Password(password)) => {
                 let body = json!({ "newPassword": password.expose() });
-                self.call(Method::Put, &format!("{}/changePassword", self.item(id)), Some(&body), None).await.map(|_| None)
+                self.call(Method::Put, &format!("{}/changePassword", self.item(id)), Some(&body), None)
+                    .await
+                    .map(|_| None)
             }
             (Dialect::Scim, Write::Partial(body)) => {
                 let answer = self.call(Method::Patch, &self.item(id), Some(body), etag).await?;

@@ -104,6 +104,8 @@ async fn create(cx: &mut Cx) -> Result<Response, ApiError> {
 }
 
 async fn update(cx: &mut Cx) -> Result<Response, ApiError> {
+    // The answer is a 204: nothing of the written record.
+    cx.trip.answer_without_record.set(true);
     let body = cx.dialect_json(Dialect::Primavera, Op::Update).await?;
     let incoming = userbridge_core::to_canonical(Dialect::Primavera, Op::Update, &body)?;
     let key = match (incoming.id, &incoming.ldap_guid) {
