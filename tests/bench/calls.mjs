@@ -47,8 +47,9 @@ const CALLERS = {
   primavera: {
     headers: async () => BEARER,
     create: (n) => ({ method: 'POST', path: PV, body: { companyId: 7, email: `${n}@example.org`, firstName: 'Ada', lastName: 'Lovelace', officeIds: [1], userLocale: 'en' } }),
-    partial: ({ user }) => ({ method: 'PUT', path: PV, pointer: '/name/given', body: { userId: user.id, firstName: 'Grace' } }),
-    status: ({ user }) => ({ method: 'PUT', path: PV, body: { userId: user.id, status: 'INACTIVE' } }),
+    // primavera's update requires email, firstName and lastName.
+    partial: ({ n, user }) => ({ method: 'PUT', path: PV, pointer: '/name/given', body: { userId: user.id, email: `${n}@example.org`, firstName: 'Grace', lastName: 'Lovelace' } }),
+    status: ({ n, user }) => ({ method: 'PUT', path: PV, body: { userId: user.id, email: `${n}@example.org`, firstName: 'Ada', lastName: 'Lovelace', status: 'INACTIVE' } }),
   },
   devicehive: {
     headers: dhHeaders,
@@ -77,13 +78,15 @@ const CARRIES = { create: ['primavera', 'scim'], update: ['scim'] };
  * read that finds the user (and is the base of its change set); no write when nothing the upstream
  * holds changes; else one write (each change here is one upstream operation), a re-read guarding
  * a full replacement on an upstream without ETags (learningcloud's `PUT` for anything but the
- * status, publisher's `PUT` for anything but an archive), and a read back as for a create.
+ * status, publisher's `PUT` for anything but an archive, primavera's `PUT`, which must carry the
+ * email and names it requires), and a read back as for a create.
  */
 function minimum(caller, op, held) {
   const readBack = (kind) => (SHOWS[kind].includes(caller) && !CARRIES[kind].includes(UPSTREAM) ? 1 : 0);
   if (op === 'create') return 1 + readBack('create');
   if (!held) return 1;
-  const replaces = UPSTREAM === 'publisher' || (UPSTREAM === 'learningcloud' && op === 'partial');
+  // publisher's PUT replaces; primavera's PUT requires email, firstName and lastName in every body, so it rewrites them.
+  const replaces = ['publisher', 'primavera'].includes(UPSTREAM) || (UPSTREAM === 'learningcloud' && op === 'partial');
   return 1 + 1 + (replaces ? 1 : 0) + readBack('update');
 }
 

@@ -217,19 +217,30 @@ test('a caller\'s Idempotency-Key goes upstream on the create, as one key per ca
   assert.equal(hits[0].idempotencyKey, undefined);
 });
 
-test('under an upstream record that keeps changing, a partial write sends only its own change: the other writer\'s stays', async () => {
+test('an upstream record that keeps changing under a read–merge–write is 409 after one retry, never written', async () => {
   const user = await mapped();
   mode = 'drift';
   hits = [];
   const res = await call('PATCH', `/v1/users/${user.id}`, { json: { job_title: 'Engineer' } });
-  assert.equal(res.status, 200, res.text);
-  // The read that finds the user, the partial PUT, and the read back the /v1 answer shows.
-  assert.deepEqual(hits.map((h) => h.method), ['GET', 'PUT', 'GET'], JSON.stringify(hits));
-  const put = JSON.parse(hits[1].body);
-  assert.deepEqual(Object.keys(put).sort(), ['title', 'userId'], hits[1].body);
-  assert.equal(put.title, 'Engineer');
-  assert.ok(!('firstName' in put), 'the name another writer keeps changing is not written back');
+  assert.equal(res.status, 409, res.text);
+  assert.ok(!hits.some((h) => h.method === 'PUT'), JSON.stringify(hits));
+  // Read; re-read before writing differs, so retry from that record; re-read differs again: 409.
+  // (primavera's update requires email, firstName and lastName in every body: a partial PUT
+  // writes them back, so it is guarded like a full replacement.)
+  assert.equal(hits.filter((h) => h.method === 'GET').length, 3, JSON.stringify(hits));
   mode = 'ok';
+});
+
+test('a primavera partial PUT carries the change and the three fields the vendor requires, nothing else', async () => {
+  const user = await mapped();
+  hits = [];
+  const res = await call('PATCH', `/v1/users/${user.id}`, { json: { job_title: 'Engineer' } });
+  assert.equal(res.status, 200, res.text);
+  // The read that finds the user, the guarding re-read, the PUT, and the read back /v1 shows.
+  assert.deepEqual(hits.map((h) => h.method), ['GET', 'GET', 'PUT', 'GET'], JSON.stringify(hits));
+  const put = JSON.parse(hits[2].body);
+  assert.deepEqual(Object.keys(put).sort(), ['email', 'firstName', 'lastName', 'title', 'userId'], hits[2].body);
+  assert.equal(put.title, 'Engineer');
 });
 
 test('with If-Match, an upstream record that changed since is 412, never written', async () => {

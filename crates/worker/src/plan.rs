@@ -11,7 +11,7 @@
 //! |---|---|---|---|
 //! | learningcloud | `PUT …/activate` or `…/deactivate` | `PUT …/changePassword` | the full `PUT` (status goes in it) |
 //! | publisher | `POST …/archive` to archive | — (not held) | the full `PUT` |
-//! | primavera | partial `PUT` | — (not held) | partial `PUT` with only the changed fields |
+//! | primavera | partial `PUT` | — (not held) | partial `PUT` with the changed fields (and the three it always requires) |
 //! | DeviceHive | partial `PUT` | in the partial `PUT` | partial `PUT` with only the changed fields |
 //! | SCIM | `PATCH` | in the `PATCH` | `PATCH` with only the changed attributes |
 //!
@@ -35,6 +35,10 @@ pub enum Write {
     /// The upstream's partial update with only the changed fields: a primavera or DeviceHive
     /// `PUT` body, or a SCIM `PATCH` message.
     Partial(Value),
+    /// A partial update that must also carry fields the change did not touch (primavera's update
+    /// requires `email`, `firstName` and `lastName` in every body): it writes them back as the
+    /// record had them, so, like a full replacement, it must be guarded.
+    PartialRewrite(Value),
     /// The upstream's full replacement (learningcloud and publisher `PUT`; SCIM `PUT` when a
     /// PATCH could not say the change): the whole user, the password (if any) in it.
     Replace(User),
@@ -44,7 +48,7 @@ impl Write {
     /// Whether the write replaces the whole record, so a change another writer made since the
     /// record was read would be undone: the write must be guarded (`If-Match`, or a re-read).
     pub fn replaces(&self) -> bool {
-        matches!(self, Write::Replace(_))
+        matches!(self, Write::Replace(_) | Write::PartialRewrite(_))
     }
 }
 
@@ -85,9 +89,21 @@ pub fn plan(dialect: Dialect, current: &User, next: &User, password: Option<&Pas
         Dialect::Primavera | Dialect::DeviceHive => {
             let mut next = next.clone();
             next.password = password.cloned();
-            let body = changed_fields(dialect, &wire(dialect, current), &wire(dialect, &next));
+            let next = wire(dialect, &next);
+            let mut body = changed_fields(dialect, &wire(dialect, current), &next);
             if !body.is_empty() {
-                writes.push(Write::Partial(Value::Object(body)));
+                // What the update requires in every body (primavera: email, firstName, lastName)
+                // goes along unchanged, from the record.
+                let mut rewrites = false;
+                for field in userbridge_core::fields(dialect, Op::Update).iter().filter(|f| f.required) {
+                    let key = field.pointer.trim_start_matches('/');
+                    if let (false, Some(value), false) = (key.contains('/'), next.get(key), body.contains_key(key)) {
+                        body.insert(key.to_owned(), value.clone());
+                        rewrites = true;
+                    }
+                }
+                let body = Value::Object(body);
+                writes.push(if rewrites { Write::PartialRewrite(body) } else { Write::Partial(body) });
             }
         }
         Dialect::Scim => {
@@ -229,13 +245,21 @@ mod tests {
             plan(Dialect::DeviceHive, &current, &next, None),
             vec![Write::Partial(json!({"status": 2, "data": null}))]
         );
-        let pv: User = serde_json::from_value(json!({"company_id": 7, "name": {"given": "Ada"}})).unwrap();
+        let pv: User = serde_json::from_value(json!({
+            "company_id": 7, "name": {"given": "Ada", "family": "L"},
+            "emails": [{"value": "ada@example.org", "primary": true}],
+        }))
+        .unwrap();
         let current = held(Dialect::Primavera, &pv);
         let mut next = current.clone();
         next.status = Some(Status::Inactive);
         let writes = plan(Dialect::Primavera, &current, &next, None);
-        let [Write::Partial(body)] = writes.as_slice() else { panic!("{writes:?}") };
-        assert_eq!(body.as_object().map(|m| m.len()), Some(1), "{body}");
+        let [Write::PartialRewrite(body)] = writes.as_slice() else { panic!("{writes:?}") };
+        // The change, and what primavera's update requires in every body (as the record has it).
+        assert_eq!(
+            body,
+            &json!({"status": "INACTIVE", "email": "ada@example.org", "firstName": "Ada", "lastName": "L"})
+        );
     }
 
     #[test]

@@ -133,8 +133,9 @@ impl Proxy {
     /// upstream's own operations ([`crate::plan`]): only what differs from the record the request
     /// read, by the most specific operation the upstream has.
     ///
-    /// Concurrency (docs/proxy.md#concurrency): a full replacement would undo a change another
-    /// writer made since the record was read, so it is guarded — by `If-Match` where the
+    /// Concurrency (docs/proxy.md#concurrency): a full replacement (or a partial update that must
+    /// carry fields it did not change, as primavera's) would undo a change another writer made
+    /// since the record was read, so it is guarded — by `If-Match` where the
     /// upstream has ETags (SCIM), else by a re-read that must still show the version the caller
     /// saw (a change is [`StoreError::VersionMismatch`]: `modify` retries once, then 409). A
     /// partial or targeted write (activate, changePassword, a DeviceHive or primavera partial

@@ -341,7 +341,7 @@ impl Upstream {
                 let answer = self.call(Method::Patch, &self.item(id), Some(body), etag).await?;
                 self.record_in(answer, id)
             }
-            (Dialect::DeviceHive | Dialect::Primavera, Write::Partial(body)) => {
+            (Dialect::DeviceHive | Dialect::Primavera, Write::Partial(body) | Write::PartialRewrite(body)) => {
                 let mut body = body.clone();
                 if dialect == Dialect::Primavera {
                     // primavera's update names the user in the body, by its own numeric id.
