@@ -879,7 +879,7 @@ mod tests {
     #[test]
     fn reads_calls_lines() {
         let out = "noise\nCALLS devicehive learningcloud status 204 2.0 2\nCALLS scim publisher create 400 0.0 0\n";
-        let cells = parse_calls(out);
+        let cells = super::parse_calls(out);
         assert_eq!(cells.len(), 2);
         assert_eq!(cells[0], ("devicehive".into(), "learningcloud".into(), "status".into(), "204".into(), 2.0, 2));
         assert_eq!(cells[1].3, "400");
