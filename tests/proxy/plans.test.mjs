@@ -120,7 +120,7 @@ const CALLERS = {
     headers: async () => BEARER,
     // primavera's update requires email, firstName and lastName; they are the user's own.
     disable: ({ n, user }) => ({ method: 'PUT', path: PV, body: { userId: user.id, email: `${n}@example.org`, firstName: 'Ada', lastName: 'Lovelace', status: 'INACTIVE' } }),
-    unheld: ({ n, user }) => ({ method: 'PUT', path: PV, pointer: '/job_title', body: { userId: user.id, email: `${n}@example.org`, firstName: 'Ada', lastName: 'Lovelace', title: 'Engineer' } }),
+    unheld: ({ n, user }) => ({ method: 'PUT', path: PV, pointer: '/products', body: { userId: user.id, email: `${n}@example.org`, firstName: 'Ada', lastName: 'Lovelace', userProducts: [{ productName: 'IDEA' }] } }),
   },
   devicehive: {
     headers: dhHeaders,
@@ -143,18 +143,19 @@ const CALLERS = {
 /** The upstream's operation for a status-only change (to inactive). */
 const STATUS_WRITE = { learningcloud: ['deactivate'], publisher: ['update'], primavera: ['update'], devicehive: ['update'], scim: ['patch'] };
 
-/** A create body of each caller dialect carrying the field its `unheld` change sets. */
+/** A body of each caller dialect carrying the field its `unheld` change sets, and its operation. */
 const PROBES = {
-  learningcloud: { username: 'probe', interests: 'chess' },
-  publisher: { user: { email: 'probe@example.org', specialities: 'chess' } },
-  primavera: { companyId: 8, email: 'probe@example.org', firstName: 'A', lastName: 'B', officeIds: [1], userLocale: 'en', title: 'Engineer' },
-  devicehive: { login: 'probe', password: 'secret123', role: 1, data: { shelf: 3 } },
-  scim: { schemas: [SCIM_USER], userName: 'probe', nickName: 'Countess' },
+  learningcloud: ['create', { username: 'probe', interests: 'chess' }],
+  publisher: ['create', { user: { email: 'probe@example.org', specialities: 'chess' } }],
+  primavera: ['update', { userId: 1, email: 'probe@example.org', firstName: 'A', lastName: 'B', userProducts: [{ productName: 'IDEA' }] }],
+  devicehive: ['create', { login: 'probe', password: 'secret123', role: 1, data: { shelf: 3 } }],
+  scim: ['create', { schemas: [SCIM_USER], userName: 'probe', nickName: 'Countess' }],
 };
 
 /** Whether the upstream holds a canonical field (the upstream's /v1/translate of a probe body). */
 async function upstreamHolds(caller, pointer) {
-  const res = await call(UPSTREAM, 'POST', `/v1/translate?from=${caller}&to=${UPSTREAM_DIALECT}&op=create`, { headers: BEARER, json: PROBES[caller] });
+  const [op, probe] = PROBES[caller];
+  const res = await call(UPSTREAM, 'POST', `/v1/translate?from=${caller}&to=${UPSTREAM_DIALECT}&op=${op}`, { headers: BEARER, json: probe });
   assert.equal(res.status, 200, res.text);
   return !isLost(res.body.lost.map((l) => l.canonical), pointer);
 }

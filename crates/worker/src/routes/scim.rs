@@ -212,10 +212,16 @@ fn render(origin: &str, stored: &Stored) -> Value {
 
 /// The stored user behind a SCIM id (a 32-hex uid; anything else names no user).
 async fn find(cx: &Cx, id: &str) -> Result<Stored, ApiError> {
+    find_in(&directory(cx)?, id).await
+}
+
+/// [`find`] in a directory the route goes on using: in proxy mode the record read here is the one
+/// its write starts from, so it is not read twice.
+async fn find_in(store: &Store, id: &str) -> Result<Stored, ApiError> {
     if id.len() != 32 || !id.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)) {
         return Err(ApiError::NotFound("User"));
     }
-    Ok(directory(cx)?.get(&Key::Uid(id.to_owned())).await?)
+    Ok(store.get(&Key::Uid(id.to_owned())).await?)
 }
 
 /// Where a unique field sits in a SCIM body, for the `uniqueness` detail.
@@ -263,11 +269,11 @@ async fn get(cx: &mut Cx, id: &str) -> Result<Response, ApiError> {
 /// `PUT`: the body replaces the user's SCIM view (what SCIM cannot see is kept, see
 /// [`merge`]); a password in the body is set.
 async fn replace(cx: &mut Cx, id: &str) -> Result<Response, ApiError> {
-    let target = find(cx, id).await?;
+    let store = directory(cx)?;
+    let target = find_in(&store, id).await?;
     let expected = http::expected_version(cx.header("If-Match"))?;
     let body = scim_json(cx).await?;
     let incoming = userbridge_core::to_canonical(Dialect::Scim, Op::Update, &body)?;
-    let store = directory(cx)?;
     let stored = modify(&store, target.id, expected, |current| Ok(replaced(&current.user, &incoming)))
         .await
         .map_err(|e| e.locate_duplicate(pointer))?;
@@ -286,12 +292,12 @@ fn replaced(current: &User, incoming: &User) -> User {
 /// `PATCH`: the operations are applied to the current resource inside the read–change–write,
 /// so a retry after a concurrent write patches the newer version, never a stale copy.
 async fn patch(cx: &mut Cx, id: &str) -> Result<Response, ApiError> {
-    let target = find(cx, id).await?;
+    let store = directory(cx)?;
+    let target = find_in(&store, id).await?;
     let expected = http::expected_version(cx.header("If-Match"))?;
     let body = scim_json(cx).await?;
     let operations = patch_operations(&body)?;
     let origin = http::origin(&cx.req);
-    let store = directory(cx)?;
     let stored =
         modify(&store, target.id, expected, |current| {
             let mut resource = render(&origin, current);
