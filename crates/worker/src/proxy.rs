@@ -10,9 +10,13 @@
 //! * A username or email the facade has not seen is looked up with the upstream's own lookup
 //!   (where its API has one) and mapped then.
 //! * Every read goes upstream (once per request); the version a caller gets is a fingerprint of
-//!   the upstream record, so an update re-reads it and refuses (then `modify` retries once, then
-//!   409) when anyone changed it in between. A SCIM upstream needs no re-read: the write carries
-//!   the record's `ETag` as `If-Match`, and its answer is the new record (no read-back either).
+//!   the upstream record.
+//! * An update is a plan of the upstream's own operations ([`crate::plan`]): only what changed.
+//!   A write that replaces what it did not change is guarded — the record is re-read and a change
+//!   since is refused (then `modify` retries once, then 409), or on SCIM the write carries the
+//!   record's `ETag` as `If-Match`; a partial or targeted write is guarded only under the
+//!   caller's `If-Match` ([`Proxy::update`], docs/proxy.md#concurrency). The record is read back
+//!   only when the caller's answer shows it and the write's answer does not carry it.
 
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
@@ -20,7 +24,7 @@ use std::rc::Rc;
 
 use serde::Deserialize;
 use userbridge_core::canonical::Password;
-use userbridge_core::{Op, User};
+use userbridge_core::{Dialect, Op, User};
 use worker::D1Database;
 use worker::wasm_bindgen::JsValue;
 
@@ -162,7 +166,9 @@ impl Proxy {
         let dialect = self.upstream.dialect();
         let writes = plan::plan(dialect, &current.user, &send, password);
         let guarded = writes.iter().any(Write::replaces) || (self.trip.if_match.get() && !writes.is_empty());
-        if guarded && current.etag.is_none() && !fresh {
+        // Only SCIM's API promises to honour `If-Match`; another vendor's `ETag` is not relied on.
+        let honours_if_match = dialect == Dialect::Scim;
+        if guarded && !(honours_if_match && current.etag.is_some()) && !fresh {
             // No ETag to send: the record must still be the one the caller's change was made to.
             let now = self.fetch(&row).await?;
             if now.fingerprint() != current.fingerprint() {
@@ -170,7 +176,9 @@ impl Proxy {
             }
             current = now;
         }
-        let etag = if guarded { current.etag.clone() } else { None };
+        // SCIM gets `If-Match` whenever the record's `ETag` is known: it costs no call, and a
+        // change since the read is then refused (412 → retried once by `modify`, then 409).
+        let etag = if honours_if_match { current.etag.clone() } else { None };
         let mut answered = None;
         for write in &writes {
             match self.upstream.write(&row.upstream_id, write, etag.as_deref()).await {
