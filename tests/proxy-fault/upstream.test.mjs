@@ -31,7 +31,7 @@ const server = http.createServer((req, res) => {
   req.on('end', () => {
     hits.push({
       method: req.method, url: req.url, requestId: req.headers['x-request-id'], auth: req.headers.authorization,
-      idempotencyKey: req.headers['idempotency-key'],
+      idempotencyKey: req.headers['idempotency-key'], ifMatch: req.headers['if-match'], body: text,
     });
     switch (mode) {
       case 'slow':
@@ -225,7 +225,33 @@ test('an upstream record that keeps changing under a read–merge–write is 409
   assert.equal(res.status, 409, res.text);
   assert.ok(!hits.some((h) => h.method === 'PUT'), JSON.stringify(hits));
   // Read; re-read before writing differs, so retry from that record; re-read differs again: 409.
+  // (primavera's update requires email, firstName and lastName in every body: a partial PUT
+  // writes them back, so it is guarded like a full replacement.)
   assert.equal(hits.filter((h) => h.method === 'GET').length, 3, JSON.stringify(hits));
+  mode = 'ok';
+});
+
+test('a primavera partial PUT carries the change and the three fields the vendor requires, nothing else', async () => {
+  const user = await mapped();
+  hits = [];
+  const res = await call('PATCH', `/v1/users/${user.id}`, { json: { job_title: 'Engineer' } });
+  assert.equal(res.status, 200, res.text);
+  // The read that finds the user, the guarding re-read, the PUT, and the read back /v1 shows.
+  assert.deepEqual(hits.map((h) => h.method), ['GET', 'GET', 'PUT', 'GET'], JSON.stringify(hits));
+  const put = JSON.parse(hits[2].body);
+  assert.deepEqual(Object.keys(put).sort(), ['email', 'firstName', 'lastName', 'title', 'userId'], hits[2].body);
+  assert.equal(put.title, 'Engineer');
+});
+
+test('with If-Match, an upstream record that changed since is 412, never written', async () => {
+  const user = await mapped();
+  const read = await call('GET', `/v1/users/${user.id}`);
+  assert.equal(read.status, 200, read.text);
+  mode = 'drift';
+  hits = [];
+  const res = await call('PATCH', `/v1/users/${user.id}`, { headers: { ...BEARER, 'If-Match': read.headers.get('etag') }, json: { job_title: 'Engineer' } });
+  assert.equal(res.status, 412, res.text);
+  assert.ok(!hits.some((h) => h.method === 'PUT'), JSON.stringify(hits));
   mode = 'ok';
 });
 

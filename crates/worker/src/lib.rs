@@ -21,6 +21,7 @@ mod error;
 mod http;
 mod idempotency;
 mod jwt;
+mod plan;
 mod proxy;
 mod routes;
 mod store;

@@ -10,9 +10,13 @@
 //! * A username or email the facade has not seen is looked up with the upstream's own lookup
 //!   (where its API has one) and mapped then.
 //! * Every read goes upstream (once per request); the version a caller gets is a fingerprint of
-//!   the upstream record, so an update re-reads it and refuses (then `modify` retries once, then
-//!   409) when anyone changed it in between. A SCIM upstream needs no re-read: the write carries
-//!   the record's `ETag` as `If-Match`, and its answer is the new record (no read-back either).
+//!   the upstream record.
+//! * An update is a plan of the upstream's own operations ([`crate::plan`]): only what changed.
+//!   A write that replaces what it did not change is guarded — the record is re-read and a change
+//!   since is refused (then `modify` retries once, then 409), or on SCIM the write carries the
+//!   record's `ETag` as `If-Match`; a partial or targeted write is guarded only under the
+//!   caller's `If-Match` ([`Proxy::update`], docs/proxy.md#concurrency). The record is read back
+//!   only when the caller's answer shows it and the write's answer does not carry it.
 
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
@@ -20,11 +24,12 @@ use std::rc::Rc;
 
 use serde::Deserialize;
 use userbridge_core::canonical::Password;
-use userbridge_core::{Op, User};
+use userbridge_core::{Dialect, Op, User};
 use worker::D1Database;
 use worker::wasm_bindgen::JsValue;
 
 use crate::crypto;
+use crate::plan::{self, Write};
 use crate::store::{Filter, Key, Order, StoreError, Stored, Unique, now};
 use crate::upstream::{Lookup, Remote, Upstream, UpstreamError};
 
@@ -47,6 +52,12 @@ pub struct Trip {
     /// the log line: the request's duration minus this is the facade's own share.
     pub calls: Cell<u32>,
     pub waited_ms: Cell<u64>,
+    /// The route's answer shows nothing of the written record but its id (learningcloud's
+    /// envelopes, DeviceHive's 204 and create answer): a write then needs no read back.
+    pub answer_without_record: Cell<bool>,
+    /// The caller named the version it expects (`If-Match`): every write is guarded, a targeted
+    /// or partial one too ([`Proxy::update`]).
+    pub if_match: Cell<bool>,
 }
 
 impl Trip {
@@ -105,10 +116,15 @@ impl Proxy {
         Proxy { db, upstream, scope, trip, seen: RefCell::default() }
     }
 
+    /// See [`crate::store::Store::expect_version`].
+    pub fn expect_version(&self) {
+        self.trip.if_match.set(true);
+    }
+
     pub async fn create(&self, user: &User, password: Option<&Password>) -> Result<Stored, StoreError> {
         let send = outgoing(user, password);
         self.note_lost(Op::Create, &send);
-        let remote = self.upstream.create(&send).await?;
+        let remote = self.upstream.create(&send, !self.trip.answer_without_record.get()).await?;
         let row = self.remember(&remote).await?;
         Ok(stored(row, remote))
     }
@@ -117,6 +133,18 @@ impl Proxy {
         Ok(self.resolve(key).await?.map(|(row, remote)| stored(row, remote)))
     }
 
+    /// Writes `user` (the caller's change merged into the upstream record) as a plan of the
+    /// upstream's own operations ([`crate::plan`]): only what differs from the record the request
+    /// read, by the most specific operation the upstream has.
+    ///
+    /// Concurrency (docs/proxy.md#concurrency): a full replacement (or a partial update that must
+    /// carry fields it did not change, as primavera's) would undo a change another writer made
+    /// since the record was read, so it is guarded — by `If-Match` where the
+    /// upstream has ETags (SCIM), else by a re-read that must still show the version the caller
+    /// saw (a change is [`StoreError::VersionMismatch`]: `modify` retries once, then 409). A
+    /// partial or targeted write (activate, changePassword, a DeviceHive or primavera partial
+    /// `PUT`, a SCIM `PATCH`) carries only this request's changes, so it cannot undo anyone
+    /// else's; it is guarded only when the caller asked with `If-Match`.
     pub async fn update(
         &self,
         id: i64,
@@ -125,33 +153,62 @@ impl Proxy {
         password: Option<&Password>,
     ) -> Result<Stored, StoreError> {
         let row = self.row(&Key::Id(id)).await?.ok_or(StoreError::NotFound)?;
-        // An upstream with ETags (SCIM) guards the write itself with `If-Match` on the record
-        // this request read; any other is re-read now, so a change since is caught before writing.
-        let seen = self.seen.borrow().get(&row.upstream_id).cloned().filter(|r| r.etag.is_some());
-        let current = match seen {
-            Some(remote) => remote,
-            None => self.fetch(&row).await?,
+        let seen = self.seen.borrow().get(&row.upstream_id).cloned();
+        let (mut current, fresh) = match seen {
+            Some(remote) => (remote, false),
+            None => (self.fetch(&row).await?, true),
         };
         if expected_version.is_some_and(|v| v != current.fingerprint()) {
             return Err(StoreError::VersionMismatch);
         }
-        let send = outgoing(user, password);
-        self.note_lost(Op::Update, &send);
-        let written = match self.upstream.update(&row.upstream_id, &send, current.etag.as_deref()).await {
-            Err(UpstreamError::Changed) => {
-                // The next attempt must read the record afresh.
-                self.seen.borrow_mut().remove(&row.upstream_id);
+        let send = outgoing(user, None);
+        self.note_lost(Op::Update, &outgoing(user, password));
+        let dialect = self.upstream.dialect();
+        let writes = plan::plan(dialect, &current.user, &send, password);
+        let guarded = writes.iter().any(Write::replaces) || (self.trip.if_match.get() && !writes.is_empty());
+        // Only SCIM's API promises to honour `If-Match`; another vendor's `ETag` is not relied on.
+        let honours_if_match = dialect == Dialect::Scim;
+        if guarded && !(honours_if_match && current.etag.is_some()) && !fresh {
+            // No ETag to send: the record must still be the one the caller's change was made to.
+            let now = self.fetch(&row).await?;
+            if now.fingerprint() != current.fingerprint() {
                 return Err(StoreError::VersionMismatch);
             }
-            other => other?,
-        };
-        let after = match written {
-            Some(remote) => {
-                self.seen.borrow_mut().insert(row.upstream_id.clone(), remote.clone());
-                remote
+            current = now;
+        }
+        // SCIM gets `If-Match` whenever the record's `ETag` is known: it costs no call, and a
+        // change since the read is then refused (412 → retried once by `modify`, then 409).
+        let etag = if honours_if_match { current.etag.clone() } else { None };
+        let mut answered = None;
+        for write in &writes {
+            match self.upstream.write(&row.upstream_id, write, etag.as_deref()).await {
+                Err(UpstreamError::Changed) => {
+                    // The next attempt must read the record afresh.
+                    self.seen.borrow_mut().remove(&row.upstream_id);
+                    return Err(StoreError::VersionMismatch);
+                }
+                Err(UpstreamError::NotFound) => {
+                    self.seen.borrow_mut().remove(&row.upstream_id);
+                    self.forget(row.id).await?;
+                    return Err(StoreError::NotFound);
+                }
+                Ok(record) => answered = record.or(answered),
+                Err(e) => return Err(e.into()),
+            }
+        }
+        let after = match answered {
+            _ if writes.is_empty() => current,
+            Some(remote) => remote,
+            None if self.trip.answer_without_record.get() => {
+                // The answer shows none of it: what the upstream now holds, as planned.
+                self.seen.borrow_mut().remove(&row.upstream_id);
+                Remote { id: row.upstream_id.clone(), user: plan::held(dialect, &send), etag: None }
             }
             None => self.fetch(&row).await?,
         };
+        if !writes.is_empty() && after.etag.is_some() {
+            self.seen.borrow_mut().insert(row.upstream_id.clone(), after.clone());
+        }
         let row = self.touch(row, &after.user).await?;
         Ok(stored(row, after))
     }

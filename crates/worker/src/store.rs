@@ -350,6 +350,15 @@ impl Store {
         Ok(Store { db, proxy, emails: Emails::default() })
     }
 
+    /// The caller named the version it expects (`If-Match`): in proxy mode every write is then
+    /// guarded against a change since the read, a partial one too (see [`Proxy::update`]). The
+    /// D1 store's writes are always compare-and-set.
+    pub fn expect_version(&self) {
+        if let Some(proxy) = &self.proxy {
+            proxy.expect_version();
+        }
+    }
+
     /// The same directory, writing under `emails` (proxy mode: the upstream decides).
     pub fn with_emails(self, emails: Emails) -> Store {
         Store { emails, ..self }

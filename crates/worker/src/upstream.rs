@@ -17,11 +17,13 @@ use std::time::Duration;
 
 use futures_util::future::{Either, select};
 use serde_json::{Value, json};
+use userbridge_core::canonical::Status;
 use userbridge_core::translate::losses;
 use userbridge_core::{Code, Dialect, Op, Report, User, Violation};
 use worker::{AbortController, Date, Delay, Fetch, Headers, Method, Request, RequestInit, console_error};
 
 use crate::config::UpstreamConfig;
+use crate::plan::Write;
 use crate::proxy::Trip;
 
 /// The delays before the two retries of an idempotent call.
@@ -114,6 +116,10 @@ impl Upstream {
         Upstream { config, request_id, trip }
     }
 
+    pub fn dialect(&self) -> Dialect {
+        self.config.dialect
+    }
+
     /// The user collection at the vendor's path.
     fn collection(&self) -> &'static str {
         match self.config.dialect {
@@ -146,8 +152,10 @@ impl Upstream {
         out
     }
 
-    /// Creates the user upstream and reads back what it stored.
-    pub async fn create(&self, user: &User) -> Result<Remote, UpstreamError> {
+    /// Creates the user upstream. What it stored comes from the answer where the answer carries
+    /// it, else from a read back when `read_back`, else it is the body as the upstream's dialect
+    /// holds it ([`crate::plan::held`]).
+    pub async fn create(&self, user: &User, read_back: bool) -> Result<Remote, UpstreamError> {
         let dialect = self.config.dialect;
         let body = dialect.spec().from_canonical(Op::Create, user);
         self.check(Op::Create, &body)?;
@@ -170,7 +178,8 @@ impl Upstream {
         })?;
         match self.record_in(answer, &id)? {
             Some(remote) => Ok(remote),
-            None => self.get(&id).await,
+            None if read_back => self.get(&id).await,
+            None => Ok(Remote { id, user: crate::plan::held(dialect, user), etag: None }),
         }
     }
 
@@ -306,6 +315,49 @@ impl Upstream {
         let path = if dialect == Dialect::Primavera { self.collection().to_owned() } else { self.item(id) };
         let answer = self.call(Method::Put, &path, Some(&body), etag).await?;
         self.record_in(answer, id)
+    }
+
+    /// Sends one write of a plan ([`crate::plan`]). With `etag`, the upstream refuses if the
+    /// record changed since ([`UpstreamError::Changed`]). Answers the stored record when the
+    /// upstream's answer carries it (SCIM), else `None`.
+    pub async fn write(&self, id: &str, write: &Write, etag: Option<&str>) -> Result<Option<Remote>, UpstreamError> {
+        let dialect = self.config.dialect;
+        match (dialect, write) {
+            (_, Write::Replace(user)) => self.update(id, user, etag).await,
+            (Dialect::LearningCloud, Write::Status(status)) => {
+                let action = if *status == Status::Active { "activate" } else { "deactivate" };
+                self.call(Method::Put, &format!("{}/{action}", self.item(id)), None, None).await.map(|_| None)
+            }
+            (Dialect::Publisher, Write::Status(Status::Archived)) => {
+                self.call(Method::Post, &format!("{}/archive", self.item(id)), None, None).await.map(|_| None)
+            }
+            (Dialect::LearningCloud, Write::Password(password)) => {
+                let body = json!({ "newPassword": password.expose() });
+                self.call(Method::Put, &format!("{}/changePassword", self.item(id)), Some(&body), None)
+                    .await
+                    .map(|_| None)
+            }
+            (Dialect::Scim, Write::Partial(body)) => {
+                let answer = self.call(Method::Patch, &self.item(id), Some(body), etag).await?;
+                self.record_in(answer, id)
+            }
+            (Dialect::DeviceHive | Dialect::Primavera, Write::Partial(body) | Write::PartialRewrite(body)) => {
+                let mut body = body.clone();
+                if dialect == Dialect::Primavera {
+                    // primavera's update names the user in the body, by its own numeric id.
+                    let number = id.parse::<i64>().map(Value::from).unwrap_or_else(|_| Value::from(id));
+                    if let Some(map) = body.as_object_mut() {
+                        map.insert("userId".into(), number);
+                    }
+                }
+                self.check(Op::Update, &body)?;
+                let path = if dialect == Dialect::Primavera { self.collection().to_owned() } else { self.item(id) };
+                let answer = self.call(Method::Put, &path, Some(&body), etag).await?;
+                self.record_in(answer, id)
+            }
+            // The planner makes no other combination.
+            _ => Err(UpstreamError::Unsupported("the upstream's API has no such operation")),
+        }
     }
 
     /// Deletes the upstream's user; publisher archives (its only way to retire a user).

@@ -23,6 +23,7 @@ const SECTIONS: &[Section] = &[
     ("core (native, criterion)", core_native),
     ("facade (wrk against wrangler dev)", facade),
     ("proxy (wrk: proxied vs store-mode update)", proxy),
+    ("proxy calls per write (5 callers × 5 upstreams)", calls),
     ("widget size (gzip, twiggy)", widget_size),
     ("widget speed (Node: validate vs ajv)", widget_speed),
     ("widget load (headless Chromium)", widget_load),
@@ -416,8 +417,8 @@ fn proxy(root: &Path) -> Result<()> {
         println!(
             "proxied vs store-mode update: {:.2}x throughput at 16 connections; at 1 connection p50 {:.1} ms vs \
              {:.1} ms (+{:.1} ms, {:.1}x). A proxied learningcloud update makes {:.1} upstream calls on average \
-             (read, re-read before the write, write, read back); the facade's own time in it is p50 {} ms, \
-             p99 {} ms ({} requests).",
+             (the read that finds the user, the re-read guarding the full PUT, the PUT: its envelope needs no \
+             read back); the facade's own time in it is p50 {} ms, p99 {} ms ({} requests).",
             if store.rps > 0.0 { proxied.rps / store.rps } else { 0.0 },
             proxied1.p50_ms,
             store1.p50_ms,
@@ -430,6 +431,93 @@ fn proxy(root: &Path) -> Result<()> {
         );
     }
     verdict
+}
+
+/// Upstream calls per proxied write: a store-mode Worker as the upstream, and in front of it a
+/// proxy per upstream dialect in turn; `tests/bench/calls.mjs` makes every caller dialect's create,
+/// partial update and status change through it and reads each request's `upstreamCalls` from the
+/// proxy's log. One table per operation: the mean, and beside it the minimum the pair's semantics
+/// allow (derived in docs/proxy.md#calls-per-write).
+fn calls(root: &Path) -> Result<()> {
+    const UPSTREAMS: [&str; 5] = ["learningcloud", "publisher", "primavera", "devicehive", "scim"];
+    let upstream = bench_server(root, "bench-upstream.log", &[])?;
+    let url = format!("http://127.0.0.1:{}", upstream.port);
+    // (caller, upstream, op) → (statuses, mean, minimum)
+    let mut cells: Vec<(String, String, String, String, f64, u32)> = Vec::new();
+    for dialect in UPSTREAMS {
+        let log = root.join("tests/output/bench-calls-proxy.log");
+        let proxy = bench_server(
+            root,
+            "bench-calls-proxy.log",
+            &[
+                ("UPSTREAM_URL", url.clone()),
+                ("UPSTREAM_DIALECT", dialect.to_owned()),
+                ("UPSTREAM_TOKEN", "dev-admin-token".to_owned()),
+                ("UPSTREAM_LOGIN", "admin".to_owned()),
+                ("UPSTREAM_PASSWORD", "dev-admin-password".to_owned()),
+            ],
+        )?;
+        let (status, out) = util::run_tee(
+            util::command(root, util::node_bin(root).join("node"))
+                .arg("tests/bench/calls.mjs")
+                .env("USERBRIDGE_URL", format!("http://127.0.0.1:{}", proxy.port))
+                .env("USERBRIDGE_UPSTREAM_DIALECT", dialect)
+                .env("USERBRIDGE_LOG", &log),
+        )?;
+        drop(proxy);
+        if !status.success() {
+            return Err(fail!("tests/bench/calls.mjs failed against a {dialect} upstream"));
+        }
+        cells.extend(parse_calls(&out));
+    }
+    drop(upstream);
+    let mut at_minimum = 0;
+    let mut measured = 0;
+    for op in ["create", "partial", "status"] {
+        let title = match op {
+            "create" => "create",
+            "partial" => "partial update (one field: the given name; DeviceHive its login)",
+            _ => "status change (disable)",
+        };
+        println!("\nupstream calls per {title}: mean over the runs (minimum); 4xx = refused before any call");
+        print!("| caller \\ upstream |");
+        for u in UPSTREAMS {
+            print!(" {u} |");
+        }
+        println!("\n|---|{}", "---|".repeat(UPSTREAMS.len()));
+        for caller in UPSTREAMS {
+            print!("| {caller} |");
+            for u in UPSTREAMS {
+                match cells.iter().find(|c| c.0 == caller && c.1 == u && c.2 == op) {
+                    Some((_, _, _, statuses, _, _)) if statuses.starts_with('4') => print!(" {statuses} |"),
+                    Some((_, _, _, _, mean, min)) => {
+                        measured += 1;
+                        if (*mean - f64::from(*min)).abs() < 0.05 {
+                            at_minimum += 1;
+                        }
+                        print!(" {mean:.1} ({min}) |");
+                    }
+                    None => print!(" — |"),
+                }
+            }
+            println!();
+        }
+    }
+    println!("\n{at_minimum} of {measured} measured (caller, upstream, write) cells are at their minimum.");
+    Ok(())
+}
+
+/// `CALLS <caller> <upstream> <op> <statuses> <mean> <minimum>` lines of tests/bench/calls.mjs.
+fn parse_calls(out: &str) -> Vec<(String, String, String, String, f64, u32)> {
+    out.lines()
+        .filter_map(|line| {
+            let mut f = line.strip_prefix("CALLS ")?.split_whitespace();
+            let (caller, upstream, op, statuses) = (f.next()?, f.next()?, f.next()?, f.next()?);
+            let mean = f.next()?.parse().ok()?;
+            let min = f.next()?.parse().ok()?;
+            Some((caller.to_owned(), upstream.to_owned(), op.to_owned(), statuses.to_owned(), mean, min))
+        })
+        .collect()
 }
 
 /// What a wrk run asks for: one path, or a script's requests.
@@ -787,6 +875,15 @@ fn widget_load(root: &Path) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::parse_criterion;
+
+    #[test]
+    fn reads_calls_lines() {
+        let out = "noise\nCALLS devicehive learningcloud status 204 2.0 2\nCALLS scim publisher create 400 0.0 0\n";
+        let cells = super::parse_calls(out);
+        assert_eq!(cells.len(), 2);
+        assert_eq!(cells[0], ("devicehive".into(), "learningcloud".into(), "status".into(), "204".into(), 2.0, 2));
+        assert_eq!(cells[1].3, "400");
+    }
 
     #[test]
     fn reads_json_members() {

@@ -27,7 +27,8 @@ const USAGE: &str = "usage: cargo xtask <setup|build|dev|test|bench>
   dev [--port N] [--state DIR] [-- ARGS…]
                                  wrangler dev on 127.0.0.1; DIR holds the local D1 (migrated
                                  first; `-- --persist-to DIR` works too); ARGS go to wrangler dev
-  test                           fmt, clippy, native + wasm + HTTP + browser tests
+  test [proxy]                   fmt, clippy, native + wasm + HTTP + browser tests (`proxy`:
+                                 the build and the proxy tiers only)
   conformance URL                scim2-tester and scim-sanity against URL/scim/v2 (a running
                                  `cargo xtask dev` with fewer than 200 users, e.g. a fresh
                                  state; admin token dev-admin-token)
@@ -47,7 +48,8 @@ fn main() -> ExitCode {
         "build" => setup::setup(&root).and_then(|()| build::build(&root)),
         "dev" => dev::DevArgs::parse(rest).and_then(|a| dev::dev(&root, &a)),
         "test" => {
-            let total = test::test(&root);
+            let proxy_only = rest.first().and_then(|a| a.to_str()) == Some("proxy");
+            let total = if proxy_only { test::test_proxy(&root) } else { test::test(&root) };
             return if total.failed == 0 { ExitCode::SUCCESS } else { ExitCode::FAILURE };
         }
         "bench" => setup::setup(&root).and_then(|()| bench::bench(&root, rest)),

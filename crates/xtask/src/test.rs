@@ -151,8 +151,28 @@ pub fn test(root: &Path) -> Count {
     report.print()
 }
 
+/// `cargo xtask test proxy`: the build, then only the proxy tiers (5 upstream dialects, the
+/// fault upstream) against a store-mode Worker — the quick loop while working on proxy mode.
+pub fn test_proxy(root: &Path) -> Count {
+    let mut report = Report::default();
+    let setup = report.tier("setup", || setup::setup(root).map(|()| Count::PASS));
+    if setup.failed > 0 {
+        return report.print();
+    }
+    let built = report.tier("build", || build::build(root).map(|()| Count::PASS));
+    if built.failed == 0 {
+        live_tiers_only(root, &mut report, true);
+    }
+    report.print()
+}
+
 /// The tiers that need the running Worker: one `wrangler dev` for HTTP and browser tests.
 fn live_tiers(root: &Path, report: &mut Report) {
+    live_tiers_only(root, report, false);
+}
+
+/// [`live_tiers`], or with `proxy_only` just the two proxy tiers.
+fn live_tiers_only(root: &Path, report: &mut Report, proxy_only: bool) {
     let output = root.join("tests/output");
     let log = output.join("wrangler.log");
     let mut server = None;
@@ -167,10 +187,17 @@ fn live_tiers(root: &Path, report: &mut Report) {
     if let Some(url) = server.as_ref().map(LocalWorker::url) {
         // First, on the fresh store: scim2-tester expects a user it just created on the first page
         // of an unfiltered list (at most 200 users), which a store filled by the suites breaks.
-        let scim = report.tier("SCIM conformance", || conformance(root, &url));
-        let http = report.tier("HTTP tests", || node_tests(root, "tests/http", &url));
-        let dh_client = report.tier("DeviceHive Python client", || devicehive_client(root, &url));
-        let e2e = report.tier("browser e2e tests", || node_tests(root, "tests/e2e", &url));
+        let skipped = Count::default();
+        let scim = if proxy_only { skipped } else { report.tier("SCIM conformance", || conformance(root, &url)) };
+        let http =
+            if proxy_only { skipped } else { report.tier("HTTP tests", || node_tests(root, "tests/http", &url)) };
+        let dh_client = if proxy_only {
+            skipped
+        } else {
+            report.tier("DeviceHive Python client", || devicehive_client(root, &url))
+        };
+        let e2e =
+            if proxy_only { skipped } else { report.tier("browser e2e tests", || node_tests(root, "tests/e2e", &url)) };
         // This Worker (store mode) is the upstream of a second one in proxy mode, once per dialect.
         let proxy = report.tier("proxy tests (5 upstream dialects)", || {
             let mut count = Count::default();
@@ -186,7 +213,12 @@ fn live_tiers(root: &Path, report: &mut Report) {
                         ("UPSTREAM_PASSWORD", "dev-admin-password".to_owned()),
                     ],
                     "tests/proxy",
-                    &[("USERBRIDGE_UPSTREAM_URL", url.clone()), ("USERBRIDGE_UPSTREAM_DIALECT", dialect.to_owned())],
+                    &[
+                        ("USERBRIDGE_UPSTREAM_URL", url.clone()),
+                        ("USERBRIDGE_UPSTREAM_DIALECT", dialect.to_owned()),
+                        // The upstream's own log: which of its operations a proxied write used.
+                        ("USERBRIDGE_UPSTREAM_LOG", log.display().to_string()),
+                    ],
                 )?;
             }
             Ok(count)
@@ -208,7 +240,11 @@ fn live_tiers(root: &Path, report: &mut Report) {
         });
         // Last and alone: a panic re-initialises the Wasm instance and fails every request in
         // flight in it, so nothing else may run against the Worker at the same time.
-        let fault = report.tier("fault injection tests", || node_tests(root, "tests/fault", &url));
+        let fault = if proxy_only {
+            skipped
+        } else {
+            report.tier("fault injection tests", || node_tests(root, "tests/fault", &url))
+        };
         if http.failed + dh_client.failed + e2e.failed + scim.failed + proxy.failed + proxy_fault.failed + fault.failed
             > 0
         {

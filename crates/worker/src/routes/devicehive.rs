@@ -187,6 +187,8 @@ async fn serve(cx: &mut Cx, route: Route) -> Result<Response, Fail> {
     if route == Route::WebSocket {
         return crate::ws::upgrade(cx);
     }
+    // Every write's answer here is a 204 or a created user's id and defaults: no read back.
+    cx.trip.answer_without_record.set(true);
     let config = cx.config.clone();
     let svc = Service { store: &store, accounts: &accounts, config: &config };
     match route {
@@ -331,7 +333,11 @@ fn invalid_message(report: &Report) -> String {
             return message.into();
         }
     }
-    dh::ErrorBody::invalid(report).message
+    // The vendor's words (an empty report gives just them), then each violation, named.
+    let mut message = dh::ErrorBody::invalid(&Report::default()).message;
+    let lines: Vec<String> = report.errors.iter().map(|v| super::summary_line(v, " ")).collect();
+    message.push_str(&lines.join("; "));
+    message
 }
 
 /// `{"error": status, "message": …}`, plus userbridge's `errors` (the core's violations: pointer,
@@ -588,7 +594,7 @@ impl ListQuery {
 /// mapping; a user created through another dialect has no login, so it shows its primary email
 /// (or "") — the only identity it has — and the vendor's defaults for what it never set.
 pub fn read(stored: &Stored) -> dh::User {
-    let mut view = userbridge_core::from_canonical(Dialect::DeviceHive, Op::Update, &stored.user);
+    let mut view = userbridge_core::from_canonical_with(&dh::DeviceHive, Op::Update, &stored.user);
     let int = |key| view.get(key).and_then(Value::as_i64);
     let flag = |key| view.get(key).and_then(Value::as_bool);
     let login = view.get("login").and_then(Value::as_str).map(str::to_owned);
@@ -847,7 +853,7 @@ impl Service<'_> {
     /// allDeviceTypesAvailable true) for what the body leaves out.
     pub async fn create(&self, principal: &Principal, body: &Value) -> Result<CreatedUser, Fail> {
         principal.require(Action::ManageUser)?;
-        let mut user = userbridge_core::to_canonical(Dialect::DeviceHive, Op::Create, body)?;
+        let mut user = userbridge_core::to_canonical_with(&dh::DeviceHive, Op::Create, body)?;
         let password = user.password.take();
         user.id = None;
         user.status.get_or_insert(Status::Active);
@@ -884,7 +890,7 @@ impl Service<'_> {
         let Some(body) = body else {
             return Ok(());
         };
-        let report = userbridge_core::validate(Dialect::DeviceHive, Op::Update, body);
+        let report = userbridge_core::validate_with(&dh::DeviceHive, Op::Update, body);
         if !report.is_valid() {
             return Err(report.into());
         }
@@ -893,10 +899,10 @@ impl Service<'_> {
         {
             return Err(Fail::vendor(403, ADMIN_REQUIRED));
         }
-        let incoming = userbridge_core::to_canonical(Dialect::DeviceHive, Op::Update, body)?;
+        let incoming = userbridge_core::to_canonical_with(&dh::DeviceHive, Op::Update, body)?;
         let mut current = existing;
         for attempt in 0..2 {
-            let next = userbridge_core::apply_update(Dialect::DeviceHive, &current.user, &incoming, body);
+            let next = userbridge_core::apply_update_with(&dh::DeviceHive, &current.user, &incoming, body);
             match store.update(id, Some(current.version), &next, incoming.password.as_ref()).await {
                 Ok(_) => return Ok(()),
                 Err(StoreError::VersionMismatch) if attempt == 0 => {

@@ -97,6 +97,8 @@ impl Surface for LearningCloud {
     }
 
     async fn handle(cx: &mut Cx, route: Route) -> Result<Response, ApiError> {
+        // Every write answers an envelope (and a create its `Location`): nothing of the record.
+        cx.trip.answer_without_record.set(true);
         match route {
             Route::List => list(cx).await,
             Route::Create => create(cx).await,
@@ -116,7 +118,13 @@ impl Surface for LearningCloud {
             _ => err.status(),
         };
         let (message, errors) = match &err {
-            ApiError::Invalid(report) => (Envelope::invalid(report).message.unwrap_or_default(), violations(report)),
+            ApiError::Invalid(report) => {
+                // The envelope's words (an empty report gives just them), then each violation, named.
+                let mut message = Envelope::invalid(&Report::default()).message.unwrap_or_default();
+                let lines: Vec<String> = report.errors.iter().map(|v| super::summary_line(v, ": ")).collect();
+                message.push_str(&lines.join("; "));
+                (message, violations(report))
+            }
             ApiError::Duplicate { pointer, .. } => {
                 let v = userbridge_core::Violation::new(pointer.clone(), userbridge_core::Code::Duplicate);
                 (err.message(), violations(&Report::single(v)))
@@ -159,7 +167,7 @@ async fn get(cx: &mut Cx, id_or_username: &str) -> Result<Response, ApiError> {
 async fn create(cx: &mut Cx) -> Result<Response, ApiError> {
     let sync = synchronous(cx)?;
     let body = cx.dialect_json(Dialect::LearningCloud, Op::Create).await?;
-    let mut user = userbridge_core::to_canonical(Dialect::LearningCloud, Op::Create, &body)?;
+    let mut user = userbridge_core::to_canonical_with(&lc::LearningCloud, Op::Create, &body)?;
     let password = user.password.take();
     let stored = cx
         .store()?
@@ -176,11 +184,11 @@ async fn create(cx: &mut Cx) -> Result<Response, ApiError> {
 async fn update(cx: &mut Cx, id_or_username: &str) -> Result<Response, ApiError> {
     let sync = synchronous(cx)?;
     let body = cx.dialect_json(Dialect::LearningCloud, Op::Update).await?;
-    let incoming = userbridge_core::to_canonical(Dialect::LearningCloud, Op::Update, &body)?;
+    let incoming = userbridge_core::to_canonical_with(&lc::LearningCloud, Op::Update, &body)?;
     let store = cx.store()?;
     let target = find(&store, id_or_username).await?;
     modify(&store, target.id, None, |current| {
-        Ok(userbridge_core::apply_update(Dialect::LearningCloud, &current.user, &incoming, &body))
+        Ok(userbridge_core::apply_update_with(&lc::LearningCloud, &current.user, &incoming, &body))
     })
     .await
     .map_err(|e| e.locate_duplicate(|f| Some(pointer(f, &body))))?;

@@ -280,17 +280,34 @@ fn challenge<S: Surface>(response: Response) -> Response {
 }
 
 /// An upstream's violations (canonical pointers) at the caller's fields. A field the caller's
-/// dialect does not have stays at the body's root, named by the `upstreamPointer` param.
+/// dialect does not have stays at the body's root, named by the `upstreamPointer` param, and its
+/// message names it too ("learningcloud field /name is required"): a message is never about a
+/// field it does not name.
 fn to_caller(dialect: Option<Dialect>, op: Op, mut report: Report) -> Report {
-    let Some(dialect) = dialect else { return report };
-    let spec = dialect.spec();
+    let spec = dialect.map(Dialect::spec);
     let user = User::default();
     for v in &mut report.errors {
-        if !v.pointer.is_empty() {
+        if let Some(spec) = spec
+            && !v.pointer.is_empty()
+        {
             v.pointer = spec.wire_pointer(op, &user, &v.pointer).unwrap_or_default();
+        }
+        if v.pointer.is_empty() {
+            let param = |k: &str| v.params.get(k).and_then(serde_json::Value::as_str);
+            if let Some(wire) = param("upstreamPointer").filter(|w| !w.is_empty()) {
+                let upstream = param("upstream").unwrap_or("upstream");
+                v.message = format!("{upstream} field {wire} {}", v.message);
+            }
         }
     }
     report
+}
+
+/// One violation as a line of a vendor's summary message: `<pointer><separator><message>`, or
+/// the message alone when it is about the body as a whole (an empty pointer), so no line ever
+/// starts with a blank name.
+pub fn summary_line(v: &userbridge_core::Violation, separator: &str) -> String {
+    if v.pointer.is_empty() { v.message.clone() } else { format!("{}{separator}{}", v.pointer, v.message) }
 }
 
 /// A CORS preflight (`OPTIONS` with `Origin`): allowed origins get the methods and headers they
@@ -348,6 +365,9 @@ pub async fn modify(
     mut change: impl FnMut(&Stored) -> Result<User, ApiError>,
 ) -> Result<Stored, ApiError> {
     let attempts = if expected.is_some() { 1 } else { 2 };
+    if expected.is_some() {
+        store.expect_version();
+    }
     for _ in 0..attempts {
         let current = store.get(&Key::Id(id)).await?;
         if expected.is_some_and(|v| v != current.version) {

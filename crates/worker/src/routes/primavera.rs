@@ -89,7 +89,7 @@ impl Surface for Primavera {
 
 async fn create(cx: &mut Cx) -> Result<Response, ApiError> {
     let body = cx.dialect_json(Dialect::Primavera, Op::Create).await?;
-    let user = userbridge_core::to_canonical(Dialect::Primavera, Op::Create, &body)?;
+    let user = userbridge_core::to_canonical_with(&pv::Primavera, Op::Create, &body)?;
     let store = cx.store()?;
     let (status, stored) = match store.create(&user, None).await {
         Ok(stored) => (201, stored),
@@ -104,8 +104,10 @@ async fn create(cx: &mut Cx) -> Result<Response, ApiError> {
 }
 
 async fn update(cx: &mut Cx) -> Result<Response, ApiError> {
+    // The answer is a 204: nothing of the written record.
+    cx.trip.answer_without_record.set(true);
     let body = cx.dialect_json(Dialect::Primavera, Op::Update).await?;
-    let incoming = userbridge_core::to_canonical(Dialect::Primavera, Op::Update, &body)?;
+    let incoming = userbridge_core::to_canonical_with(&pv::Primavera, Op::Update, &body)?;
     let key = match (incoming.id, &incoming.ldap_guid) {
         (Some(id), _) => Key::Id(id),
         (None, Some(guid)) => Key::LdapGuid(guid.clone()),
@@ -115,7 +117,7 @@ async fn update(cx: &mut Cx) -> Result<Response, ApiError> {
     let store = cx.store()?;
     let target = store.get(&key).await?;
     modify(&store, target.id, None, |current| {
-        Ok(userbridge_core::apply_update(Dialect::Primavera, &current.user, &incoming, &body))
+        Ok(userbridge_core::apply_update_with(&pv::Primavera, &current.user, &incoming, &body))
     })
     .await
     .map_err(|e| e.locate_duplicate(|f| Some(pointer(f).into())))?;

@@ -92,6 +92,9 @@ impl Surface for Publisher {
     }
 
     async fn handle(cx: &mut Cx, route: Route) -> Result<Response, ApiError> {
+        // A write answers the summary (id, email, link): the id is the facade's, the email the one
+        // written, so no read back is needed for it.
+        cx.trip.answer_without_record.set(true);
         let outcome = match route {
             Route::List => list(cx).await,
             Route::Create => create(cx).await,
@@ -187,7 +190,8 @@ async fn list(cx: &mut Cx) -> Result<Response, Fail> {
 
 async fn create(cx: &mut Cx) -> Result<Response, Fail> {
     let body = read_body(cx, Op::Create).await?;
-    let mut user = userbridge_core::to_canonical(Dialect::Publisher, Op::Create, &body)?;
+    let mut user =
+        userbridge_core::to_canonical_with(&userbridge_core::dialects::publisher::Publisher, Op::Create, &body)?;
     // The server numbers users; an id in a create body names nothing yet.
     user.id = None;
     let stored = cx.store()?.create(&user, None).await?;
@@ -203,7 +207,8 @@ async fn get(cx: &mut Cx, segment: &str) -> Result<Response, Fail> {
 /// fields only other dialects hold are kept.
 async fn update(cx: &mut Cx, segment: &str) -> Result<Response, Fail> {
     let body = read_body(cx, Op::Update).await?;
-    let incoming = userbridge_core::to_canonical(Dialect::Publisher, Op::Update, &body)?;
+    let incoming =
+        userbridge_core::to_canonical_with(&userbridge_core::dialects::publisher::Publisher, Op::Update, &body)?;
     let store = cx.store()?;
     let target = find(&store, segment).await?;
     if incoming.id.is_some_and(|id| id != target.id) {
@@ -211,7 +216,12 @@ async fn update(cx: &mut Cx, segment: &str) -> Result<Response, Fail> {
         return Err(ApiError::Invalid(Report::single(v)).into());
     }
     let stored = modify(&store, target.id, None, |current| {
-        Ok(userbridge_core::apply_update(Dialect::Publisher, &current.user, &incoming, &body))
+        Ok(userbridge_core::apply_update_with(
+            &userbridge_core::dialects::publisher::Publisher,
+            &current.user,
+            &incoming,
+            &body,
+        ))
     })
     .await?;
     Ok(respond(cx, 200, &summary(cx, &stored)))
@@ -351,7 +361,7 @@ fn summary(cx: &Cx, stored: &Stored) -> Value {
 
 /// `{"user": …}`: what publisher can hold of the stored user.
 fn full_user(stored: &Stored) -> Value {
-    userbridge_core::from_canonical(Dialect::Publisher, Op::Update, &stored.user)
+    userbridge_core::from_canonical_with(&userbridge_core::dialects::publisher::Publisher, Op::Update, &stored.user)
 }
 
 #[cfg(test)]

@@ -192,7 +192,7 @@ fn scim(status: u16, value: &Value) -> Response {
 
 /// The user as a SCIM resource: the core's SCIM body without the password, with `id` and `meta`.
 fn render(origin: &str, stored: &Stored) -> Value {
-    let mut resource = userbridge_core::from_canonical(Dialect::Scim, Op::Update, &stored.user);
+    let mut resource = userbridge_core::from_canonical_with(&sc::Scim, Op::Update, &stored.user);
     if let Value::Object(map) = &mut resource {
         map.remove("password");
         map.insert("id".into(), Value::String(stored.uid.clone()));
@@ -212,10 +212,16 @@ fn render(origin: &str, stored: &Stored) -> Value {
 
 /// The stored user behind a SCIM id (a 32-hex uid; anything else names no user).
 async fn find(cx: &Cx, id: &str) -> Result<Stored, ApiError> {
+    find_in(&directory(cx)?, id).await
+}
+
+/// [`find`] in a directory the route goes on using: in proxy mode the record read here is the one
+/// its write starts from, so it is not read twice.
+async fn find_in(store: &Store, id: &str) -> Result<Stored, ApiError> {
     if id.len() != 32 || !id.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)) {
         return Err(ApiError::NotFound("User"));
     }
-    Ok(directory(cx)?.get(&Key::Uid(id.to_owned())).await?)
+    Ok(store.get(&Key::Uid(id.to_owned())).await?)
 }
 
 /// Where a unique field sits in a SCIM body, for the `uniqueness` detail.
@@ -236,7 +242,7 @@ fn with_etag(response: Response, version: i64) -> Response {
 
 async fn create(cx: &mut Cx) -> Result<Response, ApiError> {
     let body = scim_json(cx).await?;
-    let mut user = userbridge_core::to_canonical(Dialect::Scim, Op::Create, &body)?;
+    let mut user = userbridge_core::to_canonical_with(&sc::Scim, Op::Create, &body)?;
     let password = user.password.take();
     let stored = directory(cx)?
         .create(&user, password.as_ref())
@@ -263,13 +269,13 @@ async fn get(cx: &mut Cx, id: &str) -> Result<Response, ApiError> {
 /// `PUT`: the body replaces the user's SCIM view (what SCIM cannot see is kept, see
 /// [`merge`]); a password in the body is set.
 async fn replace(cx: &mut Cx, id: &str) -> Result<Response, ApiError> {
-    let target = find(cx, id).await?;
+    let store = directory(cx)?;
+    let target = find_in(&store, id).await?;
     let expected = http::expected_version(cx.header("If-Match"))?;
     let body = scim_json(cx).await?;
-    let incoming = userbridge_core::to_canonical(Dialect::Scim, Op::Update, &body)?;
-    let store = directory(cx)?;
+    let incoming = userbridge_core::to_canonical_with(&sc::Scim, Op::Update, &body)?;
     let stored = modify(&store, target.id, expected, |current| {
-        Ok(userbridge_core::apply_update(Dialect::Scim, &current.user, &incoming, &body))
+        Ok(userbridge_core::apply_update_with(&sc::Scim, &current.user, &incoming, &body))
     })
     .await
     .map_err(|e| e.locate_duplicate(pointer))?;
@@ -280,12 +286,12 @@ async fn replace(cx: &mut Cx, id: &str) -> Result<Response, ApiError> {
 /// `PATCH`: the operations are applied to the current resource inside the read–change–write,
 /// so a retry after a concurrent write patches the newer version, never a stale copy.
 async fn patch(cx: &mut Cx, id: &str) -> Result<Response, ApiError> {
-    let target = find(cx, id).await?;
+    let store = directory(cx)?;
+    let target = find_in(&store, id).await?;
     let expected = http::expected_version(cx.header("If-Match"))?;
     let body = scim_json(cx).await?;
     let operations = patch_operations(&body)?;
     let origin = http::origin(&cx.req);
-    let store = directory(cx)?;
     let stored =
         modify(&store, target.id, expected, |current| {
             let mut resource = render(&origin, current);
@@ -302,11 +308,11 @@ async fn patch(cx: &mut Cx, id: &str) -> Result<Response, ApiError> {
                     map.insert("userName".into(), Value::from(current.uid.clone()));
                 }
             }
-            let mut incoming = userbridge_core::to_canonical(Dialect::Scim, Op::Update, &resource)?;
+            let mut incoming = userbridge_core::to_canonical_with(&sc::Scim, Op::Update, &resource)?;
             if keeps_no_username && incoming.username.as_deref() == Some(current.uid.as_str()) {
                 incoming.username = None;
             }
-            Ok(userbridge_core::apply_update(Dialect::Scim, &current.user, &incoming, &resource))
+            Ok(userbridge_core::apply_update_with(&sc::Scim, &current.user, &incoming, &resource))
         })
         .await
         .map_err(|e| e.locate_duplicate(pointer))?;
