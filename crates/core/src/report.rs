@@ -219,6 +219,10 @@ impl From<Pointer> for String {
 /// Appends one escaped reference token to a pointer string.
 pub fn push_key(pointer: &mut String, key: &str) {
     pointer.push('/');
+    if !key.bytes().any(|b| b == b'~' || b == b'/') {
+        pointer.push_str(key);
+        return;
+    }
     for c in key.chars() {
         match c {
             '~' => pointer.push_str("~0"),
