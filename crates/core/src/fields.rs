@@ -376,7 +376,7 @@ impl Path<'_> {
 /// Splits `/head/rest…` into `head` and `/rest…`.
 fn split_token(pointer: &str) -> (&str, &str) {
     let body = pointer.strip_prefix('/').unwrap_or(pointer);
-    match body.find('/') {
+    match body.bytes().position(|b| b == b'/') {
         Some(i) => (&body[..i], &body[i..]),
         None => (body, ""),
     }
