@@ -14,12 +14,12 @@
 //! Results leave as JSON text, built by serde from borrowed views ([`JsReport`]) of the core's
 //! types: one `Serialize` implementation per shape serves `validate` and the form alike.
 
+use js_sys::JsString;
 use serde::Serialize;
 use serde_json::{Map, Value};
 use userbridge_core::dialect::parse_json;
 use userbridge_core::report::{Code, Violation};
 use userbridge_core::{Dialect, Field, Op, Report};
-use js_sys::JsString;
 use wasm_bindgen::JsCast as _;
 use wasm_bindgen::prelude::*;
 
