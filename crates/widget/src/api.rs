@@ -112,8 +112,8 @@ pub fn op(name: &str) -> Result<Op, JsError> {
 /// `validate` calls per second on the fixtures) and keep ~19 KiB gzip of glue out of the module.
 /// The text enters wasm memory through the platform's `TextEncoder.encodeInto` ([`utf8`]).
 pub fn body(input: &JsValue) -> Result<Value, Report> {
-    if let Some(text) = input.dyn_ref::<JsString>() {
-        return parse_json(&utf8(text));
+    if input.is_string() {
+        return parse_json(&utf8(input.unchecked_ref()));
     }
     match js_sys::JSON::stringify(input) {
         // `JSON.stringify(undefined)` (or of a function) is `undefined`, not a string.
@@ -142,19 +142,16 @@ extern "C" {
     fn written(this: &EncodeIntoResult) -> u32;
 }
 
-thread_local! {
-    static ENCODER: TextEncoder = TextEncoder::new();
-}
-
 /// A JS string as UTF-8 in wasm memory. wasm-bindgen's own string conversion copies ASCII one
 /// character at a time in a JS loop (2.6 µs for the 955-byte learningcloud fixture, 9.4 µs for
 /// SCIM's 3.6 KB); `encodeInto` is one native call (0.15–0.26 µs). A UTF-16 unit is at most three
 /// UTF-8 bytes, so the buffer always suffices; lone surrogates become U+FFFD either way.
 fn utf8(text: &JsString) -> String {
     let mut buf = vec![0u8; text.length() as usize * 3];
-    let written = ENCODER.with(|encoder| encoder.encode_into(text, &mut buf).written()) as usize;
+    let written = TextEncoder::new().encode_into(text, &mut buf).written() as usize;
     buf.truncate(written);
-    String::from_utf8(buf).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+    // `encodeInto` writes well-formed UTF-8 only; the empty fallback (a syntax error) is unreachable.
+    String::from_utf8(buf).unwrap_or_default()
 }
 
 /// Converts to a plain JS value (objects and arrays, as `JSON.parse` makes them). Integers
