@@ -18,11 +18,18 @@ fn table_contains(table: &str, needle: &str) -> bool {
     let (mut lo, mut hi) = (0usize, bytes.len());
     while lo < hi {
         let mid = lo + (hi - lo) / 2;
-        // Move back to the start of the line that holds `mid`.
-        let start = bytes[..mid].iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
-        let end = start + bytes[start..].iter().position(|&b| b == b'\n').unwrap_or(bytes.len() - start);
-        let line = &table[start..end];
-        match line.cmp(needle) {
+        // Move back to the start of the line that holds `mid`, then to its end (plain loops: the
+        // lines are short, and `memrchr`/`memchr` calls cost more than the few bytes they scan).
+        let mut start = mid;
+        while start > 0 && bytes[start - 1] != b'\n' {
+            start -= 1;
+        }
+        let mut end = start;
+        while end < bytes.len() && bytes[end] != b'\n' {
+            end += 1;
+        }
+        let line = &bytes[start..end];
+        match line.cmp(needle.as_bytes()) {
             std::cmp::Ordering::Equal => return true,
             std::cmp::Ordering::Less => lo = end + 1,
             std::cmp::Ordering::Greater => hi = start,

@@ -93,10 +93,13 @@ impl Violation {
         Violation { pointer: pointer.into(), code, message, params }
     }
 
-    /// Adds one param and refreshes the message.
+    /// Adds one param and refreshes the message (when the code's message reads that param: a
+    /// rule that adds three params formats its message once, not three times).
     pub fn param(mut self, key: &str, value: impl Into<Value>) -> Self {
         self.params.insert(key.to_owned(), value.into());
-        self.message = message(self.code, &self.params);
+        if message_reads(self.code, key) {
+            self.message = message(self.code, &self.params);
+        }
         self
     }
 }
@@ -135,6 +138,23 @@ impl Report {
         self.errors.sort_by(|a, b| a.pointer.cmp(&b.pointer).then(a.code.as_str().cmp(b.code.as_str())));
         self.ignored.sort();
         self
+    }
+}
+
+/// Whether [`message`] reads the param `key` for `code` (kept beside it: the two must agree).
+fn message_reads(code: Code, key: &str) -> bool {
+    match code {
+        Code::Syntax => matches!(key, "line" | "column" | "detail"),
+        Code::InvalidType => key == "expected",
+        Code::TooShort | Code::TooSmall => key == "min",
+        Code::TooLong | Code::TooLarge => key == "max",
+        Code::NotAllowedValue | Code::MissingValue => key == "allowed",
+        Code::InvalidUrl => key == "scheme",
+        Code::InvalidMimeType => key == "kind",
+        Code::InvalidPattern => key == "pattern",
+        Code::OneOf => key == "fields",
+        Code::Mismatch => key == "other",
+        _ => false,
     }
 }
 
@@ -219,6 +239,10 @@ impl From<Pointer> for String {
 /// Appends one escaped reference token to a pointer string.
 pub fn push_key(pointer: &mut String, key: &str) {
     pointer.push('/');
+    if !key.bytes().any(|b| b == b'~' || b == b'/') {
+        pointer.push_str(key);
+        return;
+    }
     for c in key.chars() {
         match c {
             '~' => pointer.push_str("~0"),
@@ -243,6 +267,42 @@ mod tests {
         let v = Violation::new("/title", Code::TooLong).param("max", 25);
         assert_eq!(v.message, "must be at most 25 characters long");
         assert_eq!(serde_json::to_value(&v).unwrap_or_default()["code"], json!("too_long"));
+    }
+
+    #[test]
+    fn message_reads_exactly_the_params_the_message_uses() {
+        let codes = [
+            Code::Syntax,
+            Code::Required,
+            Code::InvalidType,
+            Code::TooShort,
+            Code::TooLong,
+            Code::TooSmall,
+            Code::TooLarge,
+            Code::NotAllowedValue,
+            Code::NotAllowedField,
+            Code::InvalidEmail,
+            Code::InvalidLocale,
+            Code::InvalidLanguage,
+            Code::InvalidTimezone,
+            Code::InvalidUrl,
+            Code::InvalidBase64,
+            Code::InvalidMimeType,
+            Code::InvalidPattern,
+            Code::OneOf,
+            Code::MissingValue,
+            Code::Duplicate,
+            Code::Mismatch,
+        ];
+        let keys = ["line", "column", "detail", "expected", "min", "max", "allowed", "scheme", "kind", "pattern"];
+        let keys = keys.into_iter().chain(["fields", "other", "with", "format"]);
+        for code in codes {
+            for key in keys.clone() {
+                let with = Map::from_iter([(key.to_owned(), json!("«v»"))]);
+                let changes = message(code, &with) != message(code, &Map::new());
+                assert_eq!(message_reads(code, key), changes, "{code:?} {key}");
+            }
+        }
     }
 
     #[test]

@@ -168,6 +168,24 @@ fn core_native(root: &Path) -> Result<()> {
             _ => println!("  {bench:<40} {:>10.0} ns", ns),
         }
     }
+    // Issue 19's goal: validating a payload costs no more than parsing it (same run, same payload).
+    let ratios: Vec<(&str, f64)> = results
+        .iter()
+        .filter_map(|(name, ns)| {
+            let group = name.strip_suffix("/validate")?;
+            let (_, r) = results.iter().find(|(n, _)| n.starts_with(&format!("{group}/reference")))?;
+            Some((group, ns / r))
+        })
+        .collect();
+    if !ratios.is_empty() {
+        let worst = ratios.iter().map(|(_, r)| *r).fold(0.0, f64::max);
+        let list: Vec<String> = ratios.iter().map(|(g, r)| format!("{g} {r:.2}x")).collect();
+        let verdict = if worst <= 1.0 { "met" } else { "not met" };
+        println!(
+            "goal validate ≤ serde_json parse of the same payload, every dialect: {verdict} ({})",
+            list.join(", ")
+        );
+    }
     Ok(())
 }
 
