@@ -529,7 +529,9 @@ impl DialectSpec for Scim {
     /// schema's spelling for one (the exact spelling if present) and leaves the other as sent,
     /// so it shows up under `ignored`.
     fn prepare<'a>(&self, op: Op, input: &'a Value) -> (Cow<'a, Value>, &'static str) {
-        if !input.is_object() {
+        // Most bodies are spelled as the schema spells them: they are used as they are, and only
+        // one that needs a rewrite is copied (the copy cost more than parsing the body).
+        if !input.is_object() || !needs_normalizing(input, &mut String::new(), self.fields(op)) {
             return (Cow::Borrowed(input), "");
         }
         let mut body = input.clone();
@@ -715,6 +717,43 @@ fn normalize(value: &mut Value, shape: &mut String, fields: &[Field]) {
         }
         shape.truncate(len);
     }
+}
+
+/// Whether [`normalize`] would change anything: a name in another spelling, a boolean sent as a
+/// string, or a bare string manager. Walks the same members, without writing.
+fn needs_normalizing(value: &Value, shape: &mut String, fields: &[Field]) -> bool {
+    let Value::Object(map) = value else { return false };
+    for (key, child) in map {
+        let Some(field) = child_field(fields, shape, key) else {
+            if schema_name(fields, shape, key).is_some() {
+                return true;
+            }
+            continue;
+        };
+        let len = shape.len();
+        let changes = match field.kind {
+            Kind::Object => {
+                shape.push('/');
+                shape.push_str(key);
+                (shape == EXT_MANAGER && child.is_string()) || needs_normalizing(child, shape, fields)
+            }
+            Kind::Boolean => {
+                child.as_str().is_some_and(|s| s.eq_ignore_ascii_case("true") || s.eq_ignore_ascii_case("false"))
+            }
+            Kind::Array => {
+                shape.push('/');
+                shape.push_str(key);
+                shape.push_str("/*");
+                child.as_array().is_some_and(|items| items.iter().any(|item| needs_normalizing(item, shape, fields)))
+            }
+            _ => false,
+        };
+        shape.truncate(len);
+        if changes {
+            return true;
+        }
+    }
+    false
 }
 
 /// The field whose pointer is exactly `shape/key` (read-only top-level names count as known).
@@ -947,6 +986,23 @@ mod tests {
         let mut odd = json!({"schemas": "x", ENTERPRISE_USER: {"a": 1}});
         declare_extensions(&mut odd);
         assert_eq!(odd["schemas"], "x", "a malformed schemas is left for validation");
+    }
+
+    #[test]
+    fn only_a_body_that_needs_a_rewrite_is_copied() {
+        let spelled = json!({"schemas": [USER], "userName": "a", "active": true, "emails": [{"value": "a@b.co"}],
+            ENTERPRISE_USER: {"manager": {"value": "m"}}});
+        assert!(matches!(Scim.prepare(Op::Create, &spelled).0, Cow::Borrowed(_)));
+        for variant in [
+            json!({"schemas": [USER], "USERNAME": "a"}),
+            json!({"schemas": [USER], "userName": "a", "active": "False"}),
+            json!({"schemas": [USER], "userName": "a", "emails": [{"Value": "a@b.co"}]}),
+            json!({"schemas": [USER], "userName": "a", ENTERPRISE_USER: {"manager": "m"}}),
+        ] {
+            let (body, _) = Scim.prepare(Op::Create, &variant);
+            assert!(matches!(body, Cow::Owned(_)), "{variant}");
+            assert_ne!(*body, variant, "the rewrite changed it");
+        }
     }
 
     #[test]
