@@ -369,6 +369,16 @@ pub const fn select<const N: usize>(rows: &[Field], op: Op) -> [Field; N] {
 /// through its parent, which is looked up once for a run of fields that share it (the tables
 /// list a parent's fields together).
 pub fn validate(fields: &[Field], input: &Value) -> Report {
+    let mut report = violations(fields, input);
+    if input.is_object() {
+        collect_ignored(fields, input, Some(("", 0)), &mut Path(Vec::new()), &mut report.ignored);
+    }
+    report
+}
+
+/// [`validate`] without the `ignored` list: for a body userbridge wrote itself from the rows
+/// (translation's `unmet`), which has no key the table does not define.
+pub fn violations(fields: &[Field], input: &Value) -> Report {
     let mut report = Report::default();
     if !input.is_object() {
         report.push(Violation::new("", Code::InvalidType).param("expected", "object"));
@@ -396,7 +406,6 @@ pub fn validate(fields: &[Field], input: &Value) -> Report {
             Some(child) => field.check_value(child, At::Pattern(pointer), &mut report),
         }
     }
-    collect_ignored(fields, input, Some(("", 0)), &mut path, &mut report.ignored);
     report
 }
 

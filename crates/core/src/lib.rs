@@ -56,8 +56,22 @@ pub fn validate_with<S: DialectSpec + ?Sized>(spec: &S, op: Op, input: &Value) -
 /// input), so a caller that goes on to map the body prepares it once.
 pub(crate) fn validate_prepared<S: DialectSpec + ?Sized>(spec: &S, op: Op, body: &Value, prefix: &str) -> Report {
     let mut report = fields::validate(spec.fields(op), body);
+    finish(spec, op, body, prefix, &mut report);
+    report
+}
+
+/// The violations of a body userbridge wrote from the rows: no `ignored` walk (it has no key the
+/// rows do not define), no prefix.
+pub(crate) fn violations_of_own_body<S: DialectSpec + ?Sized>(spec: &S, op: Op, body: &Value) -> Vec<Violation> {
+    let mut report = fields::violations(spec.fields(op), body);
+    finish(spec, op, body, "", &mut report);
+    report.errors
+}
+
+/// The dialect's own rules, and the prefix that locates a prepared body in the input.
+fn finish<S: DialectSpec + ?Sized>(spec: &S, op: Op, body: &Value, prefix: &str, report: &mut Report) {
     if body.is_object() {
-        spec.check(op, body, &mut report);
+        spec.check(op, body, report);
     }
     if !prefix.is_empty() {
         for v in &mut report.errors {
@@ -67,7 +81,6 @@ pub(crate) fn validate_prepared<S: DialectSpec + ?Sized>(spec: &S, op: Op, body:
             p.insert_str(0, prefix);
         }
     }
-    report
 }
 
 /// Parses a body (JSON, or XML where the dialect speaks it) and validates it.

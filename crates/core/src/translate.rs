@@ -94,8 +94,9 @@ where
             lost.push(Lost { pointer, canonical: String::new(), reason: LossReason::NotSupported, target_value: None });
         }
     }
-    // The body is written in the target's own spelling: nothing to prepare.
-    let unmet = crate::validate_prepared(to, op, &body, "").errors;
+    // The body is written in the target's own spelling from its rows: nothing to prepare, and no
+    // key the rows do not define.
+    let unmet = crate::violations_of_own_body(to, op, &body);
     Ok(Translation { body, lost, ignored: report.ignored, unmet })
 }
 
