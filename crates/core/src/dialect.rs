@@ -271,30 +271,6 @@ pub fn deserialize<'a, T: Deserialize<'a>>(input: &'a Value) -> Result<T, Report
         .map_err(|e| Report::single(Violation::new("", Code::InvalidType).param("expected", e.to_string())))
 }
 
-/// Maps a canonical pointer through a static (canonical prefix → wire pointer) table: the
-/// longest matching prefix wins and the rest of the pointer is appended.
-pub fn map_pointer(table: &[(&str, &str)], canonical: &str) -> Option<String> {
-    table
-        .iter()
-        .filter(|(c, _)| canonical == *c || canonical.strip_prefix(c).is_some_and(|rest| rest.starts_with('/')))
-        .max_by_key(|(c, _)| c.len())
-        .map(|(c, w)| format!("{w}{}", &canonical[c.len()..]))
-}
-
-/// The inverse of [`map_pointer`]: the longest matching wire prefix wins. Several canonical
-/// fields can share a wire field (an email's value and its primary flag); the first listed is the
-/// field's home.
-pub fn unmap_pointer(table: &[(&str, &str)], wire: &str) -> Option<String> {
-    let mut best: Option<(&str, &str)> = None;
-    for &(c, w) in table {
-        let matches = wire == w || wire.strip_prefix(w).is_some_and(|rest| rest.starts_with('/'));
-        if matches && best.is_none_or(|(_, bw)| w.len() > bw.len()) {
-            best = Some((c, w));
-        }
-    }
-    best.map(|(c, w)| format!("{c}{}", &wire[w.len()..]))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -316,14 +292,5 @@ mod tests {
         assert_eq!(v.code, Code::Syntax);
         assert_eq!(v.params["line"], 3);
         assert_eq!(v.params["column"], 1);
-    }
-
-    #[test]
-    fn pointer_table_longest_prefix() {
-        let t = [("/name", "/n"), ("/name/given", "/firstName"), ("/emails", "/emails")];
-        assert_eq!(map_pointer(&t, "/name/given").as_deref(), Some("/firstName"));
-        assert_eq!(map_pointer(&t, "/name/family").as_deref(), Some("/n/family"));
-        assert_eq!(map_pointer(&t, "/emails/1/value").as_deref(), Some("/emails/1/value"));
-        assert_eq!(map_pointer(&t, "/namex"), None);
     }
 }
