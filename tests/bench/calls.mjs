@@ -8,7 +8,7 @@
 // USERBRIDGE_UPSTREAM_DIALECT: the upstream's dialect.
 
 import { readFile } from 'node:fs/promises';
-import { BEARER, LC, PV, TOKEN, callAt as call, unique } from '../http/_support.mjs';
+import { BEARER, LC, PV, TOKEN, callAt as call, everyDialectUser, unique } from '../http/_support.mjs';
 
 const PROXY = process.env.USERBRIDGE_URL;
 const UPSTREAM = process.env.USERBRIDGE_UPSTREAM_DIALECT;
@@ -96,11 +96,7 @@ async function seed() {
   const n = unique('calls');
   const res = await call(PROXY, 'POST', '/v1/users', {
     headers: BEARER,
-    json: {
-      username: n, password: 'secret123', name: { given: 'Ada', family: 'Lovelace' },
-      emails: [{ value: `${n}@example.org`, primary: true }], language: 'en', timezone: 'Europe/London',
-      access: 'client', company_id: 7, office_ids: [1], status: 'active', roles: { management: ['user'] },
-    },
+    json: everyDialectUser(n),
   });
   if (res.status !== 201) throw new Error(`seed: ${res.status} ${res.text}`);
   return { n, user: res.body };

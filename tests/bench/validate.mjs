@@ -24,7 +24,7 @@ initSync({ module: readFileSync(new URL('../../www/pkg/userbridge_api_bg.wasm', 
 
 const DIALECTS = ['learningcloud', 'publisher', 'primavera', 'devicehive', 'scim'];
 const MS = Number(process.argv[2] ?? 1000);
-/** The goals of issue 19: text in ≥ 1.0× (JSON.parse + ajv), object in ≥ 0.25× ajv. */
+/** The validation-speed goals (docs/benchmarks.md): text in ≥ 1.0× (JSON.parse + ajv), object in ≥ 0.25× ajv. */
 const GOAL_TEXT = 1.0;
 const GOAL_OBJECT = 0.25;
 

@@ -80,6 +80,15 @@ export function lcUpdateBody(username, overrides = {}) {
 }
 
 /** A valid primavera create body. */
+/** A canonical (`/v1`) user every dialect can create: each one's required fields are there. */
+export function everyDialectUser(name) {
+  return {
+    username: name, password: 'secret123', name: { given: 'Ada', family: 'Lovelace' },
+    emails: [{ value: `${name}@example.org`, primary: true }], language: 'en', timezone: 'Europe/London',
+    access: 'client', company_id: 7, office_ids: [1], status: 'active', roles: { management: ['user'] },
+  };
+}
+
 export function pvCreateBody(email, overrides = {}) {
   return {
     companyId: 7,

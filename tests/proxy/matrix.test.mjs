@@ -6,7 +6,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { BEARER, LC, PV, TOKEN, callAt as call, unique } from '../http/_support.mjs';
+import { BEARER, LC, PV, TOKEN, callAt as call, everyDialectUser, unique } from '../http/_support.mjs';
 
 const PROXY = process.env.USERBRIDGE_URL;
 const UPSTREAM = process.env.USERBRIDGE_UPSTREAM_URL;
@@ -148,11 +148,7 @@ async function seed() {
   const n = unique('seed');
   const res = await call(PROXY, 'POST', '/v1/users', {
     headers: BEARER,
-    json: {
-      username: n, password: 'secret123', name: { given: 'Ada', family: 'Lovelace' },
-      emails: [{ value: `${n}@example.org`, primary: true }], language: 'en', timezone: 'Europe/London',
-      access: 'client', company_id: 7, office_ids: [1], status: 'active', roles: { management: ['user'] },
-    },
+    json: everyDialectUser(n),
   });
   assert.equal(res.status, 201, res.text);
   assert.equal(res.headers.get('x-userbridge-upstream'), UPSTREAM_DIALECT);

@@ -168,7 +168,8 @@ fn core_native(root: &Path) -> Result<()> {
             _ => println!("  {bench:<40} {:>10.0} ns", ns),
         }
     }
-    // Issue 19's goal: validating a payload costs no more than parsing it (same run, same payload).
+    // The validation-speed goal: validating a payload costs no more than parsing it (same run, same
+    // payload; docs/benchmarks.md, "Validation speed").
     let ratios: Vec<(&str, f64)> = results
         .iter()
         .filter_map(|(name, ns)| {
