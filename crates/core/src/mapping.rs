@@ -225,6 +225,16 @@ pub fn view(rows: &[Field], user: &User) -> User {
                 }
             }
             Codec::Rule => {}
+            // Written as held and read back as written: the held value itself (one copy, not
+            // two), unless it is the empty string a `NonEmpty` row reads as nothing.
+            Codec::Same | Codec::NonEmpty => {
+                let held = canon.slot.get(user).filter(|h| !h.is_null());
+                if let Some(held) =
+                    held.filter(|h| canon.codec == Codec::Same || h.as_str().is_some_and(|s| !s.is_empty()))
+                {
+                    canon.slot.put(&mut kept, held);
+                }
+            }
             codec => {
                 let wire = canon.slot.get(user).and_then(|held| codec.write(held)).filter(|w| !w.is_null());
                 if let Some(value) = wire.and_then(|w| codec.read(&w)) {

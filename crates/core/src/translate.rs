@@ -112,6 +112,9 @@ pub fn losses(source: &User, back: &User) -> Vec<(String, LossReason, Option<Val
                 // `en_US` and `en-US` are one locale: reading back `en-US` for `en_US` loses nothing.
                 "language" => member("language", &spelled_alike(&source.language), &spelled_alike(&back.language), &mut out),
                 "locale" => member("locale", &spelled_alike(&source.locale), &spelled_alike(&back.locale), &mut out),
+                // Members held as JSON already are compared as they are, without a copy.
+                "data" => json_member("data", source.data.as_ref(), back.data.as_ref(), &mut out),
+                "extra" => json_member("extra", source.extra.as_ref(), back.extra.as_ref(), &mut out),
                 _ => {
                     if source.$field != back.$field {
                         member(stringify!($field), &source.$field, &back.$field, &mut out);
@@ -182,19 +185,34 @@ fn member<T: Serialize + PartialEq>(key: &str, a: &T, b: &T, out: &mut Vec<(Stri
         return;
     }
     let a = serde_json::to_value(a).unwrap_or(Value::Null);
-    let empty = match &a {
-        Value::Null => true,
-        Value::Array(items) => items.is_empty(),
-        Value::Object(map) => map.is_empty(),
-        _ => false,
-    };
-    if empty {
+    if is_empty(&a) {
         return;
     }
     let b = serde_json::to_value(b).unwrap_or(Value::Null);
     let mut pointer = String::with_capacity(32);
     crate::report::push_key(&mut pointer, key);
     diff(&a, Some(&b), &mut pointer, out);
+}
+
+/// [`member`] for a member held as JSON: no copy to walk it.
+fn json_member(key: &str, a: Option<&Value>, b: Option<&Value>, out: &mut Vec<(String, LossReason, Option<Value>)>) {
+    let Some(a) = a.filter(|a| !is_empty(a)) else { return };
+    if Some(a) == b {
+        return;
+    }
+    let mut pointer = String::with_capacity(32);
+    crate::report::push_key(&mut pointer, key);
+    diff(a, b, &mut pointer, out);
+}
+
+/// Whether the JSON form leaves a value out (none, empty): it has no leaves.
+fn is_empty(v: &Value) -> bool {
+    match v {
+        Value::Null => true,
+        Value::Array(items) => items.is_empty(),
+        Value::Object(map) => map.is_empty(),
+        _ => false,
+    }
 }
 
 /// A known locale written one way.
