@@ -17,5 +17,5 @@ pub mod scim;
 
 /// The array index that follows `prefix` in a canonical pointer (`/phones/2/value` → 2).
 pub(crate) fn index_after(pointer: &str, prefix: &str) -> Option<usize> {
-    pointer.strip_prefix(prefix)?.strip_prefix('/')?.split('/').next()?.parse().ok()
+    crate::mapping::tokens(pointer.strip_prefix(prefix)?).next()?.parse().ok()
 }
