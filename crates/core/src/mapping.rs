@@ -244,13 +244,11 @@ pub fn view(rows: &[Field], user: &User) -> User {
                 }
             }
             Codec::Rule => {}
-            // Written as held and read back as written: the held value itself (one copy, not
-            // two), unless it is the empty string a `NonEmpty` row reads as nothing.
-            Codec::Same | Codec::NonEmpty => {
-                let held = canon.slot.get(user).filter(|h| !h.is_null());
-                if let Some(held) =
-                    held.filter(|h| canon.codec == Codec::Same || h.as_str().is_some_and(|s| !s.is_empty()))
-                {
+            // Written as held and read back as written: the held value itself, copied as it is
+            // typed for `Same`; a `NonEmpty` row reads the empty string as nothing.
+            Codec::Same => canon.slot.copy(user, &mut kept),
+            Codec::NonEmpty => {
+                if let Some(held) = canon.slot.get(user).filter(|h| h.as_str().is_some_and(|s| !s.is_empty())) {
                     canon.slot.put(&mut kept, held);
                 }
             }
@@ -566,27 +564,10 @@ impl Slot {
     /// The held value, as JSON (`None`: nothing held). Lists a rule maps (emails, phones, the
     /// SCIM multi-valued attributes, products, links) are not read through a slot.
     pub fn get(self, u: &User) -> Option<Value> {
+        if let Some(held) = self.plain_get(u) {
+            return held;
+        }
         match self {
-            Slot::Id => u.id.held(),
-            Slot::Uid => u.uid.held(),
-            Slot::ExternalId => u.external_id.held(),
-            Slot::LdapGuid => u.ldap_guid.held(),
-            Slot::AuthSource => u.auth_source.held(),
-            Slot::Username => u.username.held(),
-            Slot::Password => u.password.held(),
-            Slot::GivenName => u.name.given.held(),
-            Slot::FamilyName => u.name.family.held(),
-            Slot::MiddleName => u.name.middle.held(),
-            Slot::HonorificPrefix => u.name.honorific_prefix.held(),
-            Slot::HonorificSuffix => u.name.honorific_suffix.held(),
-            Slot::FormattedName => u.name.formatted.held(),
-            Slot::DisplayName => u.display_name.held(),
-            Slot::NickName => u.nick_name.held(),
-            Slot::ProfileUrl => u.profile_url.held(),
-            Slot::Language => u.language.held(),
-            Slot::Locale => u.locale.held(),
-            Slot::TimeZone => u.timezone.held(),
-            Slot::Status => u.status.held(),
             Slot::ImageUrl => match &u.image {
                 Some(Image::Url(url)) => Some(Value::from(url.as_str())),
                 _ => None,
@@ -599,19 +580,9 @@ impl Slot {
                 Some(Image::Inline { mime_type, .. }) => Some(Value::from(mime_type.as_str())),
                 _ => None,
             },
-            Slot::JobTitle => u.job_title.held(),
-            Slot::UserType => u.user_type.held(),
-            Slot::Roles => u.roles.held(),
-            Slot::Access => u.access.held(),
             Slot::OrganizationName => u.organization.as_ref()?.name.held(),
             Slot::OrganizationId => u.organization.as_ref()?.id.held(),
             Slot::OrganizationAddressId => u.organization.as_ref()?.address_id.held(),
-            Slot::CompanyId => u.company_id.held(),
-            Slot::OfficeIds => u.office_ids.held(),
-            Slot::Department => u.department.held(),
-            Slot::Division => u.division.held(),
-            Slot::CostCenter => u.cost_center.held(),
-            Slot::EmployeeNumber => u.employee_number.held(),
             Slot::ManagerId => u.manager.as_ref()?.value.held(),
             Slot::ManagerRef => u.manager.as_ref()?.reference.held(),
             Slot::ManagerName => u.manager.as_ref()?.display_name.held(),
@@ -622,53 +593,14 @@ impl Slot {
             Slot::AddressLocality => u.addresses.first()?.locality.held(),
             Slot::AddressPostalCode => u.addresses.first()?.postal_code.held(),
             Slot::AddressCountry => u.addresses.first()?.country.held(),
-            Slot::Location => u.location.held(),
-            Slot::Bio => u.bio.held(),
-            Slot::Interests => u.interests.held(),
-            Slot::Specialities => u.specialities.held(),
-            Slot::ExtendedFields => u.extended_fields.held(),
-            Slot::Extra => u.extra.held(),
-            Slot::Data => u.data.held(),
-            Slot::GlobalProfileId => u.global_profile_id.held(),
-            Slot::FederatedUser => u.federated_user.held(),
-            Slot::IntroReviewed => u.intro_reviewed.held(),
-            Slot::AllDeviceTypesAvailable => u.all_device_types_available.held(),
-            Slot::Emails
-            | Slot::Phones
-            | Slot::Addresses
-            | Slot::Links
-            | Slot::Ims
-            | Slot::Photos
-            | Slot::Entitlements
-            | Slot::ScimRoles
-            | Slot::X509Certificates
-            | Slot::Products => None,
+            _ => None,
         }
     }
 
     /// Holds a value; one of the wrong shape for the place is not held.
     pub fn put(self, u: &mut User, v: Value) {
+        let Err(v) = self.plain_put(u, v) else { return };
         match self {
-            Slot::Id => u.id.hold(v),
-            Slot::Uid => u.uid.hold(v),
-            Slot::ExternalId => u.external_id.hold(v),
-            Slot::LdapGuid => u.ldap_guid.hold(v),
-            Slot::AuthSource => u.auth_source.hold(v),
-            Slot::Username => u.username.hold(v),
-            Slot::Password => u.password.hold(v),
-            Slot::GivenName => u.name.given.hold(v),
-            Slot::FamilyName => u.name.family.hold(v),
-            Slot::MiddleName => u.name.middle.hold(v),
-            Slot::HonorificPrefix => u.name.honorific_prefix.hold(v),
-            Slot::HonorificSuffix => u.name.honorific_suffix.hold(v),
-            Slot::FormattedName => u.name.formatted.hold(v),
-            Slot::DisplayName => u.display_name.hold(v),
-            Slot::NickName => u.nick_name.hold(v),
-            Slot::ProfileUrl => u.profile_url.hold(v),
-            Slot::Language => u.language.hold(v),
-            Slot::Locale => u.locale.hold(v),
-            Slot::TimeZone => u.timezone.hold(v),
-            Slot::Status => u.status.hold(v),
             Slot::ImageUrl => {
                 if let Value::String(url) = v {
                     u.image = Some(Image::Url(url));
@@ -683,19 +615,9 @@ impl Slot {
                     *if self == Slot::ImageData { base64 } else { mime_type } = s;
                 }
             }
-            Slot::JobTitle => u.job_title.hold(v),
-            Slot::UserType => u.user_type.hold(v),
-            Slot::Roles => u.roles.hold(v),
-            Slot::Access => u.access.hold(v),
             Slot::OrganizationName => u.organization.get_or_insert_with(Organization::default).name.hold(v),
             Slot::OrganizationId => u.organization.get_or_insert_with(Organization::default).id.hold(v),
             Slot::OrganizationAddressId => u.organization.get_or_insert_with(Organization::default).address_id.hold(v),
-            Slot::CompanyId => u.company_id.hold(v),
-            Slot::OfficeIds => u.office_ids.hold(v),
-            Slot::Department => u.department.hold(v),
-            Slot::Division => u.division.hold(v),
-            Slot::CostCenter => u.cost_center.hold(v),
-            Slot::EmployeeNumber => u.employee_number.hold(v),
             Slot::ManagerId => u.manager.get_or_insert_with(Manager::default).value.hold(v),
             Slot::ManagerRef => u.manager.get_or_insert_with(Manager::default).reference.hold(v),
             Slot::ManagerName => u.manager.get_or_insert_with(Manager::default).display_name.hold(v),
@@ -706,30 +628,98 @@ impl Slot {
             Slot::AddressLocality => first(&mut u.addresses).locality.hold(v),
             Slot::AddressPostalCode => first(&mut u.addresses).postal_code.hold(v),
             Slot::AddressCountry => first(&mut u.addresses).country.hold(v),
-            Slot::Location => u.location.hold(v),
-            Slot::Bio => u.bio.hold(v),
-            Slot::Interests => u.interests.hold(v),
-            Slot::Specialities => u.specialities.hold(v),
-            Slot::ExtendedFields => u.extended_fields.hold(v),
-            Slot::Extra => u.extra.hold(v),
-            Slot::Data => u.data.hold(v),
-            Slot::GlobalProfileId => u.global_profile_id.hold(v),
-            Slot::FederatedUser => u.federated_user.hold(v),
-            Slot::IntroReviewed => u.intro_reviewed.hold(v),
-            Slot::AllDeviceTypesAvailable => u.all_device_types_available.hold(v),
-            Slot::Emails
-            | Slot::Phones
-            | Slot::Addresses
-            | Slot::Links
-            | Slot::Ims
-            | Slot::Photos
-            | Slot::Entitlements
-            | Slot::ScimRoles
-            | Slot::X509Certificates
-            | Slot::Products => {}
+            _ => {}
+        }
+    }
+
+    /// Holds in `to` what `from` holds here: `put(to, get(from))`, but a field of the user is
+    /// cloned as it is typed, without the detour through JSON (a view copies most of a user).
+    pub fn copy(self, from: &User, to: &mut User) {
+        if !self.plain_copy(from, to)
+            && let Some(held) = self.get(from)
+        {
+            self.put(to, held);
         }
     }
 }
+
+/// The slots that are one field of the user (or of its name), each named once: their JSON
+/// accessors and their typed copy.
+macro_rules! plain_slots {
+    ($($slot:ident => $($field:ident).+),* $(,)?) => {
+        impl Slot {
+            /// `None`: not a plain slot.
+            fn plain_get(self, u: &User) -> Option<Option<Value>> {
+                Some(match self {
+                    $(Slot::$slot => u.$($field).+.held(),)*
+                    _ => return None,
+                })
+            }
+
+            /// `Err`: not a plain slot; the value comes back.
+            fn plain_put(self, u: &mut User, v: Value) -> Result<(), Value> {
+                match self {
+                    $(Slot::$slot => u.$($field).+.hold(v),)*
+                    _ => return Err(v),
+                }
+                Ok(())
+            }
+
+            /// `false`: not a plain slot.
+            fn plain_copy(self, from: &User, to: &mut User) -> bool {
+                match self {
+                    $(Slot::$slot => to.$($field).+.copy_from(&from.$($field).+),)*
+                    _ => return false,
+                }
+                true
+            }
+        }
+    };
+}
+
+plain_slots!(
+    Id => id,
+    Uid => uid,
+    ExternalId => external_id,
+    LdapGuid => ldap_guid,
+    AuthSource => auth_source,
+    Username => username,
+    Password => password,
+    GivenName => name.given,
+    FamilyName => name.family,
+    MiddleName => name.middle,
+    HonorificPrefix => name.honorific_prefix,
+    HonorificSuffix => name.honorific_suffix,
+    FormattedName => name.formatted,
+    DisplayName => display_name,
+    NickName => nick_name,
+    ProfileUrl => profile_url,
+    Language => language,
+    Locale => locale,
+    TimeZone => timezone,
+    Status => status,
+    JobTitle => job_title,
+    UserType => user_type,
+    Roles => roles,
+    Access => access,
+    CompanyId => company_id,
+    OfficeIds => office_ids,
+    Department => department,
+    Division => division,
+    CostCenter => cost_center,
+    EmployeeNumber => employee_number,
+    Location => location,
+    Bio => bio,
+    Interests => interests,
+    Specialities => specialities,
+    ExtendedFields => extended_fields,
+    Extra => extra,
+    Data => data,
+    GlobalProfileId => global_profile_id,
+    FederatedUser => federated_user,
+    IntroReviewed => intro_reviewed,
+    AllDeviceTypesAvailable => all_device_types_available
+);
 
 /// The first address, made when there is none.
 fn first(addresses: &mut Vec<Address>) -> &mut Address {
@@ -743,9 +733,27 @@ fn first(addresses: &mut Vec<Address>) -> &mut Address {
 trait Held {
     fn held(&self) -> Option<Value>;
     fn hold(&mut self, v: Value);
+    /// `hold(from.held())`, which the types below do without JSON.
+    fn copy_from(&mut self, from: &Self) {
+        if let Some(v) = from.held() {
+            self.hold(v);
+        }
+    }
+}
+
+/// `copy_from` for an `Option` whose every `Some` is held as it is.
+macro_rules! copy_some {
+    () => {
+        fn copy_from(&mut self, from: &Self) {
+            if from.is_some() {
+                self.clone_from(from);
+            }
+        }
+    };
 }
 
 impl Held for Option<String> {
+    copy_some!();
     fn held(&self) -> Option<Value> {
         self.as_deref().map(Value::from)
     }
@@ -757,6 +765,7 @@ impl Held for Option<String> {
 }
 
 impl Held for Option<i64> {
+    copy_some!();
     fn held(&self) -> Option<Value> {
         self.map(Value::from)
     }
@@ -768,6 +777,7 @@ impl Held for Option<i64> {
 }
 
 impl Held for Option<bool> {
+    copy_some!();
     fn held(&self) -> Option<Value> {
         self.map(Value::from)
     }
@@ -779,6 +789,11 @@ impl Held for Option<bool> {
 }
 
 impl Held for Option<Value> {
+    fn copy_from(&mut self, from: &Self) {
+        if let Some(v) = from.as_ref().filter(|v| !v.is_null()) {
+            *self = Some(v.clone());
+        }
+    }
     fn held(&self) -> Option<Value> {
         self.clone().filter(|v| !v.is_null())
     }
@@ -791,6 +806,8 @@ impl Held for Option<Value> {
 macro_rules! held_string {
     ($($t:ty => $make:expr),* $(,)?) => {$(
         impl Held for Option<$t> {
+            // A held value passed its check when it was made.
+            copy_some!();
             fn held(&self) -> Option<Value> {
                 self.as_ref().map(|s| Value::from(s.as_str()))
             }
@@ -812,6 +829,7 @@ held_string!(
 );
 
 impl Held for Option<Password> {
+    copy_some!();
     fn held(&self) -> Option<Value> {
         self.as_ref().map(|p| Value::from(p.expose()))
     }
@@ -826,6 +844,7 @@ impl Held for Option<Password> {
 macro_rules! held_enum {
     ($($t:ty { $($variant:ident = $name:literal),* $(,)? })*) => {$(
         impl Held for Option<$t> {
+            copy_some!();
             fn held(&self) -> Option<Value> {
                 self.map(|e| Value::from(match e { $(<$t>::$variant => $name),* }))
             }
@@ -845,6 +864,11 @@ held_enum!(
 );
 
 impl Held for Vec<i64> {
+    fn copy_from(&mut self, from: &Self) {
+        if !from.is_empty() {
+            self.clone_from(from);
+        }
+    }
     fn held(&self) -> Option<Value> {
         (!self.is_empty()).then(|| Value::from(self.clone()))
     }
@@ -856,6 +880,11 @@ impl Held for Vec<i64> {
 }
 
 impl Held for BTreeMap<String, Vec<String>> {
+    fn copy_from(&mut self, from: &Self) {
+        if !from.is_empty() {
+            self.clone_from(from);
+        }
+    }
     fn held(&self) -> Option<Value> {
         (!self.is_empty())
             .then(|| Value::Object(self.iter().map(|(k, list)| (k.clone(), Value::from(list.clone()))).collect()))
@@ -875,6 +904,11 @@ impl Held for BTreeMap<String, Vec<String>> {
 }
 
 impl Held for BTreeMap<String, Value> {
+    fn copy_from(&mut self, from: &Self) {
+        if !from.is_empty() {
+            self.clone_from(from);
+        }
+    }
     fn held(&self) -> Option<Value> {
         (!self.is_empty()).then(|| Value::Object(self.iter().map(|(k, v)| (k.clone(), v.clone())).collect()))
     }
@@ -966,6 +1000,44 @@ mod tests {
             checked += 1;
         }
         assert!(checked > 50, "{checked}");
+    }
+
+    /// A typed copy holds exactly what the JSON detour would: for every slot, from a user that
+    /// holds a value there, onto an empty user and onto one holding something else.
+    #[test]
+    fn a_copy_is_a_put_of_what_get_reads() {
+        let samples = [
+            json!("x"),
+            json!("a@b.co"),
+            json!(7),
+            json!(true),
+            json!("inactive"),
+            json!("client"),
+            json!([1]),
+            json!({"k": ["a"]}),
+        ];
+        for slot in Slot::ALL {
+            for sample in &samples {
+                let mut from = User::default();
+                slot.put(&mut from, sample.clone());
+                let mut other = User::default();
+                slot.put(&mut other, json!("other"));
+                for onto in [User::default(), other] {
+                    let (mut copied, mut put) = (onto.clone(), onto.clone());
+                    slot.copy(&from, &mut copied);
+                    if let Some(held) = slot.get(&from) {
+                        slot.put(&mut put, held);
+                    }
+                    assert_eq!(copied, put, "{slot:?} with {sample}");
+                }
+            }
+            // Nothing held: a copy leaves the target as it is.
+            let mut onto = User::default();
+            slot.put(&mut onto, json!("x"));
+            let before = onto.clone();
+            slot.copy(&User::default(), &mut onto);
+            assert_eq!(onto, before, "{slot:?}");
+        }
     }
 
     /// Every row of every dialect names a slot its codec can use.

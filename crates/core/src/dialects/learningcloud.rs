@@ -319,20 +319,33 @@ impl DialectSpec for LearningCloud {
 
     /// Role sections and roles the operation does not know are left out (and reported as lost).
     fn write_rules(&self, op: Op, u: &canonical::User, body: &mut Value) {
-        let allowed = sections(op);
-        let roles: Map<String, Value> = u
-            .roles
-            .iter()
-            .filter_map(|(section, list)| {
-                let values = allowed.iter().find(|(s, _)| s == section)?.1;
-                let kept = list.iter().filter(|r| values.contains(&r.as_str())).map(|r| Value::from(r.as_str()));
-                Some((section.clone(), Value::Array(kept.collect())))
-            })
-            .collect();
+        let roles: Map<String, Value> =
+            known_roles(op, u).map(|(section, kept)| (section.clone(), kept.collect())).collect();
         if let (Value::Object(body), false) = (body, roles.is_empty()) {
             body.insert("roles".into(), Value::Object(roles));
         }
     }
+
+    /// What `write_rules` then `read_rules` keep, typed.
+    fn view_rules(&self, op: Op, u: &canonical::User, kept: &mut canonical::User) {
+        let roles: BTreeMap<String, Vec<String>> =
+            known_roles(op, u).map(|(section, list)| (section.clone(), list.map(str::to_owned).collect())).collect();
+        if !roles.is_empty() {
+            kept.roles = roles;
+        }
+    }
+}
+
+/// The user's role sections the operation knows, each with the roles it knows.
+fn known_roles<'u>(
+    op: Op,
+    u: &'u canonical::User,
+) -> impl Iterator<Item = (&'u String, impl Iterator<Item = &'u str>)> {
+    let allowed = sections(op);
+    u.roles.iter().filter_map(move |(section, list)| {
+        let values = allowed.iter().find(|(s, _)| s == section)?.1;
+        Some((section, list.iter().map(String::as_str).filter(move |r| values.contains(r))))
+    })
 }
 
 /// The read representation (`GET …/users/{idOrUsername}`) of a stored user. A user nobody

@@ -300,6 +300,23 @@ impl DialectSpec for Primavera {
         }
     }
 
+    /// What `write_rules` then `read_rules` keep, typed: create's names only, without `IDEA`
+    /// or removals; update's whole delta.
+    fn view_rules(&self, op: Op, u: &canonical::User, kept: &mut canonical::User) {
+        let products: Vec<Product> = match op {
+            Op::Create => u
+                .products
+                .iter()
+                .filter(|p| !p.remove && p.name != ProductName::Idea)
+                .map(|p| Product { name: p.name, product_id: None, user_product_id: None, remove: false })
+                .collect(),
+            Op::Update => u.products.clone(),
+        };
+        if !products.is_empty() {
+            kept.products = products;
+        }
+    }
+
     /// Absent fields keep their value.
     fn update_mode(&self) -> Mode {
         Mode::Overlay

@@ -282,6 +282,14 @@ impl DialectSpec for Publisher {
         }
     }
 
+    /// What `write_rules` then `read_rules` keep, typed: the links of the known kinds, grouped
+    /// by container in the vendor's order.
+    fn view_rules(&self, _op: Op, u: &canonical::User, kept: &mut canonical::User) {
+        for (_, kind) in LINK_CONTAINERS {
+            kept.links.extend(u.links.iter().filter(|l| l.kind == kind).cloned());
+        }
+    }
+
     fn wire_pointer_rules(&self, _op: Op, u: &canonical::User, canonical: &str) -> Option<String> {
         let i = index_after(canonical, "/links")?;
         let link = u.links.get(i)?;
