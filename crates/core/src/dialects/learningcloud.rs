@@ -337,10 +337,7 @@ impl DialectSpec for LearningCloud {
 }
 
 /// The user's role sections the operation knows, each with the roles it knows.
-fn known_roles<'u>(
-    op: Op,
-    u: &'u canonical::User,
-) -> impl Iterator<Item = (&'u String, impl Iterator<Item = &'u str>)> {
+fn known_roles(op: Op, u: &canonical::User) -> impl Iterator<Item = (&String, impl Iterator<Item = &str>)> {
     let allowed = sections(op);
     u.roles.iter().filter_map(move |(section, list)| {
         let values = allowed.iter().find(|(s, _)| s == section)?.1;
