@@ -304,7 +304,9 @@ pub fn wire_pointer(rows: &[Field], user: &User, canonical: &str) -> Option<Stri
     let mut best: Option<(&Field, usize)> = None;
     for (field, canon) in mapped(rows) {
         let home = canon.pointer().as_bytes();
-        let fits = canonical.as_bytes().starts_with(home)
+        // The byte after the leading `/` tells most rows apart without a `memcmp` call.
+        let fits = home.get(1) == canonical.as_bytes().get(1)
+            && canonical.as_bytes().starts_with(home)
             && canonical.as_bytes().get(home.len()).is_none_or(|&next| next == b'/');
         if !fits {
             continue;
