@@ -487,6 +487,9 @@ impl At<'_, '_> {
     fn pointer(self) -> String {
         match self {
             At::Path(path) => path.pointer(),
+            // A pattern without `~` is its own pointer: its tokens need no escape (`/` splits
+            // them).
+            At::Pattern(pattern) if !pattern.bytes().any(|b| b == b'~') => pattern.to_owned(),
             At::Pattern(pattern) => {
                 let mut s = String::with_capacity(pattern.len());
                 for token in pattern.split('/').skip(1) {
