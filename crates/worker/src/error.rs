@@ -10,8 +10,8 @@
 //! failed or was late) and [`ApiError::NotConfigured`] (503: the deployment lacks a credential).
 
 use crate::config::CredentialProblem;
-use crate::store::{StoreError, Unique};
 use crate::upstream::UpstreamError;
+use crate::users::{StoreError, Unique};
 use userbridge_core::Report;
 
 #[derive(Debug)]

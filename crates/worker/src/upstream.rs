@@ -3,7 +3,7 @@
 //! Everything here speaks canonical users; which paths, envelopes, id fields and credentials the
 //! upstream's dialect wants is decided in one `match` per operation, so adding a dialect is one arm
 //! in each. What a caller sees is decided elsewhere (the caller's route module); what the facade
-//! remembers about upstream users (the identity mapping) is in [`crate::store`].
+//! remembers about upstream users (the identity mapping) is in [`crate::proxy`].
 //!
 //! Failure policy (docs/proxy.md#answer-path): a call that does not answer within `UPSTREAM_TIMEOUT_MS` is
 //! [`UpstreamError::Timeout`] (504); 5xx, a refused connection or an unreadable answer is
@@ -24,7 +24,7 @@ use worker::{AbortController, Date, Delay, Fetch, Headers, Method, Request, Requ
 
 use crate::config::UpstreamConfig;
 use crate::plan::Write;
-use crate::proxy::Trip;
+use crate::trip::Trip;
 
 /// The delays before the two retries of an idempotent call.
 const BACKOFF_MS: [u64; 2] = [50, 150];

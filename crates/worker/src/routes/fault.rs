@@ -6,7 +6,7 @@
 
 use worker::Response;
 
-use super::{Cx, Surface};
+use super::surface::{Cx, Surface};
 use crate::auth::Scheme;
 use crate::config::Config;
 use crate::error::ApiError;

@@ -3,7 +3,7 @@
 use serde::Serialize;
 use worker::Response;
 
-use super::{Cx, Surface};
+use super::surface::{Cx, Surface};
 use crate::auth::Scheme;
 use crate::error::ApiError;
 use crate::http::{self, Resolved};

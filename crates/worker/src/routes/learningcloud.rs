@@ -22,11 +22,12 @@ use userbridge_core::dialects::learningcloud::{self as lc, ChangePassword, Envel
 use userbridge_core::{Dialect, Op, Report};
 use worker::Response;
 
-use super::{Cx, Surface, modify};
+use super::surface::{Cx, Surface, modify};
 use crate::auth::Scheme;
+use crate::directory::Directory;
 use crate::error::ApiError;
 use crate::http::{self, Resolved};
-use crate::store::{Filter, Key, Store, Stored, Unique};
+use crate::users::{Filter, Key, Stored, Unique};
 
 /// The vendor's path of the users resource.
 pub const PREFIX: &str = "/integration/ws/management/rest/users";
@@ -121,7 +122,7 @@ impl Surface for LearningCloud {
             ApiError::Invalid(report) => {
                 // The envelope's words (an empty report gives just them), then each violation, named.
                 let mut message = Envelope::invalid(&Report::default()).message.unwrap_or_default();
-                let lines: Vec<String> = report.errors.iter().map(|v| super::summary_line(v, ": ")).collect();
+                let lines: Vec<String> = report.errors.iter().map(|v| super::surface::summary_line(v, ": ")).collect();
                 message.push_str(&lines.join("; "));
                 (message, violations(report))
             }
@@ -247,7 +248,7 @@ async fn change_password(cx: &mut Cx, id_or_username: &str) -> Result<Response, 
 
 /// The user a path segment names: an id (32 lowercase hex) or a username; a missed id is tried
 /// as a username, since a username may look like an id (docs/dialects/learningcloud.md#paths).
-async fn find(store: &Store, segment: &str) -> Result<Stored, ApiError> {
+async fn find(store: &Directory, segment: &str) -> Result<Stored, ApiError> {
     if lc::is_user_id(segment)
         && let Some(found) = store.find(&Key::Uid(segment.to_owned())).await?
     {

@@ -15,11 +15,11 @@ use userbridge_core::dialects::primavera::{self as pv, ErrorBody};
 use userbridge_core::{Code, Dialect, Op, Report, Violation};
 use worker::Response;
 
-use super::{Cx, Surface, modify};
+use super::surface::{Cx, Surface, modify};
 use crate::auth::Scheme;
 use crate::error::ApiError;
 use crate::http::{self, Resolved};
-use crate::store::{Key, StoreError, Unique};
+use crate::users::{Key, StoreError, Unique};
 
 /// The vendor's path of the user resource.
 pub const PREFIX: &str = "/api/restapi/user";

@@ -25,11 +25,12 @@ use userbridge_core::dialects::publisher::{
 use userbridge_core::{BodyFormat, Code, Dialect, Op, Report, Violation};
 use worker::Response;
 
-use super::{Cx, Surface, modify};
+use super::surface::{Cx, Surface, modify};
 use crate::auth::Scheme;
+use crate::directory::Directory;
 use crate::error::ApiError;
 use crate::http::{self, Resolved};
-use crate::store::{Filter, Key, Store, Stored, Unique};
+use crate::users::{Filter, Key, Stored, Unique};
 
 /// The vendor's path of the users resource.
 pub const PREFIX: &str = "/api/2/users";
@@ -144,8 +145,8 @@ impl From<ApiError> for Fail {
     }
 }
 
-impl From<crate::store::StoreError> for Fail {
-    fn from(err: crate::store::StoreError) -> Self {
+impl From<crate::users::StoreError> for Fail {
+    fn from(err: crate::users::StoreError) -> Self {
         Fail::Api(err.into())
     }
 }
@@ -243,7 +244,7 @@ async fn archive(cx: &mut Cx, segment: &str) -> Result<Response, Fail> {
 
 /// The user a path segment names: digits are an id, anything with `@` an email; anything else is
 /// ref 113, an id over 50 characters ref 304.
-async fn find(store: &Store, segment: &str) -> Result<Stored, Fail> {
+async fn find(store: &Directory, segment: &str) -> Result<Stored, Fail> {
     Ok(store.get(&key(segment)?).await?)
 }
 

@@ -18,11 +18,12 @@ use userbridge_core::query::{self, Filter, PatchOperation, Projection, SortOrder
 use userbridge_core::{Dialect, Op};
 use worker::Response;
 
-use super::{Cx, Surface, modify};
+use super::surface::{Cx, Surface, modify};
 use crate::auth::Scheme;
+use crate::directory::Directory;
 use crate::error::ApiError;
 use crate::http::{self, Resolved};
-use crate::store::{self, Emails, Key, Store, Stored, Unique};
+use crate::users::{self, Emails, Key, Stored, Unique};
 
 pub const PREFIX: &str = "/scim/v2";
 const CONTENT_TYPE: &str = "application/scim+json";
@@ -217,7 +218,7 @@ async fn find(cx: &Cx, id: &str) -> Result<Stored, ApiError> {
 
 /// [`find`] in a directory the route goes on using: in proxy mode the record read here is the one
 /// its write starts from, so it is not read twice.
-async fn find_in(store: &Store, id: &str) -> Result<Stored, ApiError> {
+async fn find_in(store: &Directory, id: &str) -> Result<Stored, ApiError> {
     if id.len() != 32 || !id.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)) {
         return Err(ApiError::NotFound("User"));
     }
@@ -432,7 +433,7 @@ async fn list(cx: &mut Cx, search: Search) -> Result<Response, ApiError> {
     };
 
     let store = directory(cx)?;
-    let mut scope = store::Filter::default();
+    let mut scope = users::Filter::default();
     if let Some(name) = filter.as_ref().and_then(indexed_user_name) {
         scope.username = Some(name);
     }
@@ -488,7 +489,7 @@ fn one_of(text: &'static str, id: &str, what: &'static str) -> Result<Response, 
 
 /// The directory, where users may share an email address (RFC 7643 gives `emails` uniqueness
 /// "none"; see `docs/dialects/scim.md`).
-fn directory(cx: &Cx) -> Result<Store, ApiError> {
+fn directory(cx: &Cx) -> Result<Directory, ApiError> {
     Ok(cx.store()?.with_emails(Emails::Shared))
 }
 

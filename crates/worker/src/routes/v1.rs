@@ -20,11 +20,12 @@ use userbridge_core::report::push_key;
 use userbridge_core::{BodyFormat, Code, Dialect, Op, Report, User, Violation, merge};
 use worker::Response;
 
-use super::{Cx, Surface, modify};
+use super::surface::{Cx, Surface, modify};
 use crate::auth::Scheme;
+use crate::directory::Directory;
 use crate::error::ApiError;
 use crate::http::{self, Resolved};
-use crate::store::{Emails, Filter, Key, Store, Stored, Unique};
+use crate::users::{Emails, Filter, Key, Stored, Unique};
 
 /// The OpenAPI 3.1 description of `/v1`, kept next to the code it describes.
 static OPENAPI: &str = include_str!("../../openapi.json");
@@ -566,7 +567,7 @@ fn reason(status: u16) -> &'static str {
 /// The directory for a body in `dialect` (`None`: canonical). Canonical and SCIM users may share
 /// an email address (RFC 7643 gives `emails` uniqueness "none"; see `docs/dialects/scim.md`); a
 /// body in another dialect claims its address, as that dialect's own routes do.
-fn directory(cx: &Cx, dialect: Option<Dialect>) -> Result<Store, ApiError> {
+fn directory(cx: &Cx, dialect: Option<Dialect>) -> Result<Directory, ApiError> {
     let emails = match dialect {
         None | Some(Dialect::Scim) => Emails::Shared,
         Some(_) => Emails::Claimed,
