@@ -154,10 +154,9 @@ impl Surface for Scim {
             ApiError::Duplicate { .. } => {
                 sc::Error { detail: Some(err.message()), ..sc::Error::of(ScimType::Uniqueness) }
             }
-            ApiError::Protocol { kind, detail, .. } => sc::Error {
-                scim_type: serde_json::from_value(Value::String((*kind).to_owned())).ok(),
-                ..sc::Error::new(status, detail.clone())
-            },
+            ApiError::Scim { kind, detail } => {
+                sc::Error { scim_type: Some(*kind), ..sc::Error::new(status, detail.clone()) }
+            }
             ApiError::BadParameter { .. } => {
                 sc::Error { detail: Some(err.message()), ..sc::Error::of(ScimType::InvalidValue) }
             }
@@ -169,7 +168,7 @@ impl Surface for Scim {
 
 /// A refusal carrying a SCIM `scimType`.
 fn refuse(kind: ScimType, detail: impl Into<String>) -> ApiError {
-    ApiError::Protocol { status: kind.http_status(), kind: kind.as_str(), detail: detail.into() }
+    ApiError::Scim { kind, detail: detail.into() }
 }
 
 fn int_param(name: &'static str, value: &str) -> Result<i64, ApiError> {
@@ -293,30 +292,29 @@ async fn patch(cx: &mut Cx, id: &str) -> Result<Response, ApiError> {
     let body = scim_json(cx).await?;
     let operations = patch_operations(&body)?;
     let origin = http::origin(&cx.req);
-    let stored =
-        modify(&store, target.id, expected, |current| {
-            let mut resource = render(&origin, current);
-            query::apply_patch(&mut resource, &operations, query::case_exact_for_user)
-                .map_err(|e| ApiError::Protocol { status: e.status(), kind: e.scim_type(), detail: e.to_string() })?;
-            sc::declare_extensions(&mut resource);
-            // A user made in a dialect without usernames (publisher, primavera) has none, and a
-            // PATCH that does not give one keeps it so: its required `userName` is checked as met.
-            let keeps_no_username = current.user.username.is_none();
-            if let Value::Object(map) = &mut resource {
-                map.remove("meta");
-                map.remove("id");
-                if keeps_no_username && !map.contains_key("userName") {
-                    map.insert("userName".into(), Value::from(current.uid.clone()));
-                }
+    let stored = modify(&store, target.id, expected, |current| {
+        let mut resource = render(&origin, current);
+        query::apply_patch(&mut resource, &operations, query::case_exact_for_user)
+            .map_err(|e| ApiError::Scim { kind: e.kind(), detail: e.to_string() })?;
+        sc::declare_extensions(&mut resource);
+        // A user made in a dialect without usernames (publisher, primavera) has none, and a
+        // PATCH that does not give one keeps it so: its required `userName` is checked as met.
+        let keeps_no_username = current.user.username.is_none();
+        if let Value::Object(map) = &mut resource {
+            map.remove("meta");
+            map.remove("id");
+            if keeps_no_username && !map.contains_key("userName") {
+                map.insert("userName".into(), Value::from(current.uid.clone()));
             }
-            let mut incoming = userbridge_core::to_canonical_with(&sc::Scim, Op::Update, &resource)?;
-            if keeps_no_username && incoming.username.as_deref() == Some(current.uid.as_str()) {
-                incoming.username = None;
-            }
-            Ok(userbridge_core::apply_update_with(&sc::Scim, &current.user, &incoming, &resource))
-        })
-        .await
-        .map_err(|e| e.locate_duplicate(pointer))?;
+        }
+        let mut incoming = userbridge_core::to_canonical_with(&sc::Scim, Op::Update, &resource)?;
+        if keeps_no_username && incoming.username.as_deref() == Some(current.uid.as_str()) {
+            incoming.username = None;
+        }
+        Ok(userbridge_core::apply_update_with(&sc::Scim, &current.user, &incoming, &resource))
+    })
+    .await
+    .map_err(|e| e.locate_duplicate(pointer))?;
     Ok(with_etag(scim(200, &render(&origin, &stored)), stored.version))
 }
 
