@@ -188,7 +188,7 @@ async fn update(cx: &mut Cx, id_or_username: &str) -> Result<Response, ApiError>
     let incoming = userbridge_core::to_canonical_with(&lc::LearningCloud, Op::Update, &body)?;
     let store = cx.store()?;
     let target = find(&store, id_or_username).await?;
-    modify(&store, target.id, None, |current| {
+    modify(&store, target, None, |current| {
         Ok(userbridge_core::apply_update_with(&lc::LearningCloud, &current.user, &incoming, &body))
     })
     .await
@@ -221,7 +221,7 @@ async fn set_status(cx: &mut Cx, id_or_username: &str, status: Status) -> Result
     let sync = synchronous(cx)?;
     let store = cx.store()?;
     let target = find(&store, id_or_username).await?;
-    modify(&store, target.id, None, |current| {
+    modify(&store, target, None, |current| {
         let mut user = current.user.clone();
         user.status = Some(status);
         Ok(user)

@@ -116,7 +116,7 @@ async fn update(cx: &mut Cx) -> Result<Response, ApiError> {
     };
     let store = cx.store()?;
     let target = store.get(&key).await?;
-    modify(&store, target.id, None, |current| {
+    modify(&store, target, None, |current| {
         Ok(userbridge_core::apply_update_with(&pv::Primavera, &current.user, &incoming, &body))
     })
     .await

@@ -216,7 +216,7 @@ async fn update(cx: &mut Cx, segment: &str) -> Result<Response, Fail> {
         let v = Violation::new("/user/id", Code::Mismatch).param("other", "the user named in the path");
         return Err(ApiError::Invalid(Report::single(v)).into());
     }
-    let stored = modify(&store, target.id, None, |current| {
+    let stored = modify(&store, target, None, |current| {
         Ok(userbridge_core::apply_update_with(
             &userbridge_core::dialects::publisher::Publisher,
             &current.user,
@@ -231,7 +231,7 @@ async fn update(cx: &mut Cx, segment: &str) -> Result<Response, Fail> {
 async fn archive(cx: &mut Cx, segment: &str) -> Result<Response, Fail> {
     let store = cx.store()?;
     let target = find(&store, segment).await?;
-    let stored = modify(&store, target.id, None, |current| {
+    let stored = modify(&store, target, None, |current| {
         let mut user = current.user.clone();
         user.status = Some(Status::Archived);
         Ok(user)

@@ -274,7 +274,7 @@ async fn replace(cx: &mut Cx, id: &str) -> Result<Response, ApiError> {
     let expected = http::expected_version(cx.header("If-Match"))?;
     let body = scim_json(cx).await?;
     let incoming = userbridge_core::to_canonical_with(&sc::Scim, Op::Update, &body)?;
-    let stored = modify(&store, target.id, expected, |current| {
+    let stored = modify(&store, target, expected, |current| {
         Ok(userbridge_core::apply_update_with(&sc::Scim, &current.user, &incoming, &body))
     })
     .await
@@ -292,7 +292,7 @@ async fn patch(cx: &mut Cx, id: &str) -> Result<Response, ApiError> {
     let body = scim_json(cx).await?;
     let operations = patch_operations(&body)?;
     let origin = http::origin(&cx.req);
-    let stored = modify(&store, target.id, expected, |current| {
+    let stored = modify(&store, target, expected, |current| {
         let mut resource = render(&origin, current);
         query::apply_patch(&mut resource, &operations, query::case_exact_for_user)
             .map_err(|e| ApiError::Scim { kind: e.kind(), detail: e.to_string() })?;

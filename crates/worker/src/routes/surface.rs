@@ -161,14 +161,16 @@ pub fn summary_line(v: &userbridge_core::Violation, separator: &str) -> String {
     if v.pointer.is_empty() { v.message.clone() } else { format!("{}{separator}{}", v.pointer, v.message) }
 }
 
-/// Reads, changes and writes a user under optimistic concurrency: `change` computes the new user
-/// from the stored one (a password it sets is hashed and stored). With `expected` (an `If-Match`)
-/// there is one attempt and a different version is 412. Without, a concurrent write in between
-/// makes the store refuse, and the read–change–write is retried once before answering 409
-/// (docs/dialects/README.md, userbridge decisions: concurrency).
+/// Changes and writes a user under optimistic concurrency, every surface's update: `change`
+/// computes the new user from the stored one (a password it sets is hashed and stored). `read`
+/// is the row the route already read to find the user, so the first attempt reads nothing more;
+/// its version guards the write. With `expected` (an `If-Match`) there is one attempt and a
+/// different version is 412. Without, a concurrent write in between makes the store refuse, and
+/// the row is read again and changed once more before answering 409 (docs/dialects/README.md,
+/// userbridge decisions: concurrency).
 pub async fn modify(
     store: &Directory,
-    id: i64,
+    read: Stored,
     expected: Option<i64>,
     mut change: impl FnMut(&Stored) -> Result<User, ApiError>,
 ) -> Result<Stored, ApiError> {
@@ -176,8 +178,13 @@ pub async fn modify(
     if expected.is_some() {
         store.expect_version();
     }
+    let id = read.id;
+    let mut read = Some(read);
     for _ in 0..attempts {
-        let current = store.get(&Key::Id(id)).await?;
+        let current = match read.take() {
+            Some(current) => current,
+            None => store.get(&Key::Id(id)).await?,
+        };
         if expected.is_some_and(|v| v != current.version) {
             return Err(ApiError::PreconditionFailed);
         }

@@ -195,12 +195,15 @@ async fn replace(cx: &mut Cx, id: i64) -> Result<Response, ApiError> {
             let password = user.password.take();
             store.update(id, expected, &user, password.as_ref()).await.map_err(ApiError::from)
         }
-        Some(d) => {
-            modify(&store, id, expected, |current| {
-                Ok(userbridge_core::apply_update(d, &current.user, &incoming, &body))
-            })
-            .await
-        }
+        Some(d) => match store.get(&Key::Id(id)).await {
+            Ok(read) => {
+                modify(&store, read, expected, |current| {
+                    Ok(userbridge_core::apply_update(d, &current.user, &incoming, &body))
+                })
+                .await
+            }
+            Err(err) => Err(err.into()),
+        },
     };
     let stored =
         result.map_err(|e| e.locate_duplicate(|f| duplicate_pointer(f, &incoming, dialect, Op::Update, &body)))?;
@@ -214,7 +217,8 @@ async fn patch(cx: &mut Cx, id: i64) -> Result<Response, ApiError> {
     let patch = parse_json(&text)?;
     let store = directory(cx, None)?;
     let mut patched = User::default();
-    let stored = modify(&store, id, expected, |current| {
+    let read = store.get(&Key::Id(id)).await?;
+    let stored = modify(&store, read, expected, |current| {
         let mut target = canonical_json(&current.user);
         merge::merge_patch(&mut target, &patch);
         patched = canonical_user(target)?;
