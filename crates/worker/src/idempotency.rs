@@ -238,20 +238,19 @@ impl Slot {
     }
 
     /// The handler's answer under this claim: a 2xx answer is kept, anything else frees the key.
-    pub async fn settle(
-        &self,
-        cx: &Cx,
-        result: Result<Response, ApiError>,
-        claimed_at: &str,
-    ) -> Result<Response, ApiError> {
-        match result {
-            Ok(response) if (200..300).contains(&response.status_code()) => self.keep(cx, response, claimed_at).await,
-            other => {
-                if let Err(err) = self.release(claimed_at).await {
-                    log(cx, &err);
-                }
-                other
-            }
+    pub async fn settle(&self, cx: &Cx, response: Response, claimed_at: &str) -> Result<Response, ApiError> {
+        if (200..300).contains(&response.status_code()) {
+            return self.keep(cx, response, claimed_at).await;
+        }
+        self.release_after(cx, claimed_at).await;
+        Ok(response)
+    }
+
+    /// Frees the key after the handler failed (its error is answered; a failure to free is logged:
+    /// the row then counts as abandoned after [`ABANDONED_MS`]).
+    pub async fn release_after(&self, cx: &Cx, claimed_at: &str) {
+        if let Err(err) = self.release(claimed_at).await {
+            log(cx, &err);
         }
     }
 

@@ -18,6 +18,7 @@ impl Surface for Fault {
     const NAME: &'static str = "fault";
     const SCHEME: Scheme = Scheme::Public;
     type Route = ();
+    type Error = ApiError;
 
     fn enabled(config: &Config) -> bool {
         config.fault_injection

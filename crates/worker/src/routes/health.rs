@@ -26,6 +26,7 @@ impl Surface for Health {
     const NAME: &'static str = "health";
     const SCHEME: Scheme = Scheme::Public;
     type Route = ();
+    type Error = ApiError;
 
     fn resolve(method: &str, path: &str) -> Option<Resolved<()>> {
         (path == "/health").then(|| http::pick(method, "GET, HEAD", [("GET", ())]))

@@ -53,6 +53,7 @@ impl Surface for LearningCloud {
     const DIALECT: Option<Dialect> = Some(Dialect::LearningCloud);
     const SCHEME: Scheme = Scheme::CloudToken;
     type Route = Route;
+    type Error = ApiError;
 
     fn resolve(method: &str, path: &str) -> Option<Resolved<Route>> {
         let segments = http::segments(path, PREFIX)?;

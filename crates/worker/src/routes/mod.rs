@@ -28,7 +28,7 @@ use crate::auth::{self, Scheme};
 use crate::error::ApiError;
 use crate::http::{self, Resolved};
 use crate::idempotency::{self, Begin};
-use surface::{Cx, Surface};
+use surface::{Cx, Surface, SurfaceError};
 
 /// Request headers a browser may send cross-origin (answered in preflights).
 const CORS_ALLOW_HEADERS: &str = "Authorization, Content-Type, If-Match, X-Cloud-Auth-Token, X-Cloud-Synchronization, \
@@ -81,11 +81,11 @@ async fn serve<S: Surface>(cx: &mut Cx) -> Option<Response> {
         }
         Resolved::WrongMethod(allow) => {
             cx.op = "method_not_allowed";
-            http::with_header(S::into_response(cx, ApiError::MethodNotAllowed { allow }), "Allow", allow)
+            http::with_header(S::into_response(cx, ApiError::MethodNotAllowed { allow }.into()), "Allow", allow)
         }
         Resolved::Unknown => {
             cx.op = "not_found";
-            S::into_response(cx, ApiError::NotFound("Resource"))
+            S::into_response(cx, ApiError::NotFound("Resource").into())
         }
         Resolved::Found(route) => {
             cx.op = S::op(&route);
@@ -96,7 +96,7 @@ async fn serve<S: Surface>(cx: &mut Cx) -> Option<Response> {
                     Ok(response) => response,
                     Err(err) => fail::<S>(cx, err),
                 },
-                Err(err) => fail::<S>(cx, err),
+                Err(err) => fail::<S>(cx, err.into()),
             }
         }
     };
@@ -110,7 +110,7 @@ async fn serve<S: Surface>(cx: &mut Cx) -> Option<Response> {
 /// Only the handler call and the owner are generic: the key's claim and its settling
 /// (`crate::idempotency`) are compiled once, not once per surface (the Worker's upload size is a
 /// budget).
-async fn handle<S: Surface>(cx: &mut Cx, route: S::Route, presented: Option<&str>) -> Result<Response, ApiError> {
+async fn handle<S: Surface>(cx: &mut Cx, route: S::Route, presented: Option<&str>) -> Result<Response, S::Error> {
     let create = cx.method == "POST" && S::creates(&route);
     let begin = match cx.header(idempotency::HEADER) {
         // Nobody the key could belong to: the handler refuses the request in its own words.
@@ -126,22 +126,26 @@ async fn handle<S: Surface>(cx: &mut Cx, route: S::Route, presented: Option<&str
         Begin::Bypass => None,
     };
     let result = S::handle(cx, route).await;
-    match claimed {
-        Some((slot, claimed_at)) => slot.settle(cx, result, &claimed_at).await,
-        None => result,
+    match (claimed, result) {
+        (Some((slot, claimed_at)), Ok(response)) => Ok(slot.settle(cx, response, &claimed_at).await?),
+        (Some((slot, claimed_at)), Err(err)) => {
+            slot.release_after(cx, &claimed_at).await;
+            Err(err)
+        }
+        (None, result) => result,
     }
 }
 
 /// Logs what only operators may see, then answers in the dialect's shape.
-fn fail<S: Surface>(cx: &Cx, err: ApiError) -> Response {
-    let err = match err {
-        ApiError::UpstreamRejected(report) => {
-            let op = if cx.creates { Op::Create } else { Op::Update };
-            ApiError::Invalid(to_caller(S::DIALECT, op, report))
-        }
-        other => other,
+fn fail<S: Surface>(cx: &Cx, mut err: S::Error) -> Response {
+    let Some(shared) = err.shared() else {
+        return S::into_response(cx, err);
     };
-    match &err {
+    if let ApiError::UpstreamRejected(report) = shared {
+        let op = if cx.creates { Op::Create } else { Op::Update };
+        *shared = ApiError::Invalid(to_caller(S::DIALECT, op, std::mem::take(report)));
+    }
+    match shared {
         ApiError::Internal(detail) => {
             console_error!("{{\"requestId\":{:?},\"level\":\"error\",\"error\":{:?}}}", cx.request_id, detail);
         }

@@ -39,6 +39,7 @@ impl Surface for Primavera {
     const DIALECT: Option<Dialect> = Some(Dialect::Primavera);
     const SCHEME: Scheme = Scheme::Bearer;
     type Route = Route;
+    type Error = ApiError;
 
     fn resolve(method: &str, path: &str) -> Option<Resolved<Route>> {
         let segments = http::segments(path, PREFIX)?;

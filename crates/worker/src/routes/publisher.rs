@@ -25,7 +25,7 @@ use userbridge_core::dialects::publisher::{
 use userbridge_core::{BodyFormat, Code, Dialect, Op, Report, Violation};
 use worker::Response;
 
-use super::surface::{Cx, Surface, modify};
+use super::surface::{Cx, Surface, SurfaceError, modify};
 use crate::auth::Scheme;
 use crate::directory::Directory;
 use crate::error::ApiError;
@@ -59,6 +59,7 @@ impl Surface for Publisher {
     const DIALECT: Option<Dialect> = Some(Dialect::Publisher);
     const SCHEME: Scheme = Scheme::Bearer;
     type Route = Route;
+    type Error = Fail;
 
     fn resolve(method: &str, path: &str) -> Option<Resolved<Route>> {
         let segments = http::segments(path, PREFIX)?;
@@ -92,26 +93,25 @@ impl Surface for Publisher {
         matches!(route, Route::Create)
     }
 
-    async fn handle(cx: &mut Cx, route: Route) -> Result<Response, ApiError> {
+    async fn handle(cx: &mut Cx, route: Route) -> Result<Response, Fail> {
         // A write answers the summary (id, email, link): the id is the facade's, the email the one
         // written, so no read back is needed for it.
         cx.trip.answer_without_record.set(true);
-        let outcome = match route {
+        match route {
             Route::List => list(cx).await,
             Route::Create => create(cx).await,
             Route::IdRequired => Err(Fail::Ref(400, ErrorBody::new(REF_USER_ID_REQUIRED, "A user id is required"))),
             Route::Get(key) => get(cx, &key).await,
             Route::Update(key) => update(cx, &key).await,
             Route::Archive(key) => archive(cx, &key).await,
-        };
-        match outcome {
-            Ok(response) => Ok(response),
-            Err(Fail::Api(err)) => Err(err),
-            Err(Fail::Ref(status, body)) => Ok(error_response(cx, status, body)),
         }
     }
 
-    fn into_response(cx: &Cx, err: ApiError) -> Response {
+    fn into_response(cx: &Cx, err: Fail) -> Response {
+        let err = match err {
+            Fail::Api(err) => err,
+            Fail::Ref(status, body) => return error_response(cx, status, body),
+        };
         let (status, body) = match &err {
             ApiError::Invalid(report) => (400, invalid(report)),
             // The store's miss: the vendor's documented 404.
@@ -133,8 +133,9 @@ impl Surface for Publisher {
     }
 }
 
-/// A publisher failure: a shared [`ApiError`], or an error document with one of the vendor's refs.
-enum Fail {
+/// A publisher failure, the surface's error: a shared [`ApiError`], or an error document with one
+/// of the vendor's refs.
+pub enum Fail {
     Api(ApiError),
     Ref(u16, ErrorBody),
 }
@@ -142,6 +143,15 @@ enum Fail {
 impl From<ApiError> for Fail {
     fn from(err: ApiError) -> Self {
         Fail::Api(err)
+    }
+}
+
+impl SurfaceError for Fail {
+    fn shared(&mut self) -> Option<&mut ApiError> {
+        match self {
+            Fail::Api(err) => Some(err),
+            Fail::Ref(..) => None,
+        }
     }
 }
 

@@ -59,6 +59,7 @@ impl Surface for Scim {
     const DIALECT: Option<Dialect> = Some(Dialect::Scim);
     const SCHEME: Scheme = Scheme::Bearer;
     type Route = Route;
+    type Error = ApiError;
 
     fn resolve(method: &str, path: &str) -> Option<Resolved<Route>> {
         let segments = http::segments(path, PREFIX)?;

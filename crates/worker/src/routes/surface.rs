@@ -121,6 +121,10 @@ pub trait Surface {
     /// field errors onto the caller's own fields.
     const DIALECT: Option<Dialect> = None;
     type Route;
+    /// The surface's one error type: the shared [`ApiError`], or a type that also carries the
+    /// vendor's own refusals (publisher's error refs, DeviceHive's messages), which the router
+    /// hands back to [`Surface::into_response`] unread.
+    type Error: SurfaceError;
 
     /// Whether the surface exists in this deployment at all (the fault route does not in
     /// production).
@@ -148,10 +152,25 @@ pub trait Surface {
     }
 
     /// Serves an authenticated request.
-    async fn handle(cx: &mut Cx, route: Self::Route) -> Result<Response, ApiError>;
+    async fn handle(cx: &mut Cx, route: Self::Route) -> Result<Response, Self::Error>;
 
-    /// The dialect's answer to an error (its shape, its status codes).
-    fn into_response(cx: &Cx, err: ApiError) -> Response;
+    /// The dialect's answer to an error (its shape, its status codes): the one place its errors
+    /// become responses.
+    fn into_response(cx: &Cx, err: Self::Error) -> Response;
+}
+
+/// A surface's error: what the router makes (404, 405, 401, the idempotency refusals) arrives as
+/// an [`ApiError`], and the router reaches the shared error inside one to log a 5xx and to move
+/// an upstream's violations onto the caller's fields.
+pub trait SurfaceError: From<ApiError> {
+    /// The shared error this is, if it is one (not one of the vendor's own refusals).
+    fn shared(&mut self) -> Option<&mut ApiError>;
+}
+
+impl SurfaceError for ApiError {
+    fn shared(&mut self) -> Option<&mut ApiError> {
+        Some(self)
+    }
 }
 
 /// One violation as a line of a vendor's summary message: `<pointer><separator><message>`, or

@@ -54,6 +54,7 @@ impl Surface for V1 {
     const NAME: &'static str = "v1";
     const SCHEME: Scheme = Scheme::Bearer;
     type Route = Route;
+    type Error = ApiError;
 
     fn resolve(method: &str, path: &str) -> Option<Resolved<Route>> {
         if path == "/openapi.json" {

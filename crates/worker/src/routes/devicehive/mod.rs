@@ -69,6 +69,7 @@ impl Surface for DeviceHive {
     const DIALECT: Option<Dialect> = Some(Dialect::DeviceHive);
     const SCHEME: Scheme = Scheme::Public;
     type Route = Route;
+    type Error = Fail;
 
     fn resolve(method: &str, path: &str) -> Option<Resolved<Route>> {
         if WEBSOCKET_PATHS.contains(&path) {
@@ -136,20 +137,20 @@ impl Surface for DeviceHive {
         }
     }
 
-    async fn handle(cx: &mut Cx, route: Route) -> Result<Response, ApiError> {
-        match serve(cx, route).await {
-            Ok(response) => Ok(response),
-            Err(Fail::Api(err)) => Err(err),
-            Err(Fail::Vendor(status, message)) => Ok(error_response(status, message, &[])),
-            // The vendor's REST answer here is a 403 whose body says 404.
-            Err(fail @ Fail::NotYours(_)) => {
-                let (code, message) = fail.describe();
-                Ok(http::json(403, &ErrorOut { error: code, message, errors: &[] }))
-            }
-        }
+    async fn handle(cx: &mut Cx, route: Route) -> Result<Response, Fail> {
+        serve(cx, route).await
     }
 
-    fn into_response(_cx: &Cx, err: ApiError) -> Response {
+    fn into_response(_cx: &Cx, err: Fail) -> Response {
+        let err = match err {
+            Fail::Api(err) => err,
+            Fail::Vendor(status, message) => return error_response(status, message, &[]),
+            // The vendor's REST answer here is a 403 whose body says 404.
+            fail @ Fail::NotYours(_) => {
+                let (code, message) = fail.describe();
+                return http::json(403, &ErrorOut { error: code, message, errors: &[] });
+            }
+        };
         let (status, message) = describe(&err);
         let errors = match &err {
             ApiError::Invalid(report) => report.errors.as_slice(),

@@ -14,8 +14,9 @@ use worker::{Date, console_error};
 use crate::config::Config;
 use crate::directory::Directory;
 use crate::error::ApiError;
-use crate::http::{self};
+use crate::http;
 use crate::jwt::{self, Claims, JwtError, TokenType};
+use crate::routes::surface::SurfaceError;
 use crate::store::Store;
 use crate::users::{Filter, Key, Order, StoreError, Stored, Unique, like_pattern_fits};
 
@@ -54,7 +55,7 @@ fn login_not_found(login: &str) -> String {
     format!("User with login = {login} not found or bad password")
 }
 
-/// A DeviceHive failure: a shared [`ApiError`], or one of the vendor's own answers (status and
+/// A DeviceHive failure, the surface's error: a shared [`ApiError`], or one of the vendor's own answers (status and
 /// message) that the shared type has no words for.
 #[derive(Debug)]
 pub enum Fail {
@@ -77,6 +78,15 @@ impl Fail {
 
     fn vendor(status: u16, message: impl Into<String>) -> Fail {
         Fail::Vendor(status, message.into())
+    }
+}
+
+impl SurfaceError for Fail {
+    fn shared(&mut self) -> Option<&mut ApiError> {
+        match self {
+            Fail::Api(err) => Some(err),
+            Fail::Vendor(..) | Fail::NotYours(_) => None,
+        }
     }
 }
 
