@@ -18,6 +18,7 @@ mod auth;
 mod config;
 mod crypto;
 mod directory;
+mod endpoints;
 mod error;
 mod http;
 mod idempotency;

@@ -25,12 +25,13 @@ use worker::Response;
 use super::surface::{Cx, Surface, modify};
 use crate::auth::Scheme;
 use crate::directory::Directory;
+use crate::endpoints::{self, learningcloud as lc_paths};
 use crate::error::ApiError;
 use crate::http::{self, Resolved};
 use crate::users::{Filter, Key, Stored, Unique};
 
 /// The vendor's path of the users resource.
-pub const PREFIX: &str = "/integration/ws/management/rest/users";
+pub const PREFIX: &str = endpoints::learningcloud::USERS;
 /// `count` default and maximum (docs/dialects/learningcloud.md#paths).
 const MAX_COUNT: u32 = 500;
 
@@ -70,9 +71,9 @@ impl Surface for LearningCloud {
             ),
             [id, action] => {
                 let route = match action.as_str() {
-                    "activate" => Route::Activate(id.clone()),
-                    "deactivate" => Route::Deactivate(id.clone()),
-                    "changePassword" => Route::ChangePassword(id.clone()),
+                    lc_paths::ACTIVATE => Route::Activate(id.clone()),
+                    lc_paths::DEACTIVATE => Route::Deactivate(id.clone()),
+                    lc_paths::CHANGE_PASSWORD => Route::ChangePassword(id.clone()),
                     _ => return Some(Resolved::Unknown),
                 };
                 http::pick(method, "PUT", [("PUT", route)])

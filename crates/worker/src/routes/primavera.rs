@@ -17,12 +17,13 @@ use worker::Response;
 
 use super::surface::{Cx, Surface, modify};
 use crate::auth::Scheme;
+use crate::endpoints;
 use crate::error::ApiError;
 use crate::http::{self, Resolved};
 use crate::users::{Key, StoreError, Unique};
 
 /// The vendor's path of the user resource.
-pub const PREFIX: &str = "/api/restapi/user";
+pub const PREFIX: &str = endpoints::primavera::USERS;
 
 pub struct Primavera;
 

@@ -28,12 +28,13 @@ use worker::Response;
 use super::surface::{Cx, Surface, SurfaceError, modify};
 use crate::auth::Scheme;
 use crate::directory::Directory;
+use crate::endpoints;
 use crate::error::ApiError;
 use crate::http::{self, Resolved};
 use crate::users::{Filter, Key, Stored, Unique};
 
 /// The vendor's path of the users resource.
-pub const PREFIX: &str = "/api/2/users";
+pub const PREFIX: &str = endpoints::publisher::USERS;
 /// `limit` default (the vendor's) and the most one page returns.
 const DEFAULT_LIMIT: u32 = 200;
 const MAX_LIMIT: u32 = 1000;
@@ -74,7 +75,9 @@ impl Surface for Publisher {
                 "GET, HEAD, PUT",
                 [("GET", Route::Get(key.clone())), ("PUT", Route::Update(key.clone()))],
             ),
-            [key, action] if action == "archive" => http::pick(method, "POST", [("POST", Route::Archive(key.clone()))]),
+            [key, action] if action == endpoints::publisher::ARCHIVE => {
+                http::pick(method, "POST", [("POST", Route::Archive(key.clone()))])
+            }
             _ => Resolved::Unknown,
         })
     }

@@ -21,11 +21,12 @@ use worker::Response;
 use super::surface::{Cx, Surface, modify};
 use crate::auth::Scheme;
 use crate::directory::Directory;
+use crate::endpoints;
 use crate::error::ApiError;
 use crate::http::{self, Resolved};
 use crate::users::{self, Emails, Key, Stored, Unique};
 
-pub const PREFIX: &str = "/scim/v2";
+pub const PREFIX: &str = endpoints::scim::ROOT;
 const CONTENT_TYPE: &str = "application/scim+json";
 /// `filter.maxResults` of the ServiceProviderConfig: the largest page.
 const MAX_RESULTS: i64 = 200;
@@ -67,12 +68,16 @@ impl Surface for Scim {
         // Endpoint names are matched case-insensitively: clients differ in what they send.
         let is = |s: &str, name: &str| s.eq_ignore_ascii_case(name);
         Some(match seg.as_slice() {
-            [u] if is(u, "Users") => http::pick(method, "GET, POST", [("GET", Route::List), ("POST", Route::Create)]),
-            [u, s] if is(u, "Users") && is(s, ".search") => http::pick(method, "POST", [("POST", Route::Search)]),
+            [u] if is(u, endpoints::scim::USERS) => {
+                http::pick(method, "GET, POST", [("GET", Route::List), ("POST", Route::Create)])
+            }
+            [u, s] if is(u, endpoints::scim::USERS) && is(s, ".search") => {
+                http::pick(method, "POST", [("POST", Route::Search)])
+            }
             // A search at the root covers every resource type (RFC 7644 §3.4.3): Users is the
             // only one, so it is the Users search.
             [s] if is(s, ".search") => http::pick(method, "POST", [("POST", Route::Search)]),
-            [u, id] if is(u, "Users") => {
+            [u, id] if is(u, endpoints::scim::USERS) => {
                 let id = (*id).to_owned();
                 http::pick(
                     method,

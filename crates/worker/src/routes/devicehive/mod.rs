@@ -34,14 +34,15 @@ use worker::Response;
 
 use super::surface::{Cx, Surface};
 use crate::auth::{self, Scheme};
+use crate::endpoints::devicehive as paths;
 use crate::error::ApiError;
 use crate::http::{self, Resolved};
 use service::{Fail, ListQuery, Principal, Secret, Service, Target, describe, ensure_admin, unauthorized};
 
-/// The vendor's REST roots: its own context (`/dh/rest`) and the usual proxy path (`/api/rest`).
-pub const PREFIXES: [&str; 2] = ["/api/rest", "/dh/rest"];
+/// The vendor's REST roots: the usual proxy path (`/api/rest`) and its own context (`/dh/rest`).
+pub const PREFIXES: [&str; 2] = paths::ROOTS;
 /// The WebSocket endpoints, same two roots.
-pub const WEBSOCKET_PATHS: [&str; 2] = ["/api/websocket", "/dh/websocket"];
+pub const WEBSOCKET_PATHS: [&str; 2] = paths::WEBSOCKETS;
 
 pub struct DeviceHive;
 
@@ -78,16 +79,16 @@ impl Surface for DeviceHive {
         let segments = PREFIXES.iter().find_map(|p| http::segments(path, p))?;
         let segments: Vec<&str> = segments.iter().map(String::as_str).collect();
         Some(match segments.as_slice() {
-            ["token"] => http::pick(method, "POST", [("POST", Route::Token)]),
-            ["token", "refresh"] => http::pick(method, "POST", [("POST", Route::TokenRefresh)]),
-            ["token", "create"] => http::pick(method, "POST", [("POST", Route::TokenCreate)]),
-            ["user"] => http::pick(method, "GET, HEAD, POST", [("GET", Route::List), ("POST", Route::Create)]),
-            ["user", "count"] => http::pick(method, "GET, HEAD", [("GET", Route::Count)]),
-            ["user", "current"] => {
+            [paths::TOKEN] => http::pick(method, "POST", [("POST", Route::Token)]),
+            [paths::TOKEN, paths::REFRESH] => http::pick(method, "POST", [("POST", Route::TokenRefresh)]),
+            [paths::TOKEN, paths::CREATE] => http::pick(method, "POST", [("POST", Route::TokenCreate)]),
+            [paths::USER] => http::pick(method, "GET, HEAD, POST", [("GET", Route::List), ("POST", Route::Create)]),
+            [paths::USER, paths::COUNT] => http::pick(method, "GET, HEAD", [("GET", Route::Count)]),
+            [paths::USER, paths::CURRENT] => {
                 http::pick(method, "GET, HEAD, PUT", [("GET", Route::GetCurrent), ("PUT", Route::UpdateCurrent)])
             }
             // The vendor's `{id}` is a Long: anything else matches no route (404).
-            ["user", id] => match id.parse::<i64>() {
+            [paths::USER, id] => match id.parse::<i64>() {
                 Ok(id) => http::pick(
                     method,
                     "GET, HEAD, PUT, DELETE",
