@@ -3,8 +3,9 @@
 //! Every dialect module (`routes/<dialect>.rs`, DeviceHive's `routes/devicehive/`) has the same
 //! shape: a `Route` enum, `resolve` (method + path → route, 405 or dialect-shaped 404), `handle`
 //! (parse → core → store → the dialect's response) and `into_response` (the one place its errors
-//! become responses). [`serve`] does what is common — CORS preflight, 405 with `Allow`, the credential check — so a handler
-//! only ever sees an authenticated request for a route that exists.
+//! become responses). [`serve`] does what is common — CORS preflight, 405 with `Allow`, the
+//! credential check — so a handler only ever sees an authenticated request for a route that
+//! exists.
 //!
 //! Adding a dialect (publisher, devicehive, SCIM at `/scim/v2`) is one module implementing
 //! [`Surface`] and one line in [`route`]. The dialect modules depend on [`surface`] (what they

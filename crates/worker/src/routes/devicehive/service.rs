@@ -55,8 +55,8 @@ fn login_not_found(login: &str) -> String {
     format!("User with login = {login} not found or bad password")
 }
 
-/// A DeviceHive failure, the surface's error: a shared [`ApiError`], or one of the vendor's own answers (status and
-/// message) that the shared type has no words for.
+/// A DeviceHive failure, the surface's error: a shared [`ApiError`], or one of the vendor's own
+/// answers (status and message) that the shared type has no words for.
 #[derive(Debug)]
 pub enum Fail {
     Api(ApiError),

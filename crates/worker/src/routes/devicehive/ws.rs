@@ -1,5 +1,6 @@
 //! The DeviceHive WebSocket (`/api/websocket`, `/dh/websocket`): JSON request frames, one JSON
-//! response frame each, the vendor's `user/*` actions over the same [`Service`] as REST ([`super`]).
+//! response frame each, the vendor's `user/*` actions over the same [`Service`] as the REST
+//! routes ([`super`]).
 //!
 //! A frame is `{"action", "requestId", …}`; the answer echoes `action` and `requestId` with
 //! `"status": "success"` and the payload (`user`, `users`, `current`, `count`, tokens), or
