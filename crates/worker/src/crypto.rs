@@ -92,7 +92,7 @@ pub async fn verify_password(password: &str, stored: &str) -> Result<bool, Crypt
         return Ok(false);
     };
     let hash = pbkdf2(password, &salt, iterations).await?;
-    Ok(crate::auth::constant_time_eq(&hash, &expected))
+    Ok(constant_time_eq(&hash, &expected))
 }
 
 /// Splits `pbkdf2-sha256$N$salt$hash`.
@@ -180,9 +180,30 @@ pub fn base64_decode(s: &str) -> Option<Vec<u8>> {
     Some(out)
 }
 
+/// Compares two secrets in time that depends only on their lengths, not on where they differ,
+/// so a client cannot find the token byte by byte from response timings.
+pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    let mut diff = a.len() ^ b.len();
+    for i in 0..a.len().max(b.len()) {
+        let x = a.get(i).copied().unwrap_or(0);
+        let y = b.get(i).copied().unwrap_or(0);
+        diff |= usize::from(x ^ y);
+    }
+    diff == 0
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn equal_only_when_identical() {
+        assert!(constant_time_eq(b"abc", b"abc"));
+        assert!(!constant_time_eq(b"abc", b"abd"));
+        assert!(!constant_time_eq(b"abc", b"abcd"));
+        assert!(!constant_time_eq(b"", b"a"));
+        assert!(constant_time_eq(b"", b""));
+    }
 
     #[test]
     fn base64_round_trips_rfc_4648_vectors() {

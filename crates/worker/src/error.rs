@@ -4,15 +4,17 @@
 //! ([`StoreError`]) and the runtime ([`worker::Error`]). The error becomes a response in exactly one
 //! place per dialect (`into_response` in each `routes::<dialect>` module), which decides the
 //! dialect's shape and, where the vendor differs (learningcloud answers a duplicate with 400), the
-//! status. No variant is a 5xx for bad input. The 5xx ones each say what failed: [`ApiError::Internal`]
-//! (500: our bug or a failing dependency), [`ApiError::Protocol`] with 501 (proxy mode: a query the
-//! upstream cannot answer without a mirror), [`ApiError::Gateway`] (502 or 504: the upstream
-//! failed or was late) and [`ApiError::NotConfigured`] (503: the deployment lacks a credential).
+//! status. No variant is a 5xx for bad input. The 5xx ones each say what failed:
+//! [`ApiError::Internal`] (500: our bug or a failing dependency), [`ApiError::NotImplemented`]
+//! (501, proxy mode: a query the upstream cannot answer without a mirror), [`ApiError::Gateway`]
+//! (502 or 504: the upstream failed or was late) and [`ApiError::NotConfigured`] (503: the
+//! deployment lacks a credential).
 
 use crate::config::CredentialProblem;
-use crate::store::{StoreError, Unique};
 use crate::upstream::UpstreamError;
+use crate::users::{StoreError, Unique};
 use userbridge_core::Report;
+use userbridge_core::dialects::scim::ScimType;
 
 #[derive(Debug)]
 #[non_exhaustive]
@@ -45,9 +47,13 @@ pub enum ApiError {
     /// The request names a user by a value several users hold (a shared email address): no one
     /// user is picked. 409.
     Ambiguous { field: Unique },
-    /// A refusal with a protocol-specific type the variants above cannot carry (SCIM's
-    /// `scimType`: `invalidFilter`, `invalidPath`, `noTarget`, `mutability`, `tooMany`…). 4xx.
-    Protocol { status: u16, kind: &'static str, detail: String },
+    /// A SCIM refusal the variants above cannot carry, with its `scimType` (`invalidFilter`,
+    /// `invalidPath`, `noTarget`, `mutability`, `tooMany`…), kept typed to the wire. Its status is
+    /// the type's (RFC 7644 §3.12): 400, 409 for `uniqueness`, 403 for `sensitive`.
+    Scim { kind: ScimType, detail: String },
+    /// Proxy mode: a query the upstream cannot answer without a mirror of its users (a filter or
+    /// an order its API lacks). 501; RFC 7644 §3.12 gives this status no `scimType`.
+    NotImplemented(&'static str),
     /// Proxy mode: the upstream refused the body; violations at canonical pointers, which
     /// `routes::fail` moves to the caller's own fields before the dialect answers (as `Invalid`).
     UpstreamRejected(Report),
@@ -80,7 +86,8 @@ impl ApiError {
             | ApiError::Ambiguous { .. }
             | ApiError::IdempotencyKeyInFlight => 409,
             ApiError::IdempotencyKeyReused => 422,
-            ApiError::Protocol { status, .. } => *status,
+            ApiError::Scim { kind, .. } => kind.http_status(),
+            ApiError::NotImplemented(_) => 501,
             ApiError::Gateway { status } => *status,
             ApiError::Internal(_) => 500,
             ApiError::NotConfigured(_) => 503,
@@ -108,7 +115,8 @@ impl ApiError {
             ApiError::Ambiguous { field } => {
                 format!("{} is shared by several users; name the user by id.", field_name(*field))
             }
-            ApiError::Protocol { detail, .. } => detail.clone(),
+            ApiError::Scim { detail, .. } => detail.clone(),
+            ApiError::NotImplemented(detail) => (*detail).to_owned(),
             ApiError::Gateway { status: 504 } => "The upstream did not answer in time.".into(),
             ApiError::Gateway { .. } => "The upstream failed to answer.".into(),
             ApiError::IdempotencyKeyReused => "Idempotency-Key reused with a different body.".into(),
@@ -161,9 +169,7 @@ impl From<StoreError> for ApiError {
             StoreError::Ambiguous { field } => ApiError::Ambiguous { field },
             StoreError::VersionMismatch => ApiError::PreconditionFailed,
             StoreError::Internal(detail) => ApiError::Internal(detail),
-            StoreError::Unsupported(detail) => {
-                ApiError::Protocol { status: 501, kind: "notImplemented", detail: detail.into() }
-            }
+            StoreError::Unsupported(detail) => ApiError::NotImplemented(detail),
             StoreError::Upstream(err) => match err {
                 UpstreamError::Timeout => ApiError::Gateway { status: 504 },
                 UpstreamError::BadGateway { .. } => ApiError::Gateway { status: 502 },
@@ -175,9 +181,7 @@ impl From<StoreError> for ApiError {
                 }
                 UpstreamError::Changed => ApiError::Conflict,
                 UpstreamError::Ambiguous => ApiError::Ambiguous { field: Unique::Email },
-                UpstreamError::Unsupported(detail) => {
-                    ApiError::Protocol { status: 501, kind: "notImplemented", detail: detail.into() }
-                }
+                UpstreamError::Unsupported(detail) => ApiError::NotImplemented(detail),
             },
         }
     }

@@ -17,17 +17,14 @@
 
 use serde::Deserialize;
 use serde::de::IgnoredAny;
-use userbridge_core::dialects::devicehive::actions::Action;
 use worker::js_sys::Date as JsDate;
 use worker::wasm_bindgen::JsValue;
 use worker::{D1Database, Date, Headers, Response, ResponseBuilder, console_error};
 
-use crate::auth::{self, Scheme};
 use crate::crypto;
 use crate::error::ApiError;
 use crate::http;
-use crate::routes::devicehive::{DeviceHive, Principal, Service};
-use crate::routes::{Cx, Surface};
+use crate::routes::surface::Cx;
 use crate::store::DB_BINDING;
 
 /// The request header (draft-ietf-httpapi-idempotency-key-header).
@@ -50,52 +47,23 @@ async fn sha256_hex(data: &[u8]) -> Result<String, ApiError> {
     crypto::sha256_hex(data).await.map_err(|e| ApiError::Internal(e.to_string()))
 }
 
-/// [`Surface::handle`], made idempotent for a `POST` create that carries an `Idempotency-Key`
-/// from a caller the surface accepts; every other request goes straight to the handler.
-/// `presented` is the credential the router already checked.
-///
-/// Only the handler call is generic: the key's claim and its settling are compiled once, not
-/// once per surface (the Worker's upload size is a budget).
-pub async fn handle<S: Surface>(cx: &mut Cx, route: S::Route, presented: Option<&str>) -> Result<Response, ApiError> {
-    let create = cx.method == "POST" && S::creates(&route);
-    let claimed = match begin(cx, create, S::NAME, S::SCHEME, presented).await? {
-        Begin::Replay(response) => return Ok(response),
-        Begin::Claimed(slot, claimed_at) => Some((slot, claimed_at)),
-        Begin::Bypass => None,
-    };
-    let result = S::handle(cx, route).await;
-    match claimed {
-        Some((slot, claimed_at)) => slot.settle(cx, result, &claimed_at).await,
-        None => result,
-    }
-}
-
 /// What a request comes to before its handler runs.
-enum Begin {
-    /// No key, not a create, or nobody the key could belong to: the handler alone decides.
+pub enum Begin {
+    /// No key, not a create, nobody the key could belong to, or a body over the limit: the
+    /// handler alone decides.
     Bypass,
-    /// The key is this request's (with its claim time): run the handler, then settle.
+    /// The key is this request's (with its claim time): run the handler, then [`Slot::settle`].
     Claimed(Slot, String),
     /// The same request was answered before: its stored answer.
     Replay(Response),
 }
 
-async fn begin(
-    cx: &Cx,
-    create: bool,
-    surface: &'static str,
-    scheme: Scheme,
-    presented: Option<&str>,
-) -> Result<Begin, ApiError> {
-    let key = match cx.header(HEADER) {
-        Some(key) if create => key,
-        _ => return Ok(Begin::Bypass),
-    };
-    let Some(owner) = owner(cx, surface, scheme, presented).await else {
-        // Nobody the key could belong to: the handler refuses the request in its own words.
-        return Ok(Begin::Bypass);
-    };
-    let key = valid_key(&key)?.to_owned();
+/// Claims `key` for a create on `surface` whose caller is `owner` (what [`Surface::key_owner`]
+/// says the key belongs to; the router asks only for a `POST` create that carries a key).
+///
+/// [`Surface::key_owner`]: crate::routes::surface::Surface::key_owner
+pub async fn begin(cx: &Cx, surface: &'static str, key: &str, owner: &str) -> Result<Begin, ApiError> {
+    let key = valid_key(key)?.to_owned();
     let Some(fingerprint) = fingerprint(cx).await? else {
         // The body is over the limit: the handler answers 413 in its shape, and nothing is kept.
         return Ok(Begin::Bypass);
@@ -118,31 +86,6 @@ async fn begin(
         }
     }
     Err(ApiError::IdempotencyKeyInFlight)
-}
-
-/// Who a key belongs to: the credential the router checked, or for DeviceHive, which checks its
-/// own credentials in the handler, a caller whose bearer token grants `ManageUser` — the user, not the token,
-/// because access tokens are renewed every 30 minutes and a retry must survive that. `None`
-/// (no such caller, or one who may not create) leaves the request to the handler, so a replay
-/// is never answered to someone the handler would refuse.
-async fn owner(cx: &Cx, surface: &'static str, scheme: Scheme, presented: Option<&str>) -> Option<String> {
-    if scheme != Scheme::Public {
-        return presented.map(str::to_owned);
-    }
-    if surface != DeviceHive::NAME {
-        return None;
-    }
-    let token = cx.header("Authorization").and_then(|h| auth::bearer(&h).map(str::to_owned))?;
-    let (store, accounts) = (cx.store().ok()?, cx.local_store().ok()?);
-    let service = Service { store: &store, accounts: &accounts, config: &cx.config };
-    let principal = service.authenticate(&token).await.ok()?;
-    match &principal {
-        Principal::AdminToken => Some(token),
-        Principal::User(user, _) if principal.allows(Action::ManageUser) => {
-            Some(format!("devicehive-user:{}", user.id))
-        }
-        Principal::User(..) => None,
-    }
 }
 
 /// The key as sent, or 400: empty, or longer than [`MAX_KEY_CHARS`].
@@ -257,7 +200,7 @@ const SWEEP_EXPIRED: &str = "DELETE FROM idempotency_keys WHERE rowid IN \
                              (SELECT rowid FROM idempotency_keys WHERE created_at < ?1 LIMIT ?2)";
 
 /// One `(scope, key)` in D1.
-struct Slot {
+pub struct Slot {
     db: D1Database,
     scope: String,
     key: String,
@@ -295,20 +238,19 @@ impl Slot {
     }
 
     /// The handler's answer under this claim: a 2xx answer is kept, anything else frees the key.
-    async fn settle(
-        &self,
-        cx: &Cx,
-        result: Result<Response, ApiError>,
-        claimed_at: &str,
-    ) -> Result<Response, ApiError> {
-        match result {
-            Ok(response) if (200..300).contains(&response.status_code()) => self.keep(cx, response, claimed_at).await,
-            other => {
-                if let Err(err) = self.release(claimed_at).await {
-                    log(cx, &err);
-                }
-                other
-            }
+    pub async fn settle(&self, cx: &Cx, response: Response, claimed_at: &str) -> Result<Response, ApiError> {
+        if (200..300).contains(&response.status_code()) {
+            return self.keep(cx, response, claimed_at).await;
+        }
+        self.release_after(cx, claimed_at).await;
+        Ok(response)
+    }
+
+    /// Frees the key after the handler failed (its error is answered; a failure to free is logged:
+    /// the row then counts as abandoned after [`ABANDONED_MS`]).
+    pub async fn release_after(&self, cx: &Cx, claimed_at: &str) {
+        if let Err(err) = self.release(claimed_at).await {
+            log(cx, &err);
         }
     }
 

@@ -17,6 +17,8 @@
 mod auth;
 mod config;
 mod crypto;
+mod directory;
+mod endpoints;
 mod error;
 mod http;
 mod idempotency;
@@ -25,8 +27,9 @@ mod plan;
 mod proxy;
 mod routes;
 mod store;
+mod trip;
 mod upstream;
-mod ws;
+mod users;
 
 use worker::{Context, Date, Env, Request, Response, Result, console_error, console_log, event};
 
@@ -49,7 +52,7 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
     let started = Date::now().as_millis();
     let request_id =
         http::header(&req, "X-Request-Id").filter(|id| valid_request_id(id)).unwrap_or_else(crypto::request_id);
-    let mut cx = routes::Cx::new(req, env, request_id);
+    let mut cx = routes::surface::Cx::new(req, env, request_id);
     let response = routes::route(&mut cx).await;
     let response = routes::finish(&cx, response);
     log(&cx, response.status_code(), Date::now().as_millis().saturating_sub(started));
@@ -65,7 +68,7 @@ fn valid_request_id(id: &str) -> bool {
 /// One JSON line per request: who handled it and how it ended. Never headers, bodies, query
 /// strings or credentials. In proxy mode it also says how many upstream calls the request made
 /// and how long it waited for them, so the facade's own share of the time can be told apart.
-fn log(cx: &routes::Cx, status: u16, duration_ms: u64) {
+fn log(cx: &routes::surface::Cx, status: u16, duration_ms: u64) {
     let mut line = serde_json::json!({
         "requestId": cx.request_id,
         "dialect": cx.dialect,

@@ -1,7 +1,7 @@
 //! Proxy mode's directory: the same operations as the D1 store, answered by the upstream.
 //!
-//! The routes do not know which directory they talk to: [`crate::store::Store`] hands every call
-//! here when `UPSTREAM_URL` is set. What this module adds to the upstream client is identity: the
+//! The routes do not know which directory they talk to: [`crate::directory::Directory`] is this
+//! proxy when `UPSTREAM_URL` is set. What this module adds to the upstream client is identity: the
 //! facade gives every upstream user its own numeric id and 32-hex uid (a row in `upstream_users`,
 //! migration 0005), so each caller sees ids in its own format whatever the upstream uses.
 //!
@@ -18,7 +18,7 @@
 //!   caller's `If-Match` ([`Proxy::update`], docs/proxy.md#concurrency). The record is read back
 //!   only when the caller's answer shows it and the write's answer does not carry it.
 
-use std::cell::{Cell, RefCell};
+use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
 
@@ -30,42 +30,11 @@ use worker::wasm_bindgen::JsValue;
 
 use crate::crypto;
 use crate::plan::{self, Write};
-use crate::store::{Filter, Key, Order, StoreError, Stored, Unique, now};
+use crate::trip::Trip;
 use crate::upstream::{Lookup, Remote, Upstream, UpstreamError};
+use crate::users::{Filter, Key, Order, StoreError, Stored, Unique, now};
 
 const COLUMNS: &str = "id, uid, upstream_id, username_key, email_key, created_at, updated_at";
-
-/// One request's dealings with the upstream, shared by the route, the proxy and the upstream
-/// client: what the caller sent that goes along (its idempotency key), and what comes back for
-/// the answer's headers and the request's log line.
-#[derive(Default)]
-pub struct Trip {
-    /// The upstream create's `Idempotency-Key`, derived from the caller's key and who sent it
-    /// ([`crate::idempotency`]), so a create the facade retries on a caller's behalf is made once
-    /// by an upstream that honours keys. Upstreams that do not know the header ignore it; the
-    /// facade enforces the caller's key itself either way.
-    pub idempotency_key: RefCell<Option<String>>,
-    /// What the upstream could not hold of this request's write (canonical pointers), for
-    /// `X-Userbridge-Lost`; `None` when nothing was written upstream.
-    pub lost: RefCell<Option<Vec<String>>>,
-    /// Upstream calls made (retries included) and the milliseconds spent waiting for them, for
-    /// the log line: the request's duration minus this is the facade's own share.
-    pub calls: Cell<u32>,
-    pub waited_ms: Cell<u64>,
-    /// The route's answer shows nothing of the written record but its id (learningcloud's
-    /// envelopes, DeviceHive's 204 and create answer): a write then needs no read back.
-    pub answer_without_record: Cell<bool>,
-    /// The caller named the version it expects (`If-Match`): every write is guarded, a targeted
-    /// or partial one too ([`Proxy::update`]).
-    pub if_match: Cell<bool>,
-}
-
-impl Trip {
-    pub fn waited(&self, ms: u64) {
-        self.calls.set(self.calls.get() + 1);
-        self.waited_ms.set(self.waited_ms.get() + ms);
-    }
-}
 
 #[derive(Clone, Deserialize)]
 struct Mapping {
@@ -116,7 +85,7 @@ impl Proxy {
         Proxy { db, upstream, scope, trip, seen: RefCell::default() }
     }
 
-    /// See [`crate::store::Store::expect_version`].
+    /// See [`crate::directory::Directory::expect_version`].
     pub fn expect_version(&self) {
         self.trip.if_match.set(true);
     }

@@ -12,8 +12,6 @@
 //! D1 has no interactive transactions, so every operation is one statement (`RETURNING` gives
 //! back the row it wrote); the schema is `migrations/0002_users.sql`.
 
-use std::rc::Rc;
-
 use serde::Deserialize;
 use userbridge_core::User;
 use userbridge_core::canonical::Password;
@@ -21,8 +19,7 @@ use worker::D1Database;
 use worker::wasm_bindgen::JsValue;
 
 use crate::crypto;
-use crate::proxy::{Proxy, Trip};
-use crate::upstream::{Upstream, UpstreamError};
+use crate::users::{Emails, Filter, Key, Order, StoreError, Stored, Unique, now};
 
 /// The D1 binding name, as declared in `wrangler.toml`.
 pub const DB_BINDING: &str = "DB";
@@ -31,25 +28,7 @@ pub const DB_BINDING: &str = "DB";
 /// `last_login` (migration 0003) is DeviceHive's `lastLogin`: login metadata outside the body.
 const COLUMNS: &str = "id, uid, body, version, created_at, updated_at, last_login";
 
-/// A field that must be unique across users (case-insensitively for username and email).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Unique {
-    Username,
-    Email,
-    LdapGuid,
-}
-
 impl Unique {
-    /// The field's pointer in the canonical user (`/v1` bodies); dialect routes map it to their
-    /// own wire pointer.
-    pub fn canonical_pointer(self, user: &User) -> String {
-        match self {
-            Unique::Username => "/username".into(),
-            Unique::Email => format!("/emails/{}/value", user.primary_email_index().unwrap_or(0)),
-            Unique::LdapGuid => "/ldap_guid".into(),
-        }
-    }
-
     /// Which unique field a D1 constraint error names (`UNIQUE constraint failed:
     /// users.email_key`).
     fn from_constraint(message: &str) -> Option<Unique> {
@@ -64,27 +43,6 @@ impl Unique {
             None
         }
     }
-}
-
-/// What can go wrong in the store.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum StoreError {
-    /// No user under that key.
-    NotFound,
-    /// Another user already has this username, email or ldapGuid.
-    Conflict { field: Unique },
-    /// Several users hold the key a request names a user by (a shared email address).
-    Ambiguous { field: Unique },
-    /// The row changed since the version the write expected.
-    VersionMismatch,
-    /// D1 or WebCrypto failed: an internal error, logged, never shown to clients.
-    Internal(String),
-    /// Proxy mode: the upstream failed or refused.
-    Upstream(UpstreamError),
-    /// Proxy mode: the directory cannot do this (filters and sorting the upstream cannot answer
-    /// itself: the facade does not mirror its users).
-    Unsupported(&'static str),
 }
 
 impl From<worker::Error> for StoreError {
@@ -103,19 +61,6 @@ impl From<crypto::CryptoError> for StoreError {
     }
 }
 
-/// How a request names a user.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Key {
-    Id(i64),
-    /// 32 lowercase hex.
-    Uid(String),
-    /// Case-insensitive.
-    Username(String),
-    /// The primary email, case-insensitive.
-    Email(String),
-    LdapGuid(String),
-}
-
 impl Key {
     fn condition(&self) -> (&'static str, JsValue) {
         match self {
@@ -126,61 +71,6 @@ impl Key {
             Key::LdapGuid(g) => ("ldap_guid = ?1", JsValue::from_str(g)),
         }
     }
-}
-
-/// A stored user with its row metadata; `user.id` and `user.uid` are filled from the row.
-#[derive(Debug, Clone)]
-pub struct Stored {
-    pub id: i64,
-    pub uid: String,
-    pub version: i64,
-    /// ISO 8601 UTC (SCIM `meta.created` / `meta.lastModified`).
-    pub created_at: String,
-    pub updated_at: String,
-    /// ISO 8601 UTC of the last `POST /token` (DeviceHive `lastLogin`); `None` until then.
-    pub last_login: Option<String>,
-    pub user: User,
-}
-
-/// The longest `LIKE` pattern D1 evaluates (its SQLite is built with
-/// `SQLITE_MAX_LIKE_PATTERN_LENGTH` 50); a longer one fails the whole query.
-pub const MAX_LIKE_PATTERN_BYTES: usize = 50;
-
-/// Whether D1 can evaluate `pattern` as [`Filter::username_like`], measured as it is bound
-/// (lower-cased, which can change its length in bytes).
-pub fn like_pattern_fits(pattern: &str) -> bool {
-    pattern.to_lowercase().len() <= MAX_LIKE_PATTERN_BYTES
-}
-
-/// Which users a list returns; every set field must match. Later dialects add fields here.
-#[derive(Debug, Clone, Default)]
-pub struct Filter {
-    /// Exact username, case-insensitive.
-    pub username: Option<String>,
-    /// Exact primary email, case-insensitive.
-    pub email: Option<String>,
-    /// Substring of the username or the primary email, case-insensitive.
-    pub search: Option<String>,
-    /// A `LIKE` pattern as the client wrote it (`%`, `_` wildcards) over the username,
-    /// case-insensitive: DeviceHive `loginPattern`. Only one that [`like_pattern_fits`]; the
-    /// caller refuses others in its own dialect.
-    pub username_like: Option<String>,
-    /// Canonical `access` values to keep (`admin`, `client`); a user without one counts as
-    /// `client`, as DeviceHive shows it. Empty: no condition.
-    pub access: Vec<&'static str>,
-    /// Canonical `status` values to keep (`active`, `inactive`, `locked_out`, `archived`,
-    /// `suspended`); a user without one counts as `active`. Empty: no condition.
-    pub statuses: Vec<&'static str>,
-}
-
-/// The order of a list; ties are broken by id so pages never overlap.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Order {
-    #[default]
-    IdAsc,
-    IdDesc,
-    UsernameAsc,
-    UsernameDesc,
 }
 
 impl Order {
@@ -308,58 +198,19 @@ fn num(n: i64) -> JsValue {
     JsValue::from_f64(n as f64)
 }
 
-/// The current time as stored: ISO 8601 UTC.
-pub(crate) fn now() -> String {
-    String::from(worker::js_sys::Date::new_0().to_iso_string())
-}
-
-/// Whether a write may give a user an email address another user holds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Emails {
-    /// The dialects that address users by email (and the rest, as they always did): a new or
-    /// changed primary address that another user holds is [`StoreError::Conflict`]. A user keeps
-    /// an address it already shares.
-    #[default]
-    Claimed,
-    /// SCIM and `/v1`: `emails` have uniqueness "none" (RFC 7643 §4.1.2).
-    Shared,
-}
-
-/// The user directory: D1 rows, or in proxy mode the upstream (see [`crate::proxy`]) with the
-/// same operations and errors, so the routes serve both modes unchanged.
+/// The user directory on D1. In proxy mode it is still the home of the facade's own accounts (the
+/// DeviceHive admin who logs in), never of the users it proxies ([`crate::directory`] chooses).
 pub struct Store {
     db: D1Database,
-    proxy: Option<Proxy>,
     emails: Emails,
 }
 
 impl Store {
-    /// The local D1 store: in proxy mode still the home of the facade's own accounts (the
-    /// DeviceHive admin who logs in), never of the users it proxies.
     pub fn new(env: &worker::Env) -> Result<Store, StoreError> {
-        Ok(Store { db: env.d1(DB_BINDING)?, proxy: None, emails: Emails::default() })
+        Ok(Store { db: env.d1(DB_BINDING)?, emails: Emails::default() })
     }
 
-    /// The directory the routes work on: the upstream when one is configured.
-    pub fn directory(env: &worker::Env, upstream: Option<(Upstream, String, Rc<Trip>)>) -> Result<Store, StoreError> {
-        let db = env.d1(DB_BINDING)?;
-        let proxy = match upstream {
-            Some((upstream, scope, trip)) => Some(Proxy::new(env.d1(DB_BINDING)?, upstream, scope, trip)),
-            None => None,
-        };
-        Ok(Store { db, proxy, emails: Emails::default() })
-    }
-
-    /// The caller named the version it expects (`If-Match`): in proxy mode every write is then
-    /// guarded against a change since the read, a partial one too (see [`Proxy::update`]). The
-    /// D1 store's writes are always compare-and-set.
-    pub fn expect_version(&self) {
-        if let Some(proxy) = &self.proxy {
-            proxy.expect_version();
-        }
-    }
-
-    /// The same directory, writing under `emails` (proxy mode: the upstream decides).
+    /// The same store, writing under `emails`.
     pub fn with_emails(self, emails: Emails) -> Store {
         Store { emails, ..self }
     }
@@ -382,9 +233,6 @@ impl Store {
 
     /// Inserts a user (its `id`/`uid` are assigned here; a password is hashed).
     pub async fn create(&self, user: &User, password: Option<&Password>) -> Result<Stored, StoreError> {
-        if let Some(proxy) = &self.proxy {
-            return proxy.create(user, password).await;
-        }
         let c = Columns::of(user)?;
         let hash = match password {
             Some(p) => JsValue::from_str(&crypto::hash_password(p.expose()).await?),
@@ -419,16 +267,8 @@ impl Store {
         }
     }
 
-    /// The user under `key`, or [`StoreError::NotFound`].
-    pub async fn get(&self, key: &Key) -> Result<Stored, StoreError> {
-        self.find(key).await?.ok_or(StoreError::NotFound)
-    }
-
     /// The user under `key`, if any.
     pub async fn find(&self, key: &Key) -> Result<Option<Stored>, StoreError> {
-        if let Some(proxy) = &self.proxy {
-            return proxy.find(key).await;
-        }
         let (condition, value) = key.condition();
         // An email may be shared: two rows under it name no one user.
         let sql = format!("SELECT {COLUMNS} FROM users WHERE {condition} LIMIT 2");
@@ -448,9 +288,6 @@ impl Store {
         user: &User,
         password: Option<&Password>,
     ) -> Result<Stored, StoreError> {
-        if let Some(proxy) = &self.proxy {
-            return proxy.update(id, expected_version, user, password).await;
-        }
         let c = Columns::of(user)?;
         let hash = match password {
             Some(p) => JsValue::from_str(&crypto::hash_password(p.expose()).await?),
@@ -490,9 +327,6 @@ impl Store {
     /// Sets a new password (learningcloud `changePassword`); the profile is unchanged but the
     /// version still grows, since the row changed.
     pub async fn set_password(&self, id: i64, password: &Password) -> Result<Stored, StoreError> {
-        if let Some(proxy) = &self.proxy {
-            return proxy.set_password(id, password).await;
-        }
         let hash = crypto::hash_password(password.expose()).await?;
         let sql = format!(
             "UPDATE users SET password_hash = ?1, version = version + 1, updated_at = ?2 WHERE id = ?3 \
@@ -529,9 +363,6 @@ impl Store {
 
     /// Deletes row `id` (only at `expected_version`, when given).
     pub async fn delete(&self, id: i64, expected_version: Option<i64>) -> Result<(), StoreError> {
-        if let Some(proxy) = &self.proxy {
-            return proxy.delete(id, expected_version).await;
-        }
         let sql = "DELETE FROM users WHERE id = ?1 AND (?2 IS NULL OR version = ?2) RETURNING id";
         let values = [num(id), expected_version.map_or(JsValue::NULL, num)];
         let deleted: Option<i64> = self.db.prepare(sql).bind(&values)?.first(Some("id")).await?;
@@ -539,11 +370,6 @@ impl Store {
             Some(_) => Ok(()),
             None => Err(self.why_not_written(id).await),
         }
-    }
-
-    /// Users matching `filter`, in id order.
-    pub async fn list(&self, filter: &Filter, offset: u32, limit: u32) -> Result<Vec<Stored>, StoreError> {
-        self.list_ordered(filter, Order::IdAsc, offset, limit).await
     }
 
     /// Users matching `filter`, in `order`.
@@ -554,9 +380,6 @@ impl Store {
         offset: u32,
         limit: u32,
     ) -> Result<Vec<Stored>, StoreError> {
-        if let Some(proxy) = &self.proxy {
-            return proxy.list(filter, order, offset, limit).await;
-        }
         let (clause, mut values) = filter.clause();
         let n = values.len();
         let order = order.sql();
@@ -569,9 +392,6 @@ impl Store {
 
     /// How many users match `filter`.
     pub async fn count(&self, filter: &Filter) -> Result<u64, StoreError> {
-        if let Some(proxy) = &self.proxy {
-            return proxy.count(filter).await;
-        }
         let (clause, values) = filter.clause();
         let stmt = self.db.prepare(format!("SELECT COUNT(*) AS n FROM users{clause}")).bind(&values)?;
         let n: Option<f64> = stmt.first(Some("n")).await?;

@@ -1,9 +1,10 @@
 //! Proxy mode's client: one upstream speaking one of the five dialects, at its vendor's own paths.
 //!
-//! Everything here speaks canonical users; which paths, envelopes, id fields and credentials the
-//! upstream's dialect wants is decided in one `match` per operation, so adding a dialect is one arm
-//! in each. What a caller sees is decided elsewhere (the caller's route module); what the facade
-//! remembers about upstream users (the identity mapping) is in [`crate::store`].
+//! Everything here speaks canonical users. The paths are declared once per dialect in
+//! [`crate::endpoints`], where the dialect's own routes answer too; which envelopes, id fields
+//! and credentials the upstream's dialect wants is decided in one `match` per operation, so adding
+//! a dialect is one arm in each. What a caller sees is decided elsewhere (the caller's route module); what the facade
+//! remembers about upstream users (the identity mapping) is in [`crate::proxy`].
 //!
 //! Failure policy (docs/proxy.md#answer-path): a call that does not answer within `UPSTREAM_TIMEOUT_MS` is
 //! [`UpstreamError::Timeout`] (504); 5xx, a refused connection or an unreadable answer is
@@ -23,8 +24,10 @@ use userbridge_core::{Code, Dialect, Op, Report, User, Violation};
 use worker::{AbortController, Date, Delay, Fetch, Headers, Method, Request, RequestInit, console_error};
 
 use crate::config::UpstreamConfig;
+use crate::endpoints::publisher::ARCHIVE;
+use crate::endpoints::{self, devicehive as dh_paths, learningcloud as lc_paths};
 use crate::plan::Write;
-use crate::proxy::Trip;
+use crate::trip::Trip;
 
 /// The delays before the two retries of an idempotent call.
 const BACKOFF_MS: [u64; 2] = [50, 150];
@@ -120,15 +123,9 @@ impl Upstream {
         self.config.dialect
     }
 
-    /// The user collection at the vendor's path.
-    fn collection(&self) -> &'static str {
-        match self.config.dialect {
-            Dialect::LearningCloud => "/integration/ws/management/rest/users",
-            Dialect::Publisher => "/api/2/users",
-            Dialect::Primavera => "/api/restapi/user",
-            Dialect::DeviceHive => "/api/rest/user",
-            Dialect::Scim => "/scim/v2/Users",
-        }
+    /// The user collection at the vendor's path, where the dialect's own routes answer too.
+    fn collection(&self) -> String {
+        endpoints::users(self.config.dialect)
     }
 
     fn item(&self, id: &str) -> String {
@@ -159,7 +156,7 @@ impl Upstream {
         let dialect = self.config.dialect;
         let body = dialect.spec().from_canonical(Op::Create, user);
         self.check(Op::Create, &body)?;
-        let answer = self.call(Method::Post, self.collection(), Some(&body), None).await?;
+        let answer = self.call(Method::Post, &self.collection(), Some(&body), None).await?;
         let id = match dialect {
             Dialect::LearningCloud => {
                 let json = answer.json().ok();
@@ -286,7 +283,7 @@ impl Upstream {
     pub async fn count(&self) -> Result<u64, UpstreamError> {
         let (path, at) = match self.config.dialect {
             Dialect::Scim => (format!("{}?count=0", self.collection()), "/totalResults"),
-            Dialect::DeviceHive => (format!("{}/count", self.collection()), "/count"),
+            Dialect::DeviceHive => (format!("{}/{}", self.collection(), dh_paths::COUNT), "/count"),
             _ => return Err(UpstreamError::Unsupported("the upstream's API does not count users")),
         };
         let json = self.call(Method::Get, &path, None, None).await?.json()?;
@@ -312,7 +309,7 @@ impl Upstream {
             }
         }
         self.check(Op::Update, &body)?;
-        let path = if dialect == Dialect::Primavera { self.collection().to_owned() } else { self.item(id) };
+        let path = if dialect == Dialect::Primavera { self.collection() } else { self.item(id) };
         let answer = self.call(Method::Put, &path, Some(&body), etag).await?;
         self.record_in(answer, id)
     }
@@ -325,15 +322,15 @@ impl Upstream {
         match (dialect, write) {
             (_, Write::Replace(user)) => self.update(id, user, etag).await,
             (Dialect::LearningCloud, Write::Status(status)) => {
-                let action = if *status == Status::Active { "activate" } else { "deactivate" };
+                let action = if *status == Status::Active { lc_paths::ACTIVATE } else { lc_paths::DEACTIVATE };
                 self.call(Method::Put, &format!("{}/{action}", self.item(id)), None, None).await.map(|_| None)
             }
             (Dialect::Publisher, Write::Status(Status::Archived)) => {
-                self.call(Method::Post, &format!("{}/archive", self.item(id)), None, None).await.map(|_| None)
+                self.call(Method::Post, &format!("{}/{ARCHIVE}", self.item(id)), None, None).await.map(|_| None)
             }
             (Dialect::LearningCloud, Write::Password(password)) => {
                 let body = json!({ "newPassword": password.expose() });
-                self.call(Method::Put, &format!("{}/changePassword", self.item(id)), Some(&body), None)
+                self.call(Method::Put, &format!("{}/{}", self.item(id), lc_paths::CHANGE_PASSWORD), Some(&body), None)
                     .await
                     .map(|_| None)
             }
@@ -351,7 +348,7 @@ impl Upstream {
                     }
                 }
                 self.check(Op::Update, &body)?;
-                let path = if dialect == Dialect::Primavera { self.collection().to_owned() } else { self.item(id) };
+                let path = if dialect == Dialect::Primavera { self.collection() } else { self.item(id) };
                 let answer = self.call(Method::Put, &path, Some(&body), etag).await?;
                 self.record_in(answer, id)
             }
@@ -365,7 +362,7 @@ impl Upstream {
         match self.config.dialect {
             Dialect::Primavera => Err(UpstreamError::Unsupported("primavera's API has no user delete")),
             Dialect::Publisher => {
-                self.call(Method::Post, &format!("{}/archive", self.item(id)), None, None).await.map(drop)
+                self.call(Method::Post, &format!("{}/{ARCHIVE}", self.item(id)), None, None).await.map(drop)
             }
             _ => self.call(Method::Delete, &self.item(id), None, None).await.map(drop),
         }
@@ -478,8 +475,14 @@ impl Upstream {
     /// A fresh DeviceHive access token: by login and password, else by the refresh token.
     async fn devicehive_token(&self) -> Result<String, UpstreamError> {
         let (path, body) = match (&self.config.login, &self.config.token) {
-            (Some((login, password)), _) => ("/api/rest/token", json!({"login": login, "password": password.expose()})),
-            (None, Some(refresh)) => ("/api/rest/token/refresh", json!({"refreshToken": refresh.expose()})),
+            (Some((login, password)), _) => (
+                format!("{}/{}", dh_paths::ROOTS[0], dh_paths::TOKEN),
+                json!({"login": login, "password": password.expose()}),
+            ),
+            (None, Some(refresh)) => (
+                format!("{}/{}/{}", dh_paths::ROOTS[0], dh_paths::TOKEN, dh_paths::REFRESH),
+                json!({"refreshToken": refresh.expose()}),
+            ),
             (None, None) => {
                 return Err(UpstreamError::BadGateway {
                     status: None,
@@ -487,7 +490,7 @@ impl Upstream {
                 });
             }
         };
-        let answer = self.exchange(Method::Post, path, Some(&body), None, None).await?;
+        let answer = self.exchange(Method::Post, &path, Some(&body), None, None).await?;
         if !(200..300).contains(&answer.status) {
             return Err(UpstreamError::BadGateway {
                 status: Some(answer.status),

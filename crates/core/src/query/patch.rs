@@ -38,6 +38,7 @@
 
 use super::filter::{Filter, str_eq};
 use super::path::{AttrPath, ENTERPRISE_USER_URN, PatchPath, find_key, get_ci};
+use crate::dialects::scim::ScimType;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
@@ -187,15 +188,20 @@ pub enum PatchError {
 }
 
 impl PatchError {
-    /// The RFC 7644 §3.12 `scimType`.
-    pub fn scim_type(&self) -> &'static str {
+    /// The RFC 7644 §3.12 `scimType`, typed: a server answers it as is, with no keyword to parse.
+    pub fn kind(&self) -> ScimType {
         match self {
-            PatchError::InvalidSyntax { .. } => "invalidSyntax",
-            PatchError::InvalidPath { .. } => "invalidPath",
-            PatchError::NoTarget { .. } => "noTarget",
-            PatchError::InvalidValue { .. } => "invalidValue",
-            PatchError::Mutability { .. } => "mutability",
+            PatchError::InvalidSyntax { .. } => ScimType::InvalidSyntax,
+            PatchError::InvalidPath { .. } => ScimType::InvalidPath,
+            PatchError::NoTarget { .. } => ScimType::NoTarget,
+            PatchError::InvalidValue { .. } => ScimType::InvalidValue,
+            PatchError::Mutability { .. } => ScimType::Mutability,
         }
+    }
+
+    /// The RFC 7644 §3.12 `scimType` keyword.
+    pub fn scim_type(&self) -> &'static str {
+        self.kind().as_str()
     }
 
     /// The HTTP status: 400 for all of them (RFC 7644 §3.12 Table 9).

@@ -6,7 +6,7 @@
 
 use worker::Response;
 
-use super::{Cx, Surface};
+use super::surface::{Cx, Surface};
 use crate::auth::Scheme;
 use crate::config::Config;
 use crate::error::ApiError;
@@ -18,6 +18,7 @@ impl Surface for Fault {
     const NAME: &'static str = "fault";
     const SCHEME: Scheme = Scheme::Public;
     type Route = ();
+    type Error = ApiError;
 
     fn enabled(config: &Config) -> bool {
         config.fault_injection

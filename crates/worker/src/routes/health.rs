@@ -3,7 +3,7 @@
 use serde::Serialize;
 use worker::Response;
 
-use super::{Cx, Surface};
+use super::surface::{Cx, Surface};
 use crate::auth::Scheme;
 use crate::error::ApiError;
 use crate::http::{self, Resolved};
@@ -26,6 +26,7 @@ impl Surface for Health {
     const NAME: &'static str = "health";
     const SCHEME: Scheme = Scheme::Public;
     type Route = ();
+    type Error = ApiError;
 
     fn resolve(method: &str, path: &str) -> Option<Resolved<()>> {
         (path == "/health").then(|| http::pick(method, "GET, HEAD", [("GET", ())]))

@@ -22,14 +22,16 @@ use userbridge_core::dialects::learningcloud::{self as lc, ChangePassword, Envel
 use userbridge_core::{Dialect, Op, Report};
 use worker::Response;
 
-use super::{Cx, Surface, modify};
+use super::surface::{Cx, Surface, modify};
 use crate::auth::Scheme;
+use crate::directory::Directory;
+use crate::endpoints::{self, learningcloud as lc_paths};
 use crate::error::ApiError;
 use crate::http::{self, Resolved};
-use crate::store::{Filter, Key, Store, Stored, Unique};
+use crate::users::{Filter, Key, Stored, Unique};
 
 /// The vendor's path of the users resource.
-pub const PREFIX: &str = "/integration/ws/management/rest/users";
+pub const PREFIX: &str = endpoints::learningcloud::USERS;
 /// `count` default and maximum (docs/dialects/learningcloud.md#paths).
 const MAX_COUNT: u32 = 500;
 
@@ -52,6 +54,7 @@ impl Surface for LearningCloud {
     const DIALECT: Option<Dialect> = Some(Dialect::LearningCloud);
     const SCHEME: Scheme = Scheme::CloudToken;
     type Route = Route;
+    type Error = ApiError;
 
     fn resolve(method: &str, path: &str) -> Option<Resolved<Route>> {
         let segments = http::segments(path, PREFIX)?;
@@ -68,9 +71,9 @@ impl Surface for LearningCloud {
             ),
             [id, action] => {
                 let route = match action.as_str() {
-                    "activate" => Route::Activate(id.clone()),
-                    "deactivate" => Route::Deactivate(id.clone()),
-                    "changePassword" => Route::ChangePassword(id.clone()),
+                    lc_paths::ACTIVATE => Route::Activate(id.clone()),
+                    lc_paths::DEACTIVATE => Route::Deactivate(id.clone()),
+                    lc_paths::CHANGE_PASSWORD => Route::ChangePassword(id.clone()),
                     _ => return Some(Resolved::Unknown),
                 };
                 http::pick(method, "PUT", [("PUT", route)])
@@ -121,7 +124,7 @@ impl Surface for LearningCloud {
             ApiError::Invalid(report) => {
                 // The envelope's words (an empty report gives just them), then each violation, named.
                 let mut message = Envelope::invalid(&Report::default()).message.unwrap_or_default();
-                let lines: Vec<String> = report.errors.iter().map(|v| super::summary_line(v, ": ")).collect();
+                let lines: Vec<String> = report.errors.iter().map(|v| super::surface::summary_line(v, ": ")).collect();
                 message.push_str(&lines.join("; "));
                 (message, violations(report))
             }
@@ -187,7 +190,7 @@ async fn update(cx: &mut Cx, id_or_username: &str) -> Result<Response, ApiError>
     let incoming = userbridge_core::to_canonical_with(&lc::LearningCloud, Op::Update, &body)?;
     let store = cx.store()?;
     let target = find(&store, id_or_username).await?;
-    modify(&store, target.id, None, |current| {
+    modify(&store, target, None, |current| {
         Ok(userbridge_core::apply_update_with(&lc::LearningCloud, &current.user, &incoming, &body))
     })
     .await
@@ -220,7 +223,7 @@ async fn set_status(cx: &mut Cx, id_or_username: &str, status: Status) -> Result
     let sync = synchronous(cx)?;
     let store = cx.store()?;
     let target = find(&store, id_or_username).await?;
-    modify(&store, target.id, None, |current| {
+    modify(&store, target, None, |current| {
         let mut user = current.user.clone();
         user.status = Some(status);
         Ok(user)
@@ -247,7 +250,7 @@ async fn change_password(cx: &mut Cx, id_or_username: &str) -> Result<Response, 
 
 /// The user a path segment names: an id (32 lowercase hex) or a username; a missed id is tried
 /// as a username, since a username may look like an id (docs/dialects/learningcloud.md#paths).
-async fn find(store: &Store, segment: &str) -> Result<Stored, ApiError> {
+async fn find(store: &Directory, segment: &str) -> Result<Stored, ApiError> {
     if lc::is_user_id(segment)
         && let Some(found) = store.find(&Key::Uid(segment.to_owned())).await?
     {

@@ -1,13 +1,16 @@
 //! The router: one [`Surface`] per dialect, tried in order.
 //!
-//! Every dialect module (`routes/<dialect>.rs`) has the same shape: a `Route` enum, `resolve`
-//! (method + path → route, 405 or dialect-shaped 404), `handle` (parse → core → store → the
-//! dialect's response) and `into_response` (the one place its errors become responses). [`serve`]
-//! does what is common — CORS preflight, 405 with `Allow`, the credential check — so a handler
-//! only ever sees an authenticated request for a route that exists.
+//! Every dialect module (`routes/<dialect>.rs`, DeviceHive's `routes/devicehive/`) has the same
+//! shape: a `Route` enum, `resolve` (method + path → route, 405 or dialect-shaped 404), `handle`
+//! (parse → core → store → the dialect's response) and `into_response` (the one place its errors
+//! become responses). [`serve`] does what is common — CORS preflight, 405 with `Allow`, the
+//! credential check — so a handler only ever sees an authenticated request for a route that
+//! exists.
 //!
 //! Adding a dialect (publisher, devicehive, SCIM at `/scim/v2`) is one module implementing
-//! [`Surface`] and one line in [`route`].
+//! [`Surface`] and one line in [`route`]. The dialect modules depend on [`surface`] (what they
+//! share), never on this router, which names them: the Worker's modules form no cycle
+//! (`crates/worker/tests/module_graph.rs` checks it).
 
 pub mod devicehive;
 pub mod fault;
@@ -16,20 +19,17 @@ pub mod learningcloud;
 pub mod primavera;
 pub mod publisher;
 pub mod scim;
+pub mod surface;
 pub mod v1;
 
-use std::rc::Rc;
-
-use userbridge_core::{BodyFormat, Dialect, Op, Report, User};
-use worker::{Env, Request, Response, console_error};
+use userbridge_core::{Dialect, Op, Report, User};
+use worker::{Response, console_error};
 
 use crate::auth::{self, Scheme};
-use crate::config::Config;
 use crate::error::ApiError;
 use crate::http::{self, Resolved};
-use crate::proxy::Trip;
-use crate::store::{Key, Store, StoreError, Stored};
-use crate::upstream::Upstream;
+use crate::idempotency::{self, Begin};
+use surface::{Cx, Surface, SurfaceError};
 
 /// Request headers a browser may send cross-origin (answered in preflights).
 const CORS_ALLOW_HEADERS: &str = "Authorization, Content-Type, If-Match, X-Cloud-Auth-Token, X-Cloud-Synchronization, \
@@ -37,143 +37,6 @@ const CORS_ALLOW_HEADERS: &str = "Authorization, Content-Type, If-Match, X-Cloud
 /// Response headers a cross-origin page may read.
 const CORS_EXPOSE_HEADERS: &str =
     "ETag, Location, X-Request-Id, X-Userbridge-Lost, X-Userbridge-Upstream, Idempotent-Replayed";
-
-/// One request on its way through the Worker.
-pub struct Cx {
-    pub req: Request,
-    pub env: Env,
-    pub config: Config,
-    /// Echoed as `X-Request-Id` and written in the log line.
-    pub request_id: String,
-    /// The method as sent (`Request::method` maps unknown methods to GET).
-    pub method: String,
-    pub path: String,
-    /// For the log line: which dialect and operation handled the request.
-    pub dialect: &'static str,
-    pub op: &'static str,
-    /// The route creates a user ([`Surface::creates`]).
-    pub creates: bool,
-    /// Proxy mode: this request's dealings with the upstream (see [`Trip`]).
-    pub trip: Rc<Trip>,
-}
-
-impl Cx {
-    pub fn new(req: Request, env: Env, request_id: String) -> Cx {
-        let config = Config::from_env(&env);
-        let method = req.inner().method().to_ascii_uppercase();
-        let path = req.path();
-        Cx {
-            req,
-            env,
-            config,
-            request_id,
-            method,
-            path,
-            dialect: "none",
-            op: "none",
-            creates: false,
-            trip: Rc::default(),
-        }
-    }
-
-    pub fn header(&self, name: &str) -> Option<String> {
-        http::header(&self.req, name)
-    }
-
-    pub fn query(&self) -> Vec<(String, String)> {
-        http::query(&self.req)
-    }
-
-    /// The user directory: D1, or the upstream in proxy mode.
-    pub fn store(&self) -> Result<Store, ApiError> {
-        directory(&self.env, &self.config, &self.request_id, &self.trip)
-    }
-
-    /// The local D1 store whatever the mode: the facade's own accounts (DeviceHive logins).
-    pub fn local_store(&self) -> Result<Store, ApiError> {
-        Ok(Store::new(&self.env)?)
-    }
-
-    /// The body as UTF-8 text after the media-type check (415) and the size limit (413).
-    /// `required: false` lets an absent body through (learningcloud deactivate) as `None`; a body
-    /// that is there still needs its `Content-Type`.
-    pub async fn text_body(
-        &mut self,
-        accepts: fn(&str) -> bool,
-        expected: &'static str,
-        required: bool,
-    ) -> Result<Option<String>, ApiError> {
-        let content_type = self.header("Content-Type");
-        let declared_empty = self.header("Content-Length").is_some_and(|l| l.trim() == "0");
-        if !required && content_type.is_none() && (declared_empty || self.req.inner().body().is_none()) {
-            return Ok(None);
-        }
-        if !content_type.as_deref().is_some_and(accepts) {
-            return Err(ApiError::UnsupportedMediaType { expected });
-        }
-        let bytes = http::read_body(&mut self.req).await?;
-        if bytes.is_empty() && !required {
-            return Ok(None);
-        }
-        String::from_utf8(bytes).map(Some).map_err(|_| {
-            let v = userbridge_core::Violation::new("", userbridge_core::Code::Syntax)
-                .param("line", 1)
-                .param("column", 1)
-                .param("detail", "the body is not UTF-8");
-            ApiError::Invalid(Report::single(v))
-        })
-    }
-
-    /// A required JSON body, parsed strictly by `dialect` (syntax errors carry line and column).
-    pub async fn dialect_json(&mut self, dialect: Dialect, op: Op) -> Result<serde_json::Value, ApiError> {
-        let text = self.text_body(http::is_json, "application/json", true).await?.unwrap_or_default();
-        Ok(dialect.spec().parse(op, &text, BodyFormat::Json)?)
-    }
-}
-
-/// The user directory for one request (or WebSocket frame): D1, or the upstream in proxy mode.
-pub fn directory(env: &Env, config: &Config, request_id: &str, trip: &Rc<Trip>) -> Result<Store, ApiError> {
-    let upstream = config.upstream().map_err(ApiError::NotConfigured)?.map(|config| {
-        let scope = format!("{}:{}", config.dialect, config.url);
-        (Upstream::new(config.clone(), request_id.to_owned(), trip.clone()), scope, trip.clone())
-    });
-    Ok(Store::directory(env, upstream)?)
-}
-
-/// What every dialect module provides (see the module docs).
-pub trait Surface {
-    /// The dialect's name in log lines.
-    const NAME: &'static str;
-    /// Where its clients put the credential.
-    const SCHEME: Scheme;
-    /// The dialect its bodies are in (`None`: canonical or no bodies), for moving an upstream's
-    /// field errors onto the caller's own fields.
-    const DIALECT: Option<Dialect> = None;
-    type Route;
-
-    /// Whether the surface exists in this deployment at all (the fault route does not in
-    /// production).
-    fn enabled(_config: &Config) -> bool {
-        true
-    }
-
-    /// The route for `method` and `path`; `None` when the path is not in this dialect's namespace.
-    fn resolve(method: &str, path: &str) -> Option<Resolved<Self::Route>>;
-
-    /// The operation's name in log lines, and nothing else: logic asks typed questions such as
-    /// [`Surface::creates`].
-    fn op(route: &Self::Route) -> &'static str;
-
-    /// Whether the route creates a user: only those replay an `Idempotency-Key`, and an upstream's
-    /// violations are mapped to the caller's create fields rather than its update fields.
-    fn creates(route: &Self::Route) -> bool;
-
-    /// Serves an authenticated request.
-    async fn handle(cx: &mut Cx, route: Self::Route) -> Result<Response, ApiError>;
-
-    /// The dialect's answer to an error (its shape, its status codes).
-    fn into_response(cx: &Cx, err: ApiError) -> Response;
-}
 
 /// The router: each surface in turn; the first that knows the path answers.
 pub async fn route(cx: &mut Cx) -> Response {
@@ -219,38 +82,71 @@ async fn serve<S: Surface>(cx: &mut Cx) -> Option<Response> {
         }
         Resolved::WrongMethod(allow) => {
             cx.op = "method_not_allowed";
-            http::with_header(S::into_response(cx, ApiError::MethodNotAllowed { allow }), "Allow", allow)
+            http::with_header(S::into_response(cx, ApiError::MethodNotAllowed { allow }.into()), "Allow", allow)
         }
         Resolved::Unknown => {
             cx.op = "not_found";
-            S::into_response(cx, ApiError::NotFound("Resource"))
+            S::into_response(cx, ApiError::NotFound("Resource").into())
         }
         Resolved::Found(route) => {
             cx.op = S::op(&route);
             cx.creates = S::creates(&route);
             let presented = auth::presented(S::SCHEME, |name| cx.header(name));
             match auth::check(&cx.config, S::SCHEME, presented.as_deref()) {
-                Ok(()) => match crate::idempotency::handle::<S>(cx, route, presented.as_deref()).await {
+                Ok(()) => match handle::<S>(cx, route, presented.as_deref()).await {
                     Ok(response) => response,
                     Err(err) => fail::<S>(cx, err),
                 },
-                Err(err) => fail::<S>(cx, err),
+                Err(err) => fail::<S>(cx, err.into()),
             }
         }
     };
     Some(challenge::<S>(response))
 }
 
-/// Logs what only operators may see, then answers in the dialect's shape.
-fn fail<S: Surface>(cx: &Cx, err: ApiError) -> Response {
-    let err = match err {
-        ApiError::UpstreamRejected(report) => {
-            let op = if cx.creates { Op::Create } else { Op::Update };
-            ApiError::Invalid(to_caller(S::DIALECT, op, report))
-        }
-        other => other,
+/// [`Surface::handle`], made idempotent for a `POST` create that carries an `Idempotency-Key`
+/// from a caller the surface accepts ([`Surface::key_owner`]); every other request goes straight
+/// to the handler. `presented` is the credential the router already checked.
+///
+/// Only the handler call and the owner are generic: the key's claim and its settling
+/// (`crate::idempotency`) are compiled once, not once per surface (the Worker's upload size is a
+/// budget).
+async fn handle<S: Surface>(cx: &mut Cx, route: S::Route, presented: Option<&str>) -> Result<Response, S::Error> {
+    let create = cx.method == "POST" && S::creates(&route);
+    let begin = match cx.header(idempotency::HEADER) {
+        // Nobody the key could belong to: the handler refuses the request in its own words.
+        Some(key) if create => match S::key_owner(cx, presented).await {
+            Some(owner) => idempotency::begin(cx, S::NAME, &key, &owner).await?,
+            None => Begin::Bypass,
+        },
+        _ => Begin::Bypass,
     };
-    match &err {
+    let claimed = match begin {
+        Begin::Replay(response) => return Ok(response),
+        Begin::Claimed(slot, claimed_at) => Some((slot, claimed_at)),
+        Begin::Bypass => None,
+    };
+    let result = S::handle(cx, route).await;
+    match (claimed, result) {
+        (Some((slot, claimed_at)), Ok(response)) => Ok(slot.settle(cx, response, &claimed_at).await?),
+        (Some((slot, claimed_at)), Err(err)) => {
+            slot.release_after(cx, &claimed_at).await;
+            Err(err)
+        }
+        (None, result) => result,
+    }
+}
+
+/// Logs what only operators may see, then answers in the dialect's shape.
+fn fail<S: Surface>(cx: &Cx, mut err: S::Error) -> Response {
+    let Some(shared) = err.shared() else {
+        return S::into_response(cx, err);
+    };
+    if let ApiError::UpstreamRejected(report) = shared {
+        let op = if cx.creates { Op::Create } else { Op::Update };
+        *shared = ApiError::Invalid(to_caller(S::DIALECT, op, std::mem::take(report)));
+    }
+    match shared {
         ApiError::Internal(detail) => {
             console_error!("{{\"requestId\":{:?},\"level\":\"error\",\"error\":{:?}}}", cx.request_id, detail);
         }
@@ -303,13 +199,6 @@ fn to_caller(dialect: Option<Dialect>, op: Op, mut report: Report) -> Report {
     report
 }
 
-/// One violation as a line of a vendor's summary message: `<pointer><separator><message>`, or
-/// the message alone when it is about the body as a whole (an empty pointer), so no line ever
-/// starts with a blank name.
-pub fn summary_line(v: &userbridge_core::Violation, separator: &str) -> String {
-    if v.pointer.is_empty() { v.message.clone() } else { format!("{}{separator}{}", v.pointer, v.message) }
-}
-
 /// A CORS preflight (`OPTIONS` with `Origin`): allowed origins get the methods and headers they
 /// may use, others 403 with no CORS headers. A plain `OPTIONS` gets `Allow`.
 fn preflight(cx: &Cx, allow: &'static str) -> Response {
@@ -351,35 +240,4 @@ pub fn finish(cx: &Cx, mut response: Response) -> Response {
         }
     }
     response
-}
-
-/// Reads, changes and writes a user under optimistic concurrency: `change` computes the new user
-/// from the stored one (a password it sets is hashed and stored). With `expected` (an `If-Match`)
-/// there is one attempt and a different version is 412. Without, a concurrent write in between
-/// makes the store refuse, and the read–change–write is retried once before answering 409
-/// (docs/dialects/README.md, userbridge decisions: concurrency).
-pub async fn modify(
-    store: &Store,
-    id: i64,
-    expected: Option<i64>,
-    mut change: impl FnMut(&Stored) -> Result<User, ApiError>,
-) -> Result<Stored, ApiError> {
-    let attempts = if expected.is_some() { 1 } else { 2 };
-    if expected.is_some() {
-        store.expect_version();
-    }
-    for _ in 0..attempts {
-        let current = store.get(&Key::Id(id)).await?;
-        if expected.is_some_and(|v| v != current.version) {
-            return Err(ApiError::PreconditionFailed);
-        }
-        let mut next = change(&current)?;
-        let password = next.password.take();
-        match store.update(id, Some(current.version), &next, password.as_ref()).await {
-            Err(StoreError::VersionMismatch) if expected.is_some() => return Err(ApiError::PreconditionFailed),
-            Err(StoreError::VersionMismatch) => continue,
-            other => return Ok(other?),
-        }
-    }
-    Err(ApiError::Conflict)
 }

@@ -15,14 +15,15 @@ use userbridge_core::dialects::primavera::{self as pv, ErrorBody};
 use userbridge_core::{Code, Dialect, Op, Report, Violation};
 use worker::Response;
 
-use super::{Cx, Surface, modify};
+use super::surface::{Cx, Surface, modify};
 use crate::auth::Scheme;
+use crate::endpoints;
 use crate::error::ApiError;
 use crate::http::{self, Resolved};
-use crate::store::{Key, StoreError, Unique};
+use crate::users::{Key, StoreError, Unique};
 
 /// The vendor's path of the user resource.
-pub const PREFIX: &str = "/api/restapi/user";
+pub const PREFIX: &str = endpoints::primavera::USERS;
 
 pub struct Primavera;
 
@@ -39,6 +40,7 @@ impl Surface for Primavera {
     const DIALECT: Option<Dialect> = Some(Dialect::Primavera);
     const SCHEME: Scheme = Scheme::Bearer;
     type Route = Route;
+    type Error = ApiError;
 
     fn resolve(method: &str, path: &str) -> Option<Resolved<Route>> {
         let segments = http::segments(path, PREFIX)?;
@@ -116,7 +118,7 @@ async fn update(cx: &mut Cx) -> Result<Response, ApiError> {
     };
     let store = cx.store()?;
     let target = store.get(&key).await?;
-    modify(&store, target.id, None, |current| {
+    modify(&store, target, None, |current| {
         Ok(userbridge_core::apply_update_with(&pv::Primavera, &current.user, &incoming, &body))
     })
     .await

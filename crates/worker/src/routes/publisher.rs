@@ -25,14 +25,16 @@ use userbridge_core::dialects::publisher::{
 use userbridge_core::{BodyFormat, Code, Dialect, Op, Report, Violation};
 use worker::Response;
 
-use super::{Cx, Surface, modify};
+use super::surface::{Cx, Surface, SurfaceError, modify};
 use crate::auth::Scheme;
+use crate::directory::Directory;
+use crate::endpoints;
 use crate::error::ApiError;
 use crate::http::{self, Resolved};
-use crate::store::{Filter, Key, Store, Stored, Unique};
+use crate::users::{Filter, Key, Stored, Unique};
 
 /// The vendor's path of the users resource.
-pub const PREFIX: &str = "/api/2/users";
+pub const PREFIX: &str = endpoints::publisher::USERS;
 /// `limit` default (the vendor's) and the most one page returns.
 const DEFAULT_LIMIT: u32 = 200;
 const MAX_LIMIT: u32 = 1000;
@@ -58,6 +60,7 @@ impl Surface for Publisher {
     const DIALECT: Option<Dialect> = Some(Dialect::Publisher);
     const SCHEME: Scheme = Scheme::Bearer;
     type Route = Route;
+    type Error = Fail;
 
     fn resolve(method: &str, path: &str) -> Option<Resolved<Route>> {
         let segments = http::segments(path, PREFIX)?;
@@ -72,7 +75,9 @@ impl Surface for Publisher {
                 "GET, HEAD, PUT",
                 [("GET", Route::Get(key.clone())), ("PUT", Route::Update(key.clone()))],
             ),
-            [key, action] if action == "archive" => http::pick(method, "POST", [("POST", Route::Archive(key.clone()))]),
+            [key, action] if action == endpoints::publisher::ARCHIVE => {
+                http::pick(method, "POST", [("POST", Route::Archive(key.clone()))])
+            }
             _ => Resolved::Unknown,
         })
     }
@@ -91,26 +96,25 @@ impl Surface for Publisher {
         matches!(route, Route::Create)
     }
 
-    async fn handle(cx: &mut Cx, route: Route) -> Result<Response, ApiError> {
+    async fn handle(cx: &mut Cx, route: Route) -> Result<Response, Fail> {
         // A write answers the summary (id, email, link): the id is the facade's, the email the one
         // written, so no read back is needed for it.
         cx.trip.answer_without_record.set(true);
-        let outcome = match route {
+        match route {
             Route::List => list(cx).await,
             Route::Create => create(cx).await,
             Route::IdRequired => Err(Fail::Ref(400, ErrorBody::new(REF_USER_ID_REQUIRED, "A user id is required"))),
             Route::Get(key) => get(cx, &key).await,
             Route::Update(key) => update(cx, &key).await,
             Route::Archive(key) => archive(cx, &key).await,
-        };
-        match outcome {
-            Ok(response) => Ok(response),
-            Err(Fail::Api(err)) => Err(err),
-            Err(Fail::Ref(status, body)) => Ok(error_response(cx, status, body)),
         }
     }
 
-    fn into_response(cx: &Cx, err: ApiError) -> Response {
+    fn into_response(cx: &Cx, err: Fail) -> Response {
+        let err = match err {
+            Fail::Api(err) => err,
+            Fail::Ref(status, body) => return error_response(cx, status, body),
+        };
         let (status, body) = match &err {
             ApiError::Invalid(report) => (400, invalid(report)),
             // The store's miss: the vendor's documented 404.
@@ -132,8 +136,9 @@ impl Surface for Publisher {
     }
 }
 
-/// A publisher failure: a shared [`ApiError`], or an error document with one of the vendor's refs.
-enum Fail {
+/// A publisher failure, the surface's error: a shared [`ApiError`], or an error document with one
+/// of the vendor's refs.
+pub enum Fail {
     Api(ApiError),
     Ref(u16, ErrorBody),
 }
@@ -144,8 +149,17 @@ impl From<ApiError> for Fail {
     }
 }
 
-impl From<crate::store::StoreError> for Fail {
-    fn from(err: crate::store::StoreError) -> Self {
+impl SurfaceError for Fail {
+    fn shared(&mut self) -> Option<&mut ApiError> {
+        match self {
+            Fail::Api(err) => Some(err),
+            Fail::Ref(..) => None,
+        }
+    }
+}
+
+impl From<crate::users::StoreError> for Fail {
+    fn from(err: crate::users::StoreError) -> Self {
         Fail::Api(err.into())
     }
 }
@@ -215,7 +229,7 @@ async fn update(cx: &mut Cx, segment: &str) -> Result<Response, Fail> {
         let v = Violation::new("/user/id", Code::Mismatch).param("other", "the user named in the path");
         return Err(ApiError::Invalid(Report::single(v)).into());
     }
-    let stored = modify(&store, target.id, None, |current| {
+    let stored = modify(&store, target, None, |current| {
         Ok(userbridge_core::apply_update_with(
             &userbridge_core::dialects::publisher::Publisher,
             &current.user,
@@ -230,7 +244,7 @@ async fn update(cx: &mut Cx, segment: &str) -> Result<Response, Fail> {
 async fn archive(cx: &mut Cx, segment: &str) -> Result<Response, Fail> {
     let store = cx.store()?;
     let target = find(&store, segment).await?;
-    let stored = modify(&store, target.id, None, |current| {
+    let stored = modify(&store, target, None, |current| {
         let mut user = current.user.clone();
         user.status = Some(Status::Archived);
         Ok(user)
@@ -243,7 +257,7 @@ async fn archive(cx: &mut Cx, segment: &str) -> Result<Response, Fail> {
 
 /// The user a path segment names: digits are an id, anything with `@` an email; anything else is
 /// ref 113, an id over 50 characters ref 304.
-async fn find(store: &Store, segment: &str) -> Result<Stored, Fail> {
+async fn find(store: &Directory, segment: &str) -> Result<Stored, Fail> {
     Ok(store.get(&key(segment)?).await?)
 }
 

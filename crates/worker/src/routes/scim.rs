@@ -18,13 +18,15 @@ use userbridge_core::query::{self, Filter, PatchOperation, Projection, SortOrder
 use userbridge_core::{Dialect, Op};
 use worker::Response;
 
-use super::{Cx, Surface, modify};
+use super::surface::{Cx, Surface, modify};
 use crate::auth::Scheme;
+use crate::directory::Directory;
+use crate::endpoints;
 use crate::error::ApiError;
 use crate::http::{self, Resolved};
-use crate::store::{self, Emails, Key, Store, Stored, Unique};
+use crate::users::{self, Emails, Key, Stored, Unique};
 
-pub const PREFIX: &str = "/scim/v2";
+pub const PREFIX: &str = endpoints::scim::ROOT;
 const CONTENT_TYPE: &str = "application/scim+json";
 /// `filter.maxResults` of the ServiceProviderConfig: the largest page.
 const MAX_RESULTS: i64 = 200;
@@ -58,6 +60,7 @@ impl Surface for Scim {
     const DIALECT: Option<Dialect> = Some(Dialect::Scim);
     const SCHEME: Scheme = Scheme::Bearer;
     type Route = Route;
+    type Error = ApiError;
 
     fn resolve(method: &str, path: &str) -> Option<Resolved<Route>> {
         let segments = http::segments(path, PREFIX)?;
@@ -65,12 +68,16 @@ impl Surface for Scim {
         // Endpoint names are matched case-insensitively: clients differ in what they send.
         let is = |s: &str, name: &str| s.eq_ignore_ascii_case(name);
         Some(match seg.as_slice() {
-            [u] if is(u, "Users") => http::pick(method, "GET, POST", [("GET", Route::List), ("POST", Route::Create)]),
-            [u, s] if is(u, "Users") && is(s, ".search") => http::pick(method, "POST", [("POST", Route::Search)]),
+            [u] if is(u, endpoints::scim::USERS) => {
+                http::pick(method, "GET, POST", [("GET", Route::List), ("POST", Route::Create)])
+            }
+            [u, s] if is(u, endpoints::scim::USERS) && is(s, ".search") => {
+                http::pick(method, "POST", [("POST", Route::Search)])
+            }
             // A search at the root covers every resource type (RFC 7644 §3.4.3): Users is the
             // only one, so it is the Users search.
             [s] if is(s, ".search") => http::pick(method, "POST", [("POST", Route::Search)]),
-            [u, id] if is(u, "Users") => {
+            [u, id] if is(u, endpoints::scim::USERS) => {
                 let id = (*id).to_owned();
                 http::pick(
                     method,
@@ -153,10 +160,9 @@ impl Surface for Scim {
             ApiError::Duplicate { .. } => {
                 sc::Error { detail: Some(err.message()), ..sc::Error::of(ScimType::Uniqueness) }
             }
-            ApiError::Protocol { kind, detail, .. } => sc::Error {
-                scim_type: serde_json::from_value(Value::String((*kind).to_owned())).ok(),
-                ..sc::Error::new(status, detail.clone())
-            },
+            ApiError::Scim { kind, detail } => {
+                sc::Error { scim_type: Some(*kind), ..sc::Error::new(status, detail.clone()) }
+            }
             ApiError::BadParameter { .. } => {
                 sc::Error { detail: Some(err.message()), ..sc::Error::of(ScimType::InvalidValue) }
             }
@@ -168,7 +174,7 @@ impl Surface for Scim {
 
 /// A refusal carrying a SCIM `scimType`.
 fn refuse(kind: ScimType, detail: impl Into<String>) -> ApiError {
-    ApiError::Protocol { status: kind.http_status(), kind: kind.as_str(), detail: detail.into() }
+    ApiError::Scim { kind, detail: detail.into() }
 }
 
 fn int_param(name: &'static str, value: &str) -> Result<i64, ApiError> {
@@ -217,7 +223,7 @@ async fn find(cx: &Cx, id: &str) -> Result<Stored, ApiError> {
 
 /// [`find`] in a directory the route goes on using: in proxy mode the record read here is the one
 /// its write starts from, so it is not read twice.
-async fn find_in(store: &Store, id: &str) -> Result<Stored, ApiError> {
+async fn find_in(store: &Directory, id: &str) -> Result<Stored, ApiError> {
     if id.len() != 32 || !id.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)) {
         return Err(ApiError::NotFound("User"));
     }
@@ -274,7 +280,7 @@ async fn replace(cx: &mut Cx, id: &str) -> Result<Response, ApiError> {
     let expected = http::expected_version(cx.header("If-Match"))?;
     let body = scim_json(cx).await?;
     let incoming = userbridge_core::to_canonical_with(&sc::Scim, Op::Update, &body)?;
-    let stored = modify(&store, target.id, expected, |current| {
+    let stored = modify(&store, target, expected, |current| {
         Ok(userbridge_core::apply_update_with(&sc::Scim, &current.user, &incoming, &body))
     })
     .await
@@ -292,30 +298,29 @@ async fn patch(cx: &mut Cx, id: &str) -> Result<Response, ApiError> {
     let body = scim_json(cx).await?;
     let operations = patch_operations(&body)?;
     let origin = http::origin(&cx.req);
-    let stored =
-        modify(&store, target.id, expected, |current| {
-            let mut resource = render(&origin, current);
-            query::apply_patch(&mut resource, &operations, query::case_exact_for_user)
-                .map_err(|e| ApiError::Protocol { status: e.status(), kind: e.scim_type(), detail: e.to_string() })?;
-            sc::declare_extensions(&mut resource);
-            // A user made in a dialect without usernames (publisher, primavera) has none, and a
-            // PATCH that does not give one keeps it so: its required `userName` is checked as met.
-            let keeps_no_username = current.user.username.is_none();
-            if let Value::Object(map) = &mut resource {
-                map.remove("meta");
-                map.remove("id");
-                if keeps_no_username && !map.contains_key("userName") {
-                    map.insert("userName".into(), Value::from(current.uid.clone()));
-                }
+    let stored = modify(&store, target, expected, |current| {
+        let mut resource = render(&origin, current);
+        query::apply_patch(&mut resource, &operations, query::case_exact_for_user)
+            .map_err(|e| ApiError::Scim { kind: e.kind(), detail: e.to_string() })?;
+        sc::declare_extensions(&mut resource);
+        // A user made in a dialect without usernames (publisher, primavera) has none, and a
+        // PATCH that does not give one keeps it so: its required `userName` is checked as met.
+        let keeps_no_username = current.user.username.is_none();
+        if let Value::Object(map) = &mut resource {
+            map.remove("meta");
+            map.remove("id");
+            if keeps_no_username && !map.contains_key("userName") {
+                map.insert("userName".into(), Value::from(current.uid.clone()));
             }
-            let mut incoming = userbridge_core::to_canonical_with(&sc::Scim, Op::Update, &resource)?;
-            if keeps_no_username && incoming.username.as_deref() == Some(current.uid.as_str()) {
-                incoming.username = None;
-            }
-            Ok(userbridge_core::apply_update_with(&sc::Scim, &current.user, &incoming, &resource))
-        })
-        .await
-        .map_err(|e| e.locate_duplicate(pointer))?;
+        }
+        let mut incoming = userbridge_core::to_canonical_with(&sc::Scim, Op::Update, &resource)?;
+        if keeps_no_username && incoming.username.as_deref() == Some(current.uid.as_str()) {
+            incoming.username = None;
+        }
+        Ok(userbridge_core::apply_update_with(&sc::Scim, &current.user, &incoming, &resource))
+    })
+    .await
+    .map_err(|e| e.locate_duplicate(pointer))?;
     Ok(with_etag(scim(200, &render(&origin, &stored)), stored.version))
 }
 
@@ -432,7 +437,7 @@ async fn list(cx: &mut Cx, search: Search) -> Result<Response, ApiError> {
     };
 
     let store = directory(cx)?;
-    let mut scope = store::Filter::default();
+    let mut scope = users::Filter::default();
     if let Some(name) = filter.as_ref().and_then(indexed_user_name) {
         scope.username = Some(name);
     }
@@ -488,7 +493,7 @@ fn one_of(text: &'static str, id: &str, what: &'static str) -> Result<Response, 
 
 /// The directory, where users may share an email address (RFC 7643 gives `emails` uniqueness
 /// "none"; see `docs/dialects/scim.md`).
-fn directory(cx: &Cx) -> Result<Store, ApiError> {
+fn directory(cx: &Cx) -> Result<Directory, ApiError> {
     Ok(cx.store()?.with_emails(Emails::Shared))
 }
 

@@ -20,11 +20,12 @@ use userbridge_core::report::push_key;
 use userbridge_core::{BodyFormat, Code, Dialect, Op, Report, User, Violation, merge};
 use worker::Response;
 
-use super::{Cx, Surface, modify};
+use super::surface::{Cx, Surface, modify};
 use crate::auth::Scheme;
+use crate::directory::Directory;
 use crate::error::ApiError;
 use crate::http::{self, Resolved};
-use crate::store::{Emails, Filter, Key, Store, Stored, Unique};
+use crate::users::{Emails, Filter, Key, Stored, Unique};
 
 /// The OpenAPI 3.1 description of `/v1`, kept next to the code it describes.
 static OPENAPI: &str = include_str!("../../openapi.json");
@@ -53,6 +54,7 @@ impl Surface for V1 {
     const NAME: &'static str = "v1";
     const SCHEME: Scheme = Scheme::Bearer;
     type Route = Route;
+    type Error = ApiError;
 
     fn resolve(method: &str, path: &str) -> Option<Resolved<Route>> {
         if path == "/openapi.json" {
@@ -194,12 +196,15 @@ async fn replace(cx: &mut Cx, id: i64) -> Result<Response, ApiError> {
             let password = user.password.take();
             store.update(id, expected, &user, password.as_ref()).await.map_err(ApiError::from)
         }
-        Some(d) => {
-            modify(&store, id, expected, |current| {
-                Ok(userbridge_core::apply_update(d, &current.user, &incoming, &body))
-            })
-            .await
-        }
+        Some(d) => match store.get(&Key::Id(id)).await {
+            Ok(read) => {
+                modify(&store, read, expected, |current| {
+                    Ok(userbridge_core::apply_update(d, &current.user, &incoming, &body))
+                })
+                .await
+            }
+            Err(err) => Err(err.into()),
+        },
     };
     let stored =
         result.map_err(|e| e.locate_duplicate(|f| duplicate_pointer(f, &incoming, dialect, Op::Update, &body)))?;
@@ -213,7 +218,8 @@ async fn patch(cx: &mut Cx, id: i64) -> Result<Response, ApiError> {
     let patch = parse_json(&text)?;
     let store = directory(cx, None)?;
     let mut patched = User::default();
-    let stored = modify(&store, id, expected, |current| {
+    let read = store.get(&Key::Id(id)).await?;
+    let stored = modify(&store, read, expected, |current| {
         let mut target = canonical_json(&current.user);
         merge::merge_patch(&mut target, &patch);
         patched = canonical_user(target)?;
@@ -566,7 +572,7 @@ fn reason(status: u16) -> &'static str {
 /// The directory for a body in `dialect` (`None`: canonical). Canonical and SCIM users may share
 /// an email address (RFC 7643 gives `emails` uniqueness "none"; see `docs/dialects/scim.md`); a
 /// body in another dialect claims its address, as that dialect's own routes do.
-fn directory(cx: &Cx, dialect: Option<Dialect>) -> Result<Store, ApiError> {
+fn directory(cx: &Cx, dialect: Option<Dialect>) -> Result<Directory, ApiError> {
     let emails = match dialect {
         None | Some(Dialect::Scim) => Emails::Shared,
         Some(_) => Emails::Claimed,

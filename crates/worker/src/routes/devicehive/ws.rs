@@ -1,5 +1,6 @@
 //! The DeviceHive WebSocket (`/api/websocket`, `/dh/websocket`): JSON request frames, one JSON
-//! response frame each, the vendor's `user/*` actions over the same [`Service`] as REST.
+//! response frame each, the vendor's `user/*` actions over the same [`Service`] as the REST
+//! routes ([`super`]).
 //!
 //! A frame is `{"action", "requestId", …}`; the answer echoes `action` and `requestId` with
 //! `"status": "success"` and the payload (`user`, `users`, `current`, `count`, tokens), or
@@ -20,14 +21,16 @@ use serde_json::{Value, json};
 use userbridge_core::dialects::devicehive::{UserIdRef, WsRequest, WsResponse};
 use worker::{Env, Response, WebSocket, WebSocketPair, WebsocketEvent, console_log};
 
-use crate::config::Config;
-use crate::error::ApiError;
-use crate::routes::Cx;
-use crate::routes::devicehive::{
+use super::service::{
     ACCESS_TOKEN_EXPIRED, Fail, INVALID_CREDENTIALS, ListQuery, PAYLOAD_NOT_FOUND, Refusal, Secret, Service, Target,
     USER_ID_REQUIRED, USER_REQUIRED, unauthorized,
 };
+use crate::config::Config;
+use crate::directory::{self, Directory};
+use crate::error::ApiError;
+use crate::routes::surface::Cx;
 use crate::store::Store;
+use crate::trip::Trip;
 
 const MALFORMED: &str = "Malformed Json received.";
 /// Frames above this are refused unread, like HTTP bodies over the limit.
@@ -59,9 +62,9 @@ impl Session {
             return;
         };
         // Frames answer a write with its status, or a created user's id: no read back needed.
-        let trip = std::rc::Rc::new(crate::proxy::Trip::default());
+        let trip = std::rc::Rc::new(Trip::default());
         trip.answer_without_record.set(true);
-        let store = crate::routes::directory(&self.env, &self.config, &self.id, &trip)
+        let store = directory::open(&self.env, &self.config, &self.id, &trip)
             .and_then(|store| Ok((store, Store::new(&self.env)?)));
         // The credential `authenticate` gave, if any.
         let mut token: Option<String> = None;
@@ -93,7 +96,7 @@ impl Session {
     }
 
     /// The answer to one text frame.
-    async fn frame(&self, store: &Store, accounts: &Store, token: &mut Option<String>, text: &str) -> Value {
+    async fn frame(&self, store: &Directory, accounts: &Store, token: &mut Option<String>, text: &str) -> Value {
         if text.len() > MAX_FRAME {
             return reply(WsResponse::error("", None, 413, "Request entity too large"));
         }

@@ -1,50 +1,24 @@
-//! DeviceHive at the vendor's paths (`docs/dialects/devicehive.md`): REST under `/api/rest` and
-//! `/dh/rest`, the WebSocket at `/api/websocket` and `/dh/websocket` ([`crate::ws`]).
-//!
-//! * `POST /token` `{login, password}` → 201 `{accessToken, refreshToken}`;
-//!   `POST /token/refresh` `{refreshToken}` → 201 `{accessToken}` (HS256, [`crate::jwt`]);
-//!   `POST /token/create` `{userId, actions, networkIds, deviceTypeIds, expiration}` → 201 pair
-//! * `GET /user?login=&loginPattern=&role=&status=&sortField=&sortOrder=&take=&skip=` → 200 `[user]`;
-//!   `GET /user/count` → `{"count": n}`
-//! * `GET /user/{id}`, `GET /user/current` → 200 user + `networks`
-//! * `POST /user` → 201 `{id, lastLogin, data, introReviewed, allDeviceTypesAvailable}`
-//! * `PUT /user/{id}`, `PUT /user/current` → 204: partial, `data` included (absent keeps it,
-//!   null clears it)
-//! * `DELETE /user/{id}` → 204 (403 for yourself)
-//!
-//! Credentials: `Authorization: Bearer <access JWT>`, or `USERBRIDGE_ADMIN_TOKEN` as an admin
-//! bearer (every action). What a caller may do comes from its token's action list (JWT `a`), as
-//! on the vendor's server: a missing or unusable credential is 401 "Unauthorized", a token
-//! without the endpoint's action 403 "Access is denied"; the user's role then narrows it (a
-//! client-role caller changing a login, role or status is 403). Errors are
-//! `{"error": status, "message": …}` with the vendor's messages; a 400 from the validator also
-//! carries the core's `errors` list. A body without `Content-Type` is JSON.
-//!
-//! The operations live on [`Service`] so the REST routes here and the WebSocket actions in
-//! [`crate::ws`] run the same code: parse → authorise → core → store → the vendor's shape.
+//! DeviceHive's operations, shared by its REST routes ([`super`]) and its WebSocket
+//! ([`super::ws`]): parse → authorise → core → store → the vendor's shape, and the vendor's
+//! messages and error answers ([`Fail`]).
 
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use serde::Serialize;
 use serde_json::Value;
 use userbridge_core::canonical::{Access, Password, Status};
 use userbridge_core::dialects::devicehive::actions::{Action, Grants, TokenCreate};
 use userbridge_core::dialects::devicehive::{self as dh, AccessToken, CreatedUser, TokenPair, UserWithNetworks};
-use userbridge_core::{BodyFormat, Code, Dialect, Op, Report, User, Violation};
-use worker::{Date, Response, console_error};
+use userbridge_core::{Code, Op, Report, User};
+use worker::{Date, console_error};
 
-use super::{Cx, Surface};
-use crate::auth::{self, Scheme};
 use crate::config::Config;
+use crate::directory::Directory;
 use crate::error::ApiError;
-use crate::http::{self, Resolved};
+use crate::http;
 use crate::jwt::{self, Claims, JwtError, TokenType};
-use crate::store::{Filter, Key, Order, Store, StoreError, Stored, Unique, like_pattern_fits};
-
-/// The vendor's REST roots: its own context (`/dh/rest`) and the usual proxy path (`/api/rest`).
-pub const PREFIXES: [&str; 2] = ["/api/rest", "/dh/rest"];
-/// The WebSocket endpoints, same two roots.
-pub const WEBSOCKET_PATHS: [&str; 2] = ["/api/websocket", "/dh/websocket"];
+use crate::routes::surface::SurfaceError;
+use crate::store::Store;
+use crate::users::{Filter, Key, Order, StoreError, Stored, Unique, like_pattern_fits};
 
 /// The vendor's messages (`com.devicehive.configuration.Messages`).
 pub const UNAUTHORIZED: &str = "Unauthorized";
@@ -81,171 +55,8 @@ fn login_not_found(login: &str) -> String {
     format!("User with login = {login} not found or bad password")
 }
 
-pub struct DeviceHive;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Route {
-    Token,
-    TokenRefresh,
-    TokenCreate,
-    List,
-    Count,
-    Get(i64),
-    GetCurrent,
-    Create,
-    Update(i64),
-    UpdateCurrent,
-    Delete(i64),
-    WebSocket,
-}
-
-impl Surface for DeviceHive {
-    const NAME: &'static str = "devicehive";
-    /// The router checks no credential: the token endpoints take login and password in the body,
-    /// the WebSocket authenticates with a message, and the user routes accept a JWT *or* the admin
-    /// token ([`authenticate`]), which no shared scheme expresses.
-    const DIALECT: Option<Dialect> = Some(Dialect::DeviceHive);
-    const SCHEME: Scheme = Scheme::Public;
-    type Route = Route;
-
-    fn resolve(method: &str, path: &str) -> Option<Resolved<Route>> {
-        if WEBSOCKET_PATHS.contains(&path) {
-            return Some(http::pick(method, "GET", [("GET", Route::WebSocket)]));
-        }
-        let segments = PREFIXES.iter().find_map(|p| http::segments(path, p))?;
-        let segments: Vec<&str> = segments.iter().map(String::as_str).collect();
-        Some(match segments.as_slice() {
-            ["token"] => http::pick(method, "POST", [("POST", Route::Token)]),
-            ["token", "refresh"] => http::pick(method, "POST", [("POST", Route::TokenRefresh)]),
-            ["token", "create"] => http::pick(method, "POST", [("POST", Route::TokenCreate)]),
-            ["user"] => http::pick(method, "GET, HEAD, POST", [("GET", Route::List), ("POST", Route::Create)]),
-            ["user", "count"] => http::pick(method, "GET, HEAD", [("GET", Route::Count)]),
-            ["user", "current"] => {
-                http::pick(method, "GET, HEAD, PUT", [("GET", Route::GetCurrent), ("PUT", Route::UpdateCurrent)])
-            }
-            // The vendor's `{id}` is a Long: anything else matches no route (404).
-            ["user", id] => match id.parse::<i64>() {
-                Ok(id) => http::pick(
-                    method,
-                    "GET, HEAD, PUT, DELETE",
-                    [("GET", Route::Get(id)), ("PUT", Route::Update(id)), ("DELETE", Route::Delete(id))],
-                ),
-                Err(_) => Resolved::Unknown,
-            },
-            _ => Resolved::Unknown,
-        })
-    }
-
-    fn op(route: &Route) -> &'static str {
-        match route {
-            Route::Token => "token",
-            Route::TokenRefresh => "token_refresh",
-            Route::TokenCreate => "token_create",
-            Route::List => "list",
-            Route::Count => "count",
-            Route::Get(_) => "get",
-            Route::GetCurrent => "get_current",
-            Route::Create => "create",
-            Route::Update(_) => "update",
-            Route::UpdateCurrent => "update_current",
-            Route::Delete(_) => "delete",
-            Route::WebSocket => "websocket",
-        }
-    }
-
-    fn creates(route: &Route) -> bool {
-        matches!(route, Route::Create)
-    }
-
-    async fn handle(cx: &mut Cx, route: Route) -> Result<Response, ApiError> {
-        match serve(cx, route).await {
-            Ok(response) => Ok(response),
-            Err(Fail::Api(err)) => Err(err),
-            Err(Fail::Vendor(status, message)) => Ok(error_response(status, message, &[])),
-            // The vendor's REST answer here is a 403 whose body says 404.
-            Err(fail @ Fail::NotYours(_)) => {
-                let (code, message) = fail.describe();
-                Ok(http::json(403, &ErrorOut { error: code, message, errors: &[] }))
-            }
-        }
-    }
-
-    fn into_response(_cx: &Cx, err: ApiError) -> Response {
-        let (status, message) = describe(&err);
-        let errors = match &err {
-            ApiError::Invalid(report) => report.errors.as_slice(),
-            _ => &[],
-        };
-        error_response(status, message, errors)
-    }
-}
-
-async fn serve(cx: &mut Cx, route: Route) -> Result<Response, Fail> {
-    let store = cx.store()?;
-    let accounts = cx.local_store()?;
-    ensure_admin(&accounts, &cx.config, &cx.request_id).await;
-    if route == Route::WebSocket {
-        return crate::ws::upgrade(cx);
-    }
-    // Every write's answer here is a 204 or a created user's id and defaults: no read back.
-    cx.trip.answer_without_record.set(true);
-    let config = cx.config.clone();
-    let svc = Service { store: &store, accounts: &accounts, config: &config };
-    match route {
-        Route::Token => {
-            let body = json_body(cx, Op::Create).await?;
-            let login = body.get("login").and_then(Value::as_str);
-            let pair = svc.token(login, Secret::of(body.get("password"))).await?;
-            return Ok(http::json(201, &pair));
-        }
-        Route::TokenRefresh => {
-            let body = json_body(cx, Op::Create).await?;
-            let token = body.get("refreshToken").and_then(Value::as_str).map(str::to_owned);
-            return Ok(http::json(201, &svc.refresh(token.as_deref()).await?));
-        }
-        _ => {}
-    }
-    let token = cx.header("Authorization").and_then(|h| auth::bearer(&h).map(str::to_owned));
-    let principal = svc.authenticate(token.as_deref().ok_or_else(unauthorized)?).await?;
-    match route {
-        Route::List => {
-            let query = ListQuery::from_pairs(&cx.query())?;
-            Ok(http::json(200, &svc.list(&principal, &query).await?))
-        }
-        Route::Count => {
-            let query = ListQuery::from_pairs(&cx.query())?;
-            Ok(http::json(200, &serde_json::json!({ "count": svc.count(&principal, &query).await? })))
-        }
-        Route::Get(id) => Ok(http::json(200, &svc.get(&principal, id).await?)),
-        Route::GetCurrent => Ok(http::json(200, &svc.get_current(&principal).await?)),
-        Route::Create => {
-            let body = json_body(cx, Op::Create).await?;
-            Ok(http::json(201, &svc.create(&principal, &body).await?))
-        }
-        Route::Update(id) => {
-            let body = optional_json_body(cx).await?;
-            svc.update(&principal, Target::Id(id), body.as_ref()).await?;
-            Ok(http::empty(204))
-        }
-        Route::UpdateCurrent => {
-            let body = optional_json_body(cx).await?;
-            svc.update(&principal, Target::Current, body.as_ref()).await?;
-            Ok(http::empty(204))
-        }
-        Route::Delete(id) => {
-            svc.delete(&principal, id).await?;
-            Ok(http::empty(204))
-        }
-        Route::TokenCreate => {
-            let body = optional_json_body(cx).await?;
-            Ok(http::json(201, &svc.token_create(&principal, body.as_ref()).await?))
-        }
-        Route::Token | Route::TokenRefresh | Route::WebSocket => Err(ApiError::NotFound("Resource").into()),
-    }
-}
-
-/// A DeviceHive failure: a shared [`ApiError`], or one of the vendor's own answers (status and
-/// message) that the shared type has no words for.
+/// A DeviceHive failure, the surface's error: a shared [`ApiError`], or one of the vendor's own
+/// answers (status and message) that the shared type has no words for.
 #[derive(Debug)]
 pub enum Fail {
     Api(ApiError),
@@ -267,6 +78,15 @@ impl Fail {
 
     fn vendor(status: u16, message: impl Into<String>) -> Fail {
         Fail::Vendor(status, message.into())
+    }
+}
+
+impl SurfaceError for Fail {
+    fn shared(&mut self) -> Option<&mut ApiError> {
+        match self {
+            Fail::Api(err) => Some(err),
+            Fail::Vendor(..) | Fail::NotYours(_) => None,
+        }
     }
 }
 
@@ -303,7 +123,7 @@ fn access_denied() -> Fail {
 }
 
 /// The vendor's status and message for a shared error.
-fn describe(err: &ApiError) -> (u16, String) {
+pub fn describe(err: &ApiError) -> (u16, String) {
     match err {
         ApiError::Invalid(report) => (400, invalid_message(report)),
         ApiError::BadParameter { .. } => (400, INVALID_PARAMETERS.into()),
@@ -335,55 +155,9 @@ fn invalid_message(report: &Report) -> String {
     }
     // The vendor's words (an empty report gives just them), then each violation, named.
     let mut message = dh::ErrorBody::invalid(&Report::default()).message;
-    let lines: Vec<String> = report.errors.iter().map(|v| super::summary_line(v, " ")).collect();
+    let lines: Vec<String> = report.errors.iter().map(|v| crate::routes::surface::summary_line(v, " ")).collect();
     message.push_str(&lines.join("; "));
     message
-}
-
-/// `{"error": status, "message": …}`, plus userbridge's `errors` (the core's violations: pointer,
-/// code, message, params) on a validation 400, so a client can show each problem at its field.
-#[derive(Serialize)]
-struct ErrorOut<'a> {
-    error: u16,
-    message: String,
-    #[serde(skip_serializing_if = "<[_]>::is_empty")]
-    errors: &'a [Violation],
-}
-
-fn error_response(status: u16, message: String, errors: &[Violation]) -> Response {
-    http::json(status, &ErrorOut { error: status, message, errors })
-}
-
-/// The body as JSON: no `Content-Type` means JSON (the vendor's `ContentTypeFilter`), another
-/// media type is 415, and the syntax is strict (the core reports line and column).
-async fn json_body(cx: &mut Cx, op: Op) -> Result<Value, Fail> {
-    let text = body_text(cx).await?;
-    Ok(Dialect::DeviceHive.spec().parse(op, &text, BodyFormat::Json)?)
-}
-
-/// An update body, `None` when empty: the vendor then changes nothing (`validate` returns false).
-async fn optional_json_body(cx: &mut Cx) -> Result<Option<Value>, Fail> {
-    let text = body_text(cx).await?;
-    if text.trim().is_empty() {
-        return Ok(None);
-    }
-    Ok(Some(Dialect::DeviceHive.spec().parse(Op::Update, &text, BodyFormat::Json)?))
-}
-
-async fn body_text(cx: &mut Cx) -> Result<String, Fail> {
-    if cx.header("Content-Type").is_some_and(|ct| !http::is_json(&ct)) {
-        return Err(ApiError::UnsupportedMediaType { expected: "application/json" }.into());
-    }
-    let bytes = http::read_body(&mut cx.req).await?;
-    String::from_utf8(bytes).map_err(|_| {
-        Report::single(
-            Violation::new("", Code::Syntax)
-                .param("line", 1)
-                .param("column", 1)
-                .param("detail", "the body is not UTF-8"),
-        )
-        .into()
-    })
 }
 
 /// Milliseconds since the Unix epoch.
@@ -401,7 +175,7 @@ static ADMIN_READY: AtomicBool = AtomicBool::new(false);
 /// refuse the second, which is then success. A failure is logged and retried by the next request;
 /// it never fails the request that triggered it. An existing account is left alone (its password is
 /// not reset from the configuration).
-async fn ensure_admin(store: &Store, config: &Config, request_id: &str) {
+pub async fn ensure_admin(store: &Store, config: &Config, request_id: &str) {
     if ADMIN_READY.load(Ordering::Relaxed) {
         return;
     }
@@ -655,7 +429,7 @@ pub enum Refusal {
 /// The DeviceHive operations over one store: shared by the REST routes and the WebSocket.
 pub struct Service<'a> {
     /// The user directory (the upstream, in proxy mode).
-    pub store: &'a Store,
+    pub store: &'a Directory,
     /// Who may log in: always the local D1 store. In store mode it is the same table as `store`;
     /// in proxy mode the facade's own accounts stay here and never go upstream.
     pub accounts: &'a Store,
@@ -676,7 +450,7 @@ impl Service<'_> {
     /// [`Service::authenticate`], telling why a credential was refused.
     pub async fn principal(&self, token: &str) -> Result<Result<Principal, Refusal>, Fail> {
         if let Ok(admin) = self.config.admin_token()
-            && auth::constant_time_eq(token.as_bytes(), admin.as_bytes())
+            && crate::crypto::constant_time_eq(token.as_bytes(), admin.as_bytes())
         {
             return Ok(Ok(Principal::AdminToken));
         }
@@ -878,11 +652,11 @@ impl Service<'_> {
         let (id, store) = match target {
             Target::Id(id) => {
                 principal.require(Action::ManageUser)?;
-                (id, self.store)
+                (id, Rows::Directory(self.store))
             }
             Target::Current => {
                 principal.require(Action::UpdateCurrentUser)?;
-                (self.current_id(principal).await?, self.accounts)
+                (self.current_id(principal).await?, Rows::Accounts(self.accounts))
             }
         };
         let not_found = || Fail::vendor(404, user_not_found(id));
@@ -928,33 +702,40 @@ impl Service<'_> {
     }
 }
 
+/// Where an update's row lives: the directory (a user by id), or the local accounts (the
+/// caller's own, `current`), which in proxy mode are not the upstream's.
+#[derive(Clone, Copy)]
+enum Rows<'a> {
+    Directory(&'a Directory),
+    Accounts(&'a Store),
+}
+
+impl Rows<'_> {
+    async fn find(self, key: &Key) -> Result<Option<Stored>, StoreError> {
+        match self {
+            Rows::Directory(directory) => directory.find(key).await,
+            Rows::Accounts(accounts) => accounts.find(key).await,
+        }
+    }
+
+    async fn update(
+        self,
+        id: i64,
+        expected_version: Option<i64>,
+        user: &User,
+        password: Option<&Password>,
+    ) -> Result<Stored, StoreError> {
+        match self {
+            Rows::Directory(directory) => directory.update(id, expected_version, user, password).await,
+            Rows::Accounts(accounts) => accounts.update(id, expected_version, user, password).await,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn routes_under_both_roots() {
-        let r = |m: &str, p: &str| DeviceHive::resolve(m, p);
-        for root in PREFIXES {
-            assert_eq!(r("POST", &format!("{root}/token")), Some(Resolved::Found(Route::Token)));
-            assert_eq!(r("POST", &format!("{root}/token/refresh")), Some(Resolved::Found(Route::TokenRefresh)));
-            assert_eq!(r("POST", &format!("{root}/token/create")), Some(Resolved::Found(Route::TokenCreate)));
-            assert_eq!(r("GET", &format!("{root}/user")), Some(Resolved::Found(Route::List)));
-            assert_eq!(r("POST", &format!("{root}/user/")), Some(Resolved::Found(Route::Create)));
-            assert_eq!(r("GET", &format!("{root}/user/count")), Some(Resolved::Found(Route::Count)));
-            assert_eq!(r("PUT", &format!("{root}/user/current")), Some(Resolved::Found(Route::UpdateCurrent)));
-            assert_eq!(r("GET", &format!("{root}/user/42")), Some(Resolved::Found(Route::Get(42))));
-            assert_eq!(r("DELETE", &format!("{root}/user/42")), Some(Resolved::Found(Route::Delete(42))));
-            assert_eq!(r("POST", &format!("{root}/user/42")), Some(Resolved::WrongMethod("GET, HEAD, PUT, DELETE")));
-            assert_eq!(r("GET", &format!("{root}/token")), Some(Resolved::WrongMethod("POST")));
-            assert_eq!(r("GET", &format!("{root}/user/abc")), Some(Resolved::Unknown));
-            assert_eq!(r("GET", &format!("{root}/device")), Some(Resolved::Unknown));
-        }
-        assert_eq!(r("GET", "/api/websocket"), Some(Resolved::Found(Route::WebSocket)));
-        assert_eq!(r("GET", "/dh/websocket"), Some(Resolved::Found(Route::WebSocket)));
-        assert_eq!(r("GET", "/api/restapi/user"), None, "primavera's path");
-        assert_eq!(r("GET", "/api/2/users"), None);
-    }
+    use userbridge_core::Violation;
 
     #[test]
     fn vendor_messages_for_single_violations() {
@@ -1006,7 +787,7 @@ mod tests {
         assert!(ListQuery { role: Some(2), ..ListQuery::default() }.filter().is_err());
         assert!(ListQuery { take: Some(-1), ..ListQuery::default() }.page().is_err());
         // D1's LIKE limit, counted in bytes of the lower-cased pattern the store binds.
-        use crate::store::MAX_LIKE_PATTERN_BYTES;
+        use crate::users::MAX_LIKE_PATTERN_BYTES;
         let pattern = |p: String| ListQuery { login_pattern: Some(p), ..ListQuery::default() }.filter();
         assert!(pattern("%".repeat(MAX_LIKE_PATTERN_BYTES)).is_ok());
         assert!(pattern("%".repeat(MAX_LIKE_PATTERN_BYTES + 1)).is_err());
