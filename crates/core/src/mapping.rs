@@ -964,11 +964,9 @@ mod tests {
     use crate::dialect::Op;
     use serde_json::json;
 
-    /// Each slot's accessors reach the place its pointer names in the user's JSON form, so the
-    /// pointers in loss reports and the typed reads and writes can never disagree.
-    #[test]
-    fn slots_are_where_their_pointers_say() {
-        let samples = [
+    /// One value of each shape a slot holds.
+    fn samples() -> [Value; 8] {
+        [
             json!("x"),
             json!("a@b.co"),
             json!(7),
@@ -977,7 +975,14 @@ mod tests {
             json!("client"),
             json!([1]),
             json!({"k": ["a"]}),
-        ];
+        ]
+    }
+
+    /// Each slot's accessors reach the place its pointer names in the user's JSON form, so the
+    /// pointers in loss reports and the typed reads and writes can never disagree.
+    #[test]
+    fn slots_are_where_their_pointers_say() {
+        let samples = samples();
         let mut checked = 0;
         for slot in Slot::ALL {
             let held = samples.iter().find(|sample| {
@@ -1008,16 +1013,7 @@ mod tests {
     /// holds a value there, onto an empty user and onto one holding something else.
     #[test]
     fn a_copy_is_a_put_of_what_get_reads() {
-        let samples = [
-            json!("x"),
-            json!("a@b.co"),
-            json!(7),
-            json!(true),
-            json!("inactive"),
-            json!("client"),
-            json!([1]),
-            json!({"k": ["a"]}),
-        ];
+        let samples = samples();
         for slot in Slot::ALL {
             for sample in &samples {
                 let mut from = User::default();
