@@ -25,6 +25,7 @@ use crate::canonical::{
     TimeZone, User,
 };
 use crate::fields::Field;
+use crate::formats;
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 
@@ -147,7 +148,7 @@ impl Codec {
             Codec::NonEmpty => wire.as_str().filter(|s| !s.is_empty()).map(Value::from),
             Codec::Enum(pairs) => pairs.iter().find(|(w, _)| w.matches(wire)).map(|(_, c)| Value::from(*c)),
             Codec::Locale(_) => Locale::parse(wire.as_str()?).ok().map(|l| Value::from(String::from(l))),
-            Codec::TimeZone => Some(wire.as_str()?).filter(|s| TimeZone::verbatim(*s).is_known()).map(Value::from),
+            Codec::TimeZone => Some(wire.as_str()?).filter(|s| formats::is_timezone(s)).map(Value::from),
             Codec::EmailAddress => EmailAddress::try_from(wire.as_str()?).ok().map(|e| Value::from(String::from(e))),
             Codec::Email | Codec::Phone(_) | Codec::Rule => None,
         }
@@ -159,7 +160,7 @@ impl Codec {
             Codec::Same | Codec::NonEmpty | Codec::EmailAddress => Some(held),
             Codec::Enum(pairs) => pairs.iter().find(|(_, c)| held.as_str() == Some(c)).map(|(w, _)| w.to_value()),
             Codec::Locale(style) => style.spell(&Locale::verbatim(held.as_str()?)).map(Value::from),
-            Codec::TimeZone => Some(held).filter(|h| h.as_str().is_some_and(|s| TimeZone::verbatim(s).is_known())),
+            Codec::TimeZone => Some(held).filter(|h| h.as_str().is_some_and(formats::is_timezone)),
             Codec::Email | Codec::Phone(_) | Codec::Rule => None,
         }
     }
@@ -249,6 +250,12 @@ pub fn view(rows: &[Field], user: &User) -> User {
             Codec::Same => canon.slot.copy(user, &mut kept),
             Codec::NonEmpty => {
                 if let Some(held) = canon.slot.get(user).filter(|h| h.as_str().is_some_and(|s| !s.is_empty())) {
+                    canon.slot.put(&mut kept, held);
+                }
+            }
+            // Written and read back if the table knows it: one lookup, not one each way.
+            Codec::TimeZone => {
+                if let Some(held) = canon.slot.get(user).and_then(|held| Codec::TimeZone.write(held)) {
                     canon.slot.put(&mut kept, held);
                 }
             }
