@@ -13,6 +13,7 @@ use worker::{Date, console_error};
 
 use crate::config::Config;
 use crate::directory::Directory;
+use crate::endpoints::devicehive as paths;
 use crate::error::ApiError;
 use crate::http;
 use crate::jwt::{self, Claims, JwtError, TokenType};
@@ -295,14 +296,14 @@ impl ListQuery {
                 .transpose()
         };
         Ok(ListQuery {
-            login: text("login"),
+            login: text(paths::LOGIN),
             login_pattern: text("loginPattern"),
             role: number("role")?,
             status: number("status")?,
             sort_field: text("sortField"),
             sort_order: text("sortOrder"),
-            take: number("take")?,
-            skip: number("skip")?,
+            take: number(paths::TAKE)?,
+            skip: number(paths::SKIP)?,
         })
     }
 
