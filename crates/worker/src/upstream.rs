@@ -281,7 +281,7 @@ impl Upstream {
             };
             // List items are the inside of the envelope (publisher's `{"user": …}`).
             let record = match api.envelope {
-                Some(envelope) => Value::Object([(envelope.to_owned(), item)].into_iter().collect()),
+                Some(envelope) => one_member(envelope, item),
                 None => item,
             };
             page.push(Remote { id, user: self.to_canonical(record)?, etag: None });
@@ -347,7 +347,7 @@ impl Upstream {
                 self.call(Method::Post, &action(archive), None, None).await.map(|_| None)
             }
             (Write::Password(password), .., Some((change, member))) => {
-                let body = Value::Object([(member.to_owned(), Value::from(password.expose()))].into_iter().collect());
+                let body = one_member(member, Value::from(password.expose()));
                 self.call(Method::Put, &action(change), Some(&body), None).await.map(|_| None)
             }
             (Write::Partial(body), ..) if api.update == Update::Patch => {
@@ -640,6 +640,13 @@ impl Upstream {
         });
         console_error!("{line}");
     }
+}
+
+/// `{"<key>": value}`. Built by insertion: collecting into a map would link a sort for one pair.
+fn one_member(key: &str, value: Value) -> Value {
+    let mut map = serde_json::Map::new();
+    map.insert(key.to_owned(), value);
+    Value::Object(map)
 }
 
 /// An id field as a string (numeric ids become their decimal form).

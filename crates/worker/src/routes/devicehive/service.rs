@@ -649,17 +649,18 @@ impl Service<'_> {
     /// is re-hashed. A client-role caller may not change a login, role or status. A concurrent
     /// write in between is retried once, then 409 (the pipeline every surface shares, [`modify`]).
     pub async fn update(&self, principal: &Principal, target: Target, body: Option<&Value>) -> Result<(), Fail> {
-        match target {
+        // `current` is the caller's own account, which lives with the accounts.
+        let (home, id) = match target {
             Target::Id(id) => {
                 principal.require(Action::ManageUser)?;
-                update_in(self.store, principal, id, body).await
+                (Home::Directory(self.store), id)
             }
-            // `current` is the caller's own account, which lives with the accounts.
             Target::Current => {
                 principal.require(Action::UpdateCurrentUser)?;
-                update_in(self.accounts, principal, self.current_id(principal).await?, body).await
+                (Home::Accounts(self.accounts), self.current_id(principal).await?)
             }
-        }
+        };
+        update_in(&home, principal, id, body).await
     }
 
     pub async fn delete(&self, principal: &Principal, id: i64) -> Result<(), Fail> {
@@ -675,9 +676,45 @@ impl Service<'_> {
     }
 }
 
-/// [`Service::update`] of row `id` wherever it lives: the directory (a user by id), or the local
-/// accounts (the caller's own, `current`), which in proxy mode are not the upstream's.
-async fn update_in(rows: &impl Rows, principal: &Principal, id: i64, body: Option<&Value>) -> Result<(), Fail> {
+/// Where an update's row lives: the directory (a user by id), or the local accounts (the caller's
+/// own, `current`), which in proxy mode are not the upstream's. One type for both, so the update
+/// and the pipeline it runs ([`modify`]) are compiled once, not once per home (the Worker's upload
+/// size is a budget).
+enum Home<'a> {
+    Directory(&'a Directory),
+    Accounts(&'a Store),
+}
+
+impl Rows for Home<'_> {
+    async fn find(&self, key: &Key) -> Result<Option<Stored>, StoreError> {
+        match self {
+            Home::Directory(directory) => directory.find(key).await,
+            Home::Accounts(accounts) => accounts.find(key).await,
+        }
+    }
+
+    async fn update(
+        &self,
+        id: i64,
+        expected_version: Option<i64>,
+        user: &User,
+        password: Option<&Password>,
+    ) -> Result<Stored, StoreError> {
+        match self {
+            Home::Directory(directory) => directory.update(id, expected_version, user, password).await,
+            Home::Accounts(accounts) => accounts.update(id, expected_version, user, password).await,
+        }
+    }
+
+    fn expect_version(&self) {
+        if let Home::Directory(directory) = self {
+            directory.expect_version();
+        }
+    }
+}
+
+/// [`Service::update`] of row `id` in `rows`.
+async fn update_in(rows: &Home<'_>, principal: &Principal, id: i64, body: Option<&Value>) -> Result<(), Fail> {
     let not_found = || Fail::vendor(404, user_not_found(id));
     let existing = rows.find(&Key::Id(id)).await?.ok_or_else(not_found)?;
     let Some(body) = body else {
