@@ -5,6 +5,7 @@
 
 use crate::config::Config;
 use crate::crypto;
+use crate::endpoints;
 use crate::error::ApiError;
 
 /// Where a dialect's client puts its credential.
@@ -22,7 +23,7 @@ pub enum Scheme {
 pub fn presented(scheme: Scheme, header: impl Fn(&str) -> Option<String>) -> Option<String> {
     match scheme {
         Scheme::Public => None,
-        Scheme::CloudToken => header("X-Cloud-Auth-Token").map(|t| t.trim().to_owned()),
+        Scheme::CloudToken => header(endpoints::learningcloud::TOKEN_HEADER).map(|t| t.trim().to_owned()),
         Scheme::Bearer => bearer(&header("Authorization")?).map(str::to_owned),
     }
 }

@@ -16,7 +16,7 @@ use crate::proxy::Proxy;
 use crate::store::{DB_BINDING, Store};
 use crate::trip::Trip;
 use crate::upstream::Upstream;
-use crate::users::{Emails, Filter, Key, Order, StoreError, Stored};
+use crate::users::{Emails, Filter, Key, Order, Rows, StoreError, Stored};
 
 /// The directory of one request (or WebSocket frame).
 pub enum Directory {
@@ -136,5 +136,25 @@ impl Directory {
             Directory::Local(store) => store.count(filter).await,
             Directory::Upstream(proxy) => proxy.count(filter).await,
         }
+    }
+}
+
+impl Rows for Directory {
+    async fn find(&self, key: &Key) -> Result<Option<Stored>, StoreError> {
+        Directory::find(self, key).await
+    }
+
+    async fn update(
+        &self,
+        id: i64,
+        expected_version: Option<i64>,
+        user: &User,
+        password: Option<&Password>,
+    ) -> Result<Stored, StoreError> {
+        Directory::update(self, id, expected_version, user, password).await
+    }
+
+    fn expect_version(&self) {
+        Directory::expect_version(self);
     }
 }

@@ -21,6 +21,8 @@ use serde_json::{Map, Value, json};
 use userbridge_core::canonical::{Password, Status};
 use userbridge_core::{Dialect, Op, User};
 
+use crate::endpoints::{self, Update};
+
 /// The PatchOp message URN (RFC 7644 §3.5.2).
 const SCIM_PATCH_OP: &str = "urn:ietf:params:scim:api:messages:2.0:PatchOp";
 
@@ -65,28 +67,28 @@ pub fn plan(dialect: Dialect, current: &User, next: &User, password: Option<&Pas
         b.status = None;
         a != b
     };
+    let api = endpoints::api(dialect);
     let mut writes = Vec::new();
-    match dialect {
-        Dialect::LearningCloud => {
-            if rest_differs {
-                writes.push(Write::Replace(Box::new(without_password(next))));
-            } else if let Some(status) = status_change {
-                writes.push(Write::Status(status));
+    match api.update {
+        Update::Full => {
+            // A status change alone is its own action where the API has one (learningcloud's
+            // activate/deactivate, publisher's archive); anything else is the full PUT.
+            match status_change {
+                Some(status) if !rest_differs && api.has_status_action(status) => {
+                    writes.push(Write::Status(status));
+                }
+                _ if rest_differs || status_change.is_some() => {
+                    writes.push(Write::Replace(Box::new(without_password(next))));
+                }
+                _ => {}
             }
-            // The update body has no password: learningcloud changes it with its own call.
-            if let Some(p) = password {
+            // The update body has no password: learningcloud changes it with its own call;
+            // publisher holds none.
+            if let (Some(p), Some(_)) = (password, api.password_action) {
                 writes.push(Write::Password(p.clone()));
             }
         }
-        Dialect::Publisher => {
-            // publisher holds no password.
-            if status_change == Some(Status::Archived) && !rest_differs {
-                writes.push(Write::Status(Status::Archived));
-            } else if rest_differs || status_change.is_some() {
-                writes.push(Write::Replace(Box::new(without_password(next))));
-            }
-        }
-        Dialect::Primavera | Dialect::DeviceHive => {
+        Update::Partial => {
             let mut next = next.clone();
             next.password = password.cloned();
             let next = wire(dialect, &next);
@@ -106,7 +108,7 @@ pub fn plan(dialect: Dialect, current: &User, next: &User, password: Option<&Pas
                 writes.push(if rewrites { Write::PartialRewrite(body) } else { Write::Partial(body) });
             }
         }
-        Dialect::Scim => {
+        Update::Patch => {
             let mut next = next.clone();
             next.password = password.cloned();
             match scim_patch(&wire(dialect, current), &wire(dialect, &next)) {
@@ -157,8 +159,10 @@ fn changed_fields(dialect: Dialect, current: &Value, next: &Value) -> Map<String
             out.insert(key.clone(), value.clone());
         }
     }
-    if dialect == Dialect::DeviceHive && cur.contains_key("data") && next.get("data").is_none() {
-        out.insert("data".into(), Value::Null);
+    for key in endpoints::api(dialect).cleared_by_null {
+        if cur.contains_key(*key) && next.get(*key).is_none() {
+            out.insert((*key).to_owned(), Value::Null);
+        }
     }
     out
 }

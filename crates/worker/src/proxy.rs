@@ -24,7 +24,7 @@ use std::rc::Rc;
 
 use serde::Deserialize;
 use userbridge_core::canonical::Password;
-use userbridge_core::{Dialect, Op, User};
+use userbridge_core::{Op, User};
 use worker::D1Database;
 use worker::wasm_bindgen::JsValue;
 
@@ -136,7 +136,7 @@ impl Proxy {
         let writes = plan::plan(dialect, &current.user, &send, password);
         let guarded = writes.iter().any(Write::replaces) || (self.trip.if_match.get() && !writes.is_empty());
         // Only SCIM's API promises to honour `If-Match`; another vendor's `ETag` is not relied on.
-        let honours_if_match = dialect == Dialect::Scim;
+        let honours_if_match = crate::endpoints::api(dialect).honours_if_match;
         if guarded && !(honours_if_match && current.etag.is_some()) && !fresh {
             // No ETag to send: the record must still be the one the caller's change was made to.
             let now = self.fetch(&row).await?;

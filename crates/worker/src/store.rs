@@ -19,7 +19,7 @@ use worker::D1Database;
 use worker::wasm_bindgen::JsValue;
 
 use crate::crypto;
-use crate::users::{Emails, Filter, Key, Order, StoreError, Stored, Unique, now};
+use crate::users::{Emails, Filter, Key, Order, Rows, StoreError, Stored, Unique, now};
 
 /// The D1 binding name, as declared in `wrangler.toml`.
 pub const DB_BINDING: &str = "DB";
@@ -405,6 +405,23 @@ impl Store {
             Ok(None) => StoreError::NotFound,
             Err(e) => e,
         }
+    }
+}
+
+/// D1's writes are always compare-and-set, so `If-Match` needs no telling.
+impl Rows for Store {
+    async fn find(&self, key: &Key) -> Result<Option<Stored>, StoreError> {
+        Store::find(self, key).await
+    }
+
+    async fn update(
+        &self,
+        id: i64,
+        expected_version: Option<i64>,
+        user: &User,
+        password: Option<&Password>,
+    ) -> Result<Stored, StoreError> {
+        Store::update(self, id, expected_version, user, password).await
     }
 }
 

@@ -1,10 +1,11 @@
 //! Proxy mode's client: one upstream speaking one of the five dialects, at its vendor's own paths.
 //!
-//! Everything here speaks canonical users. The paths are declared once per dialect in
-//! [`crate::endpoints`], where the dialect's own routes answer too; which envelopes, id fields
-//! and credentials the upstream's dialect wants is decided in one `match` per operation, so adding
-//! a dialect is one arm in each. What a caller sees is decided elsewhere (the caller's route module); what the facade
-//! remembers about upstream users (the identity mapping) is in [`crate::proxy`].
+//! Everything here speaks canonical users. Each dialect's API (paths, envelope, id field, where
+//! each operation is, how a body is wrapped, where the credential goes) is declared once in
+//! [`crate::endpoints`], where the dialect's own routes answer too; this client reads that
+//! declaration and asks no dialect which it is. What a caller sees is decided elsewhere (the
+//! caller's route module); what the facade remembers about upstream users (the identity mapping)
+//! is in [`crate::proxy`].
 //!
 //! Failure policy (docs/proxy.md#answer-path): a call that does not answer within `UPSTREAM_TIMEOUT_MS` is
 //! [`UpstreamError::Timeout`] (504); 5xx, a refused connection or an unreadable answer is
@@ -24,8 +25,7 @@ use userbridge_core::{Code, Dialect, Op, Report, User, Violation};
 use worker::{AbortController, Date, Delay, Fetch, Headers, Method, Request, RequestInit, console_error};
 
 use crate::config::UpstreamConfig;
-use crate::endpoints::publisher::ARCHIVE;
-use crate::endpoints::{self, devicehive as dh_paths, learningcloud as lc_paths};
+use crate::endpoints::{self, Api, CreatedId, Credential, Delete, Find, Update, devicehive as dh_paths};
 use crate::plan::Write;
 use crate::trip::Trip;
 
@@ -123,9 +123,14 @@ impl Upstream {
         self.config.dialect
     }
 
+    /// The upstream dialect's API, as its routes answer it.
+    fn api(&self) -> &'static Api {
+        endpoints::api(self.config.dialect)
+    }
+
     /// The user collection at the vendor's path, where the dialect's own routes answer too.
-    fn collection(&self) -> String {
-        endpoints::users(self.config.dialect)
+    fn collection(&self) -> &'static str {
+        self.api().users
     }
 
     fn item(&self, id: &str) -> String {
@@ -156,18 +161,16 @@ impl Upstream {
         let dialect = self.config.dialect;
         let body = dialect.spec().from_canonical(Op::Create, user);
         self.check(Op::Create, &body)?;
-        let answer = self.call(Method::Post, &self.collection(), Some(&body), None).await?;
-        let id = match dialect {
-            Dialect::LearningCloud => {
+        let answer = self.call(Method::Post, self.collection(), Some(&body), None).await?;
+        let id = match self.api().created_id {
+            CreatedId::Location => {
                 let json = answer.json().ok();
                 let location = answer.location.clone().or_else(|| {
                     json.as_ref().and_then(|j| j.get("location")).and_then(Value::as_str).map(str::to_owned)
                 });
                 location.and_then(|l| l.rsplit('/').next().map(str::to_owned)).filter(|id| !id.is_empty())
             }
-            Dialect::Publisher => id_at(&answer.json()?, "/user/id"),
-            Dialect::Primavera => id_at(&answer.json()?, "/userId"),
-            Dialect::DeviceHive | Dialect::Scim => id_at(&answer.json()?, "/id"),
+            CreatedId::Record => id_at(&answer.json()?, &self.api().id_pointer()),
         };
         let id = id.ok_or_else(|| UpstreamError::BadGateway {
             status: Some(answer.status),
@@ -183,12 +186,7 @@ impl Upstream {
     /// The stored record when a write's answer carries it (primavera's create answers the
     /// entity, SCIM answers the resource and its `ETag`), saving a read; `None` otherwise.
     fn record_in(&self, answer: Answer, id: &str) -> Result<Option<Remote>, UpstreamError> {
-        let carries = match self.config.dialect {
-            Dialect::Scim => answer.status != 204,
-            Dialect::Primavera => answer.status == 201,
-            _ => false,
-        };
-        if !carries {
+        if !self.api().carries_record.by(answer.status) {
             return Ok(None);
         }
         let user = self.to_canonical(answer.json()?)?;
@@ -204,56 +202,65 @@ impl Upstream {
 
     /// Finds a user by username or email with the upstream's own lookup, where it has one.
     pub async fn lookup(&self, key: Lookup<'_>) -> Result<Option<Remote>, UpstreamError> {
-        let path = match (self.config.dialect, &key) {
-            (Dialect::LearningCloud, Lookup::Username(u)) => self.item(u),
-            (Dialect::Publisher, Lookup::Email(e)) => self.item(e),
-            (Dialect::DeviceHive, Lookup::Username(u)) => format!("{}?login={}", self.collection(), encode(u)),
-            (Dialect::Scim, Lookup::Username(u)) => {
-                format!("{}?filter={}", self.collection(), encode(&format!("userName eq {}", json!(u))))
+        let api = self.api();
+        let (find, value) = match key {
+            Lookup::Username(u) => (api.by_username, u),
+            Lookup::Email(e) => (api.by_email, e),
+        };
+        let Some(find) = find else {
+            return Ok(None);
+        };
+        let path = match find {
+            Find::Item => self.item(value),
+            Find::Query(param) => format!("{}?{param}={}", self.collection(), encode(value)),
+            Find::Filter(attribute) => {
+                format!("{}?filter={}", self.collection(), encode(&format!("{attribute} eq {}", json!(value))))
             }
-            (Dialect::Scim, Lookup::Email(e)) => {
-                format!("{}?filter={}", self.collection(), encode(&format!("emails.value eq {}", json!(e))))
-            }
-            _ => return Ok(None),
         };
         let answer = match self.call(Method::Get, &path, None, None).await {
             Err(UpstreamError::NotFound) => return Ok(None),
             other => other?,
         };
         let json = answer.json()?;
-        let (id, record) = match self.config.dialect {
-            Dialect::DeviceHive => match json.as_array().and_then(|a| a.first()) {
-                Some(first) => (id_at(first, "/id"), first.clone()),
+        let at = api.id_pointer();
+        let (id, record) = match find {
+            Find::Query(_) => match json.as_array().and_then(|a| a.first()) {
+                Some(first) => (id_at(first, &at), first.clone()),
                 None => return Ok(None),
             },
-            Dialect::Scim => match json.pointer("/Resources/0") {
+            // A SCIM list response.
+            Find::Filter(_) => match json.pointer("/Resources/0") {
                 _ if json.get("totalResults").and_then(Value::as_u64).is_some_and(|n| n > 1) => {
                     return Err(UpstreamError::Ambiguous);
                 }
-                Some(first) => (id_at(first, "/id"), first.clone()),
+                Some(first) => (id_at(first, &at), first.clone()),
                 None => return Ok(None),
             },
-            Dialect::Publisher => (id_at(&json, "/user/id"), json),
-            _ => (id_at(&json, "/id"), json),
+            Find::Item => (id_at(&json, &at), json),
         };
         let id = id.ok_or_else(|| UpstreamError::BadGateway {
             status: Some(answer.status),
             detail: "a lookup answer names no user id".into(),
         })?;
         let user = self.to_canonical(record)?;
-        Ok(Some(Remote { id, user, etag: if self.config.dialect == Dialect::Scim { None } else { answer.etag } }))
+        // A filter's answer is a list, whose `ETag` (if any) is not the user's.
+        let etag = if matches!(find, Find::Filter(_)) { None } else { answer.etag };
+        Ok(Some(Remote { id, user, etag }))
     }
 
     /// One page of the upstream's users in its own order, where its API lists users.
     pub async fn page(&self, offset: u32, limit: u32) -> Result<Vec<Remote>, UpstreamError> {
-        let c = self.collection();
-        let (path, at) = match self.config.dialect {
-            Dialect::LearningCloud => (format!("{c}?startIndex={offset}&count={limit}"), ""),
-            Dialect::Publisher => (format!("{c}?offset={offset}&limit={limit}&fields=all"), "/users/user"),
-            Dialect::DeviceHive => (format!("{c}?skip={offset}&take={limit}"), ""),
-            Dialect::Scim => (format!("{c}?startIndex={}&count={limit}", u64::from(offset) + 1), "/Resources"),
-            Dialect::Primavera => return Err(UpstreamError::Unsupported("primavera's API has no user list")),
-        };
+        let api = self.api();
+        let list = api.list.map_err(UpstreamError::Unsupported)?;
+        let path = format!(
+            "{}?{}={}&{}={limit}{}",
+            self.collection(),
+            list.offset,
+            list.first + u64::from(offset),
+            list.limit,
+            list.extra
+        );
+        let at = list.items;
         let json = self.call(Method::Get, &path, None, None).await?.json()?;
         let items = match json.pointer(at) {
             Some(Value::Array(items)) => items.clone(),
@@ -269,11 +276,14 @@ impl Upstream {
         };
         let mut page = Vec::with_capacity(items.len());
         for item in items {
-            let Some(id) = id_at(&item, "/id") else {
+            let Some(id) = id_at(&item, &format!("/{}", api.id_field)) else {
                 return Err(UpstreamError::BadGateway { status: Some(200), detail: "a listed user has no id".into() });
             };
-            // publisher's list items are the inside of its `{"user": …}` envelope.
-            let record = if self.config.dialect == Dialect::Publisher { json!({ "user": item }) } else { item };
+            // List items are the inside of the envelope (publisher's `{"user": …}`).
+            let record = match api.envelope {
+                Some(envelope) => one_member(envelope, item),
+                None => item,
+            };
             page.push(Remote { id, user: self.to_canonical(record)?, etag: None });
         }
         Ok(page)
@@ -281,11 +291,10 @@ impl Upstream {
 
     /// How many users the upstream has, where its API counts them.
     pub async fn count(&self) -> Result<u64, UpstreamError> {
-        let (path, at) = match self.config.dialect {
-            Dialect::Scim => (format!("{}?count=0", self.collection()), "/totalResults"),
-            Dialect::DeviceHive => (format!("{}/{}", self.collection(), dh_paths::COUNT), "/count"),
-            _ => return Err(UpstreamError::Unsupported("the upstream's API does not count users")),
+        let Some((after, at)) = self.api().count else {
+            return Err(UpstreamError::Unsupported("the upstream's API does not count users"));
         };
+        let path = format!("{}{after}", self.collection());
         let json = self.call(Method::Get, &path, None, None).await?.json()?;
         json.pointer(at).and_then(Value::as_u64).ok_or_else(|| UpstreamError::BadGateway {
             status: Some(200),
@@ -299,17 +308,25 @@ impl Upstream {
     /// [`Changed`]: UpstreamError::Changed
     /// Answers the stored record when the upstream's answer carries it (SCIM), else `None`.
     pub async fn update(&self, id: &str, user: &User, etag: Option<&str>) -> Result<Option<Remote>, UpstreamError> {
-        let dialect = self.config.dialect;
-        let mut body = dialect.spec().from_canonical(Op::Update, user);
-        if dialect == Dialect::Primavera {
-            // primavera's update names the user in the body, by its own numeric id.
+        let body = self.config.dialect.spec().from_canonical(Op::Update, user);
+        self.put(id, body, etag).await
+    }
+
+    /// `PUT`s an update body: at the user's path, or at the collection with the user's id in the
+    /// body ([`Api::update_by_body_id`]).
+    async fn put(&self, id: &str, mut body: Value, etag: Option<&str>) -> Result<Option<Remote>, UpstreamError> {
+        let api = self.api();
+        let path = if api.update_by_body_id {
+            // The upstream's own id, numeric where it is a number (primavera's is).
             let number = id.parse::<i64>().map(Value::from).unwrap_or_else(|_| Value::from(id));
             if let Some(map) = body.as_object_mut() {
-                map.insert("userId".into(), number);
+                map.insert(api.id_field.into(), number);
             }
-        }
+            self.collection().to_owned()
+        } else {
+            self.item(id)
+        };
         self.check(Op::Update, &body)?;
-        let path = if dialect == Dialect::Primavera { self.collection() } else { self.item(id) };
         let answer = self.call(Method::Put, &path, Some(&body), etag).await?;
         self.record_in(answer, id)
     }
@@ -318,39 +335,27 @@ impl Upstream {
     /// record changed since ([`UpstreamError::Changed`]). Answers the stored record when the
     /// upstream's answer carries it (SCIM), else `None`.
     pub async fn write(&self, id: &str, write: &Write, etag: Option<&str>) -> Result<Option<Remote>, UpstreamError> {
-        let dialect = self.config.dialect;
-        match (dialect, write) {
-            (_, Write::Replace(user)) => self.update(id, user, etag).await,
-            (Dialect::LearningCloud, Write::Status(status)) => {
-                let action = if *status == Status::Active { lc_paths::ACTIVATE } else { lc_paths::DEACTIVATE };
-                self.call(Method::Put, &format!("{}/{action}", self.item(id)), None, None).await.map(|_| None)
+        let api = self.api();
+        let action = |action: &str| format!("{}/{action}", self.item(id));
+        match (write, api.status_actions, api.archive, api.password_action) {
+            (Write::Replace(user), ..) => self.update(id, user, etag).await,
+            (Write::Status(status), Some((activate, deactivate)), ..) => {
+                let path = action(if *status == Status::Active { activate } else { deactivate });
+                self.call(Method::Put, &path, None, None).await.map(|_| None)
             }
-            (Dialect::Publisher, Write::Status(Status::Archived)) => {
-                self.call(Method::Post, &format!("{}/{ARCHIVE}", self.item(id)), None, None).await.map(|_| None)
+            (Write::Status(Status::Archived), _, Some(archive), _) => {
+                self.call(Method::Post, &action(archive), None, None).await.map(|_| None)
             }
-            (Dialect::LearningCloud, Write::Password(password)) => {
-                let body = json!({ "newPassword": password.expose() });
-                self.call(Method::Put, &format!("{}/{}", self.item(id), lc_paths::CHANGE_PASSWORD), Some(&body), None)
-                    .await
-                    .map(|_| None)
+            (Write::Password(password), .., Some((change, member))) => {
+                let body = one_member(member, Value::from(password.expose()));
+                self.call(Method::Put, &action(change), Some(&body), None).await.map(|_| None)
             }
-            (Dialect::Scim, Write::Partial(body)) => {
+            (Write::Partial(body), ..) if api.update == Update::Patch => {
                 let answer = self.call(Method::Patch, &self.item(id), Some(body), etag).await?;
                 self.record_in(answer, id)
             }
-            (Dialect::DeviceHive | Dialect::Primavera, Write::Partial(body) | Write::PartialRewrite(body)) => {
-                let mut body = body.clone();
-                if dialect == Dialect::Primavera {
-                    // primavera's update names the user in the body, by its own numeric id.
-                    let number = id.parse::<i64>().map(Value::from).unwrap_or_else(|_| Value::from(id));
-                    if let Some(map) = body.as_object_mut() {
-                        map.insert("userId".into(), number);
-                    }
-                }
-                self.check(Op::Update, &body)?;
-                let path = if dialect == Dialect::Primavera { self.collection() } else { self.item(id) };
-                let answer = self.call(Method::Put, &path, Some(&body), etag).await?;
-                self.record_in(answer, id)
+            (Write::Partial(body) | Write::PartialRewrite(body), ..) if api.update == Update::Partial => {
+                self.put(id, body.clone(), etag).await
             }
             // The planner makes no other combination.
             _ => Err(UpstreamError::Unsupported("the upstream's API has no such operation")),
@@ -359,12 +364,12 @@ impl Upstream {
 
     /// Deletes the upstream's user; publisher archives (its only way to retire a user).
     pub async fn delete(&self, id: &str) -> Result<(), UpstreamError> {
-        match self.config.dialect {
-            Dialect::Primavera => Err(UpstreamError::Unsupported("primavera's API has no user delete")),
-            Dialect::Publisher => {
-                self.call(Method::Post, &format!("{}/{ARCHIVE}", self.item(id)), None, None).await.map(drop)
+        match self.api().delete {
+            Delete::Unsupported(why) => Err(UpstreamError::Unsupported(why)),
+            Delete::Archive(action) => {
+                self.call(Method::Post, &format!("{}/{action}", self.item(id)), None, None).await.map(drop)
             }
-            _ => self.call(Method::Delete, &self.item(id), None, None).await.map(drop),
+            Delete::Item => self.call(Method::Delete, &self.item(id), None, None).await.map(drop),
         }
     }
 
@@ -395,24 +400,18 @@ impl Upstream {
     /// An upstream read representation → the canonical user. Lenient: an upstream may hold values
     /// outside its documented rules, and reading them must not fail.
     fn to_canonical(&self, mut record: Value) -> Result<User, UpstreamError> {
-        let dialect = self.config.dialect;
+        let api = self.api();
         // Server-side fields: the facade has its own ids, and these are not user data.
-        let target = match dialect {
-            Dialect::Publisher => record.get_mut("user"),
-            _ => Some(&mut record),
+        let target = match api.envelope {
+            Some(envelope) => record.get_mut(envelope),
+            None => Some(&mut record),
         };
         if let Some(Value::Object(map)) = target {
-            let keys: &[&str] = match dialect {
-                Dialect::LearningCloud | Dialect::Publisher => &["id", "links", "link"],
-                Dialect::Primavera => &["userId"],
-                Dialect::DeviceHive => &["id", "lastLogin"],
-                Dialect::Scim => &["id", "meta"],
-            };
-            for key in keys {
+            for key in api.server_fields {
                 map.remove(*key);
             }
         }
-        let spec = dialect.spec();
+        let spec = self.config.dialect.spec();
         spec.to_canonical(Op::Update, &spec.prepare(Op::Update, &record).0).map_err(|report| {
             UpstreamError::BadGateway { status: Some(200), detail: format!("unreadable user: {report:?}") }
         })
@@ -455,7 +454,7 @@ impl Upstream {
         body: Option<&Value>,
         if_match: Option<&str>,
     ) -> Result<Answer, UpstreamError> {
-        if self.config.dialect != Dialect::DeviceHive {
+        if self.api().credential != Credential::Login {
             return self.exchange(method, path, body, if_match, None).await.and_then(|a| self.judge(a));
         }
         let cached = DEVICEHIVE_TOKEN.with(|t| t.borrow().clone());
@@ -516,7 +515,7 @@ impl Upstream {
             409 => Err(UpstreamError::Duplicate),
             412 => Err(UpstreamError::Changed),
             // DeviceHive answers a taken login with 403 (docs/dialects/devicehive.md#errors).
-            403 if self.config.dialect == Dialect::DeviceHive && answer.body.contains("already exists") => {
+            403 if self.api().duplicate_is_403 && answer.body.contains("already exists") => {
                 Err(UpstreamError::Duplicate)
             }
             400 | 422 if duplicate_message(&answer.body) => Err(UpstreamError::Duplicate),
@@ -561,8 +560,8 @@ impl Upstream {
         let gateway = |detail: String| UpstreamError::BadGateway { status: None, detail };
         let headers = Headers::new();
         let set = |name: &str, value: &str| headers.set(name, value).map_err(|e| gateway(e.to_string()));
-        let content_type =
-            if self.config.dialect == Dialect::Scim { "application/scim+json" } else { "application/json" };
+        let api = self.api();
+        let content_type = api.media_type;
         set("Accept", content_type)?;
         set("X-Request-Id", &self.request_id)?;
         if body.is_some() {
@@ -577,14 +576,14 @@ impl Upstream {
         {
             set("Idempotency-Key", key)?;
         }
-        match (self.config.dialect, bearer, &self.config.token) {
-            (_, Some(token), _) => set("Authorization", &format!("Bearer {token}"))?,
-            (Dialect::LearningCloud, None, Some(token)) => set("X-Cloud-Auth-Token", token.expose())?,
-            (Dialect::DeviceHive, None, _) | (_, None, None) => {}
-            (_, None, Some(token)) => set("Authorization", &format!("Bearer {}", token.expose()))?,
+        match (bearer, &self.config.token, api.credential) {
+            (Some(token), ..) => set("Authorization", &format!("Bearer {token}"))?,
+            (None, Some(token), Credential::Header(name)) => set(name, token.expose())?,
+            (None, Some(token), Credential::Bearer) => set("Authorization", &format!("Bearer {}", token.expose()))?,
+            (None, _, Credential::Login) | (None, None, _) => {}
         }
-        if let (Dialect::Primavera, Some(tenant)) = (self.config.dialect, &self.config.tenant) {
-            set("x-prime-tenant-code", tenant)?;
+        if let (Some(name), Some(tenant)) = (api.tenant_header, &self.config.tenant) {
+            set(name, tenant)?;
         }
         let mut init = RequestInit::new();
         init.with_method(method).with_headers(headers);
@@ -641,6 +640,13 @@ impl Upstream {
         });
         console_error!("{line}");
     }
+}
+
+/// `{"<key>": value}`. Built by insertion: collecting into a map would link a sort for one pair.
+fn one_member(key: &str, value: Value) -> Value {
+    let mut map = serde_json::Map::new();
+    map.insert(key.to_owned(), value);
+    Value::Object(map)
 }
 
 /// An id field as a string (numeric ids become their decimal form).

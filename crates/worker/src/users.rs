@@ -4,6 +4,7 @@
 //! so each of them (and [`crate::directory`], which chooses between them) depends on it alone.
 
 use userbridge_core::User;
+use userbridge_core::canonical::Password;
 
 use crate::upstream::UpstreamError;
 
@@ -131,4 +132,25 @@ pub enum Emails {
     Claimed,
     /// SCIM and `/v1`: `emails` have uniqueness "none" (RFC 7643 §4.1.2).
     Shared,
+}
+
+/// Where a row the update pipeline (`crate::routes::surface::modify`) reads and writes lives: the
+/// request's directory ([`crate::directory::Directory`]), or the local D1 store itself, which holds
+/// the facade's own accounts (DeviceHive's `current` user) in proxy mode too.
+pub trait Rows {
+    /// The user under `key`, if any.
+    async fn find(&self, key: &Key) -> Result<Option<Stored>, StoreError>;
+
+    /// Replaces the user of row `id`; with `expected_version`, only if the row still has it
+    /// ([`StoreError::VersionMismatch`] otherwise). A `password` replaces the hash.
+    async fn update(
+        &self,
+        id: i64,
+        expected_version: Option<i64>,
+        user: &User,
+        password: Option<&Password>,
+    ) -> Result<Stored, StoreError>;
+
+    /// The caller named the version it expects (`If-Match`); only the proxy needs telling.
+    fn expect_version(&self) {}
 }

@@ -155,8 +155,8 @@ fn violations(report: &Report) -> Vec<Value> {
 
 async fn list(cx: &mut Cx) -> Result<Response, ApiError> {
     let q = cx.query();
-    let start = http::query_u32(&q, "startIndex")?.unwrap_or(0);
-    let count = http::query_u32(&q, "count")?.unwrap_or(MAX_COUNT).min(MAX_COUNT);
+    let start = http::query_u32(&q, lc_paths::START_INDEX)?.unwrap_or(0);
+    let count = http::query_u32(&q, lc_paths::COUNT)?.unwrap_or(MAX_COUNT).min(MAX_COUNT);
     let users = cx.store()?.list(&Filter::default(), start, count).await?;
     let body: Vec<lc::User> = users.iter().map(|s| lc::read(&s.user)).collect();
     Ok(http::json(200, &body))

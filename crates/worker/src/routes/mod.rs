@@ -139,12 +139,19 @@ async fn handle<S: Surface>(cx: &mut Cx, route: S::Route, presented: Option<&str
 
 /// Logs what only operators may see, then answers in the dialect's shape.
 fn fail<S: Surface>(cx: &Cx, mut err: S::Error) -> Response {
-    let Some(shared) = err.shared() else {
-        return S::into_response(cx, err);
-    };
+    if let Some(shared) = err.shared() {
+        before_answering(cx, S::DIALECT, shared);
+    }
+    S::into_response(cx, err)
+}
+
+/// [`fail`]'s part that knows no surface, apart so it is compiled once rather than once per
+/// surface (the Worker's upload size is a budget): an upstream's violations moved onto the
+/// caller's fields, and the log line of a 5xx.
+fn before_answering(cx: &Cx, dialect: Option<Dialect>, shared: &mut ApiError) {
     if let ApiError::UpstreamRejected(report) = shared {
         let op = if cx.creates { Op::Create } else { Op::Update };
-        *shared = ApiError::Invalid(to_caller(S::DIALECT, op, std::mem::take(report)));
+        *shared = ApiError::Invalid(to_caller(dialect, op, std::mem::take(report)));
     }
     match shared {
         ApiError::Internal(detail) => {
@@ -159,7 +166,6 @@ fn fail<S: Surface>(cx: &Cx, mut err: S::Error) -> Response {
         }
         _ => {}
     }
-    S::into_response(cx, err)
 }
 
 /// The challenge of every Bearer-authenticated 401.

@@ -174,8 +174,8 @@ impl From<Report> for Fail {
 
 async fn list(cx: &mut Cx) -> Result<Response, Fail> {
     let q = cx.query();
-    let limit = http::query_u32(&q, "limit")?.unwrap_or(DEFAULT_LIMIT).min(MAX_LIMIT);
-    let offset = http::query_u32(&q, "offset")?.unwrap_or(0);
+    let limit = http::query_u32(&q, endpoints::publisher::LIMIT)?.unwrap_or(DEFAULT_LIMIT).min(MAX_LIMIT);
+    let offset = http::query_u32(&q, endpoints::publisher::OFFSET)?.unwrap_or(0);
     let statuses: Vec<&'static str> = match http::query_param(&q, "status").as_deref().map(str::trim) {
         None | Some("") => Vec::new(),
         Some("active") => vec!["active"],

@@ -27,7 +27,7 @@ use crate::http::{self, Resolved};
 use crate::users::{self, Emails, Key, Stored, Unique};
 
 pub const PREFIX: &str = endpoints::scim::ROOT;
-const CONTENT_TYPE: &str = "application/scim+json";
+const CONTENT_TYPE: &str = endpoints::scim::MEDIA_TYPE;
 /// `filter.maxResults` of the ServiceProviderConfig: the largest page.
 const MAX_RESULTS: i64 = 200;
 /// A filter that cannot use an index reads at most this many users; beyond, it is `tooMany`.

@@ -16,7 +16,7 @@ use crate::error::ApiError;
 use crate::http::{self, Resolved};
 use crate::store::Store;
 use crate::trip::Trip;
-use crate::users::{Key, StoreError, Stored};
+use crate::users::{Key, Rows, StoreError, Stored};
 
 /// One request on its way through the Worker.
 pub struct Cx {
@@ -186,9 +186,10 @@ pub fn summary_line(v: &userbridge_core::Violation, separator: &str) -> String {
 /// its version guards the write. With `expected` (an `If-Match`) there is one attempt and a
 /// different version is 412. Without, a concurrent write in between makes the store refuse, and
 /// the row is read again and changed once more before answering 409 (docs/dialects/README.md,
-/// userbridge decisions: concurrency).
-pub async fn modify(
-    store: &Directory,
+/// userbridge decisions: concurrency). `store` is where the row lives ([`Rows`]): the request's
+/// directory, or the local accounts (DeviceHive's `current` user).
+pub async fn modify<R: Rows>(
+    store: &R,
     read: Stored,
     expected: Option<i64>,
     mut change: impl FnMut(&Stored) -> Result<User, ApiError>,
@@ -202,7 +203,7 @@ pub async fn modify(
     for _ in 0..attempts {
         let current = match read.take() {
             Some(current) => current,
-            None => store.get(&Key::Id(id)).await?,
+            None => store.find(&Key::Id(id)).await?.ok_or(StoreError::NotFound)?,
         };
         if expected.is_some_and(|v| v != current.version) {
             return Err(ApiError::PreconditionFailed);

@@ -13,12 +13,13 @@ use worker::{Date, console_error};
 
 use crate::config::Config;
 use crate::directory::Directory;
+use crate::endpoints::devicehive as paths;
 use crate::error::ApiError;
 use crate::http;
 use crate::jwt::{self, Claims, JwtError, TokenType};
-use crate::routes::surface::SurfaceError;
+use crate::routes::surface::{SurfaceError, modify};
 use crate::store::Store;
-use crate::users::{Filter, Key, Order, StoreError, Stored, Unique, like_pattern_fits};
+use crate::users::{Filter, Key, Order, Rows, StoreError, Stored, Unique, like_pattern_fits};
 
 /// The vendor's messages (`com.devicehive.configuration.Messages`).
 pub const UNAUTHORIZED: &str = "Unauthorized";
@@ -295,14 +296,14 @@ impl ListQuery {
                 .transpose()
         };
         Ok(ListQuery {
-            login: text("login"),
+            login: text(paths::LOGIN),
             login_pattern: text("loginPattern"),
             role: number("role")?,
             status: number("status")?,
             sort_field: text("sortField"),
             sort_order: text("sortOrder"),
-            take: number("take")?,
-            skip: number("skip")?,
+            take: number(paths::TAKE)?,
+            skip: number(paths::SKIP)?,
         })
     }
 
@@ -646,47 +647,20 @@ impl Service<'_> {
     /// `PUT /user/{id}` (`ManageUser`) and `PUT /user/current` (`UpdateCurrentUser`): what the
     /// body carries changes (`data` too: absent keeps it, null clears it), a non-empty `password`
     /// is re-hashed. A client-role caller may not change a login, role or status. A concurrent
-    /// write in between is retried once, then 409.
+    /// write in between is retried once, then 409 (the pipeline every surface shares, [`modify`]).
     pub async fn update(&self, principal: &Principal, target: Target, body: Option<&Value>) -> Result<(), Fail> {
         // `current` is the caller's own account, which lives with the accounts.
-        let (id, store) = match target {
+        let (home, id) = match target {
             Target::Id(id) => {
                 principal.require(Action::ManageUser)?;
-                (id, Rows::Directory(self.store))
+                (Home::Directory(self.store), id)
             }
             Target::Current => {
                 principal.require(Action::UpdateCurrentUser)?;
-                (self.current_id(principal).await?, Rows::Accounts(self.accounts))
+                (Home::Accounts(self.accounts), self.current_id(principal).await?)
             }
         };
-        let not_found = || Fail::vendor(404, user_not_found(id));
-        let existing = store.find(&Key::Id(id)).await?.ok_or_else(not_found)?;
-        let Some(body) = body else {
-            return Ok(());
-        };
-        let report = userbridge_core::validate_with(&dh::DeviceHive, Op::Update, body);
-        if !report.is_valid() {
-            return Err(report.into());
-        }
-        if !principal.is_admin()
-            && ["login", "role", "status"].iter().any(|k| body.get(k).is_some_and(|v| !v.is_null()))
-        {
-            return Err(Fail::vendor(403, ADMIN_REQUIRED));
-        }
-        let incoming = userbridge_core::to_canonical_with(&dh::DeviceHive, Op::Update, body)?;
-        let mut current = existing;
-        for attempt in 0..2 {
-            let next = userbridge_core::apply_update_with(&dh::DeviceHive, &current.user, &incoming, body);
-            match store.update(id, Some(current.version), &next, incoming.password.as_ref()).await {
-                Ok(_) => return Ok(()),
-                Err(StoreError::VersionMismatch) if attempt == 0 => {
-                    current = store.find(&Key::Id(id)).await?.ok_or_else(not_found)?;
-                }
-                Err(StoreError::NotFound) => return Err(not_found()),
-                Err(e) => return Err(e.into()),
-            }
-        }
-        Err(ApiError::Conflict.into())
+        update_in(&home, principal, id, body).await
     }
 
     pub async fn delete(&self, principal: &Principal, id: i64) -> Result<(), Fail> {
@@ -702,33 +676,68 @@ impl Service<'_> {
     }
 }
 
-/// Where an update's row lives: the directory (a user by id), or the local accounts (the
-/// caller's own, `current`), which in proxy mode are not the upstream's.
-#[derive(Clone, Copy)]
-enum Rows<'a> {
+/// Where an update's row lives: the directory (a user by id), or the local accounts (the caller's
+/// own, `current`), which in proxy mode are not the upstream's. One type for both, so the update
+/// and the pipeline it runs ([`modify`]) are compiled once, not once per home (the Worker's upload
+/// size is a budget).
+enum Home<'a> {
     Directory(&'a Directory),
     Accounts(&'a Store),
 }
 
-impl Rows<'_> {
-    async fn find(self, key: &Key) -> Result<Option<Stored>, StoreError> {
+impl Rows for Home<'_> {
+    async fn find(&self, key: &Key) -> Result<Option<Stored>, StoreError> {
         match self {
-            Rows::Directory(directory) => directory.find(key).await,
-            Rows::Accounts(accounts) => accounts.find(key).await,
+            Home::Directory(directory) => directory.find(key).await,
+            Home::Accounts(accounts) => accounts.find(key).await,
         }
     }
 
     async fn update(
-        self,
+        &self,
         id: i64,
         expected_version: Option<i64>,
         user: &User,
         password: Option<&Password>,
     ) -> Result<Stored, StoreError> {
         match self {
-            Rows::Directory(directory) => directory.update(id, expected_version, user, password).await,
-            Rows::Accounts(accounts) => accounts.update(id, expected_version, user, password).await,
+            Home::Directory(directory) => directory.update(id, expected_version, user, password).await,
+            Home::Accounts(accounts) => accounts.update(id, expected_version, user, password).await,
         }
+    }
+
+    fn expect_version(&self) {
+        if let Home::Directory(directory) = self {
+            directory.expect_version();
+        }
+    }
+}
+
+/// [`Service::update`] of row `id` in `rows`.
+async fn update_in(rows: &Home<'_>, principal: &Principal, id: i64, body: Option<&Value>) -> Result<(), Fail> {
+    let not_found = || Fail::vendor(404, user_not_found(id));
+    let existing = rows.find(&Key::Id(id)).await?.ok_or_else(not_found)?;
+    let Some(body) = body else {
+        return Ok(());
+    };
+    let report = userbridge_core::validate_with(&dh::DeviceHive, Op::Update, body);
+    if !report.is_valid() {
+        return Err(report.into());
+    }
+    if !principal.is_admin() && ["login", "role", "status"].iter().any(|k| body.get(k).is_some_and(|v| !v.is_null())) {
+        return Err(Fail::vendor(403, ADMIN_REQUIRED));
+    }
+    let incoming = userbridge_core::to_canonical_with(&dh::DeviceHive, Op::Update, body)?;
+    match modify(rows, existing, None, |current| {
+        Ok(userbridge_core::apply_update_with(&dh::DeviceHive, &current.user, &incoming, body))
+    })
+    .await
+    {
+        Ok(_) => Ok(()),
+        // The row went away between the read and the write: the pipeline can only have learnt it
+        // from the store (`StoreError::NotFound`), which the vendor words with the id.
+        Err(ApiError::NotFound(_)) => Err(not_found()),
+        Err(e) => Err(e.into()),
     }
 }
 
