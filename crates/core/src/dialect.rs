@@ -8,7 +8,7 @@ use crate::canonical::User;
 use crate::dialects;
 use crate::fields::Field;
 use crate::merge::Mode;
-use crate::report::{Code, Report, Violation};
+use crate::report::{Code, Report, Text, Violation};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::borrow::Cow;
@@ -239,8 +239,9 @@ pub trait DialectSpec: Sync {
     /// Where a canonical field came from in this dialect's body (for the `lost` list).
     /// `user` is the canonical form of that body, for mappings that depend on values
     /// (which phone is the office phone).
-    fn wire_pointer(&self, op: Op, user: &User, canonical: &str) -> Option<String> {
+    fn wire_pointer(&self, op: Op, user: &User, canonical: &str) -> Option<Text> {
         self.wire_pointer_rules(op, user, canonical)
+            .map(Text::from)
             .or_else(|| crate::mapping::wire_pointer(self.fields(op), user, canonical))
     }
 

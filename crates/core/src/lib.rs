@@ -31,7 +31,7 @@ pub mod translate;
 pub use canonical::User;
 pub use dialect::{BodyFormat, Dialect, DialectSpec, Op};
 pub use fields::Field;
-pub use report::{Code, Report, Violation};
+pub use report::{Code, Report, Text, Violation};
 pub use schema::{schema, schema_with};
 pub use translate::{LossReason, Lost, Translation, translate, translate_with};
 
@@ -75,7 +75,7 @@ fn finish<S: DialectSpec + ?Sized>(spec: &S, op: Op, body: &Value, prefix: &str,
     }
     if !prefix.is_empty() {
         for v in &mut report.errors {
-            v.pointer.insert_str(0, prefix);
+            v.pointer.to_mut().insert_str(0, prefix);
         }
         for p in &mut report.ignored {
             p.insert_str(0, prefix);

@@ -26,6 +26,7 @@ use crate::canonical::{
 };
 use crate::fields::Field;
 use crate::formats;
+use crate::report::Text;
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 
@@ -248,9 +249,23 @@ pub fn view(rows: &[Field], user: &User) -> User {
             // Written as held and read back as written: the held value itself, copied as it is
             // typed for `Same`; a `NonEmpty` row reads the empty string as nothing.
             Codec::Same => canon.slot.copy(user, &mut kept),
-            Codec::NonEmpty => {
-                if let Some(held) = canon.slot.get(user).filter(|h| h.as_str().is_some_and(|s| !s.is_empty())) {
-                    canon.slot.put(&mut kept, held);
+            Codec::NonEmpty => match canon.slot.text(user) {
+                Some(held) => {
+                    if held.is_some_and(|s| !s.is_empty()) {
+                        canon.slot.copy(user, &mut kept);
+                    }
+                }
+                None => {
+                    if let Some(held) = canon.slot.get(user).filter(|h| h.as_str().is_some_and(|s| !s.is_empty())) {
+                        canon.slot.put(&mut kept, held);
+                    }
+                }
+            },
+            // Written as the pair's wire literal and read back as the first pair with that
+            // literal: the canonical names are the dialect's own, so nothing is allocated.
+            Codec::Enum(pairs) if let Some(held) = canon.slot.text(user) => {
+                if let Some(name) = held.and_then(|held| enum_round_trip(pairs, held)) {
+                    canon.slot.hold_static(&mut kept, name);
                 }
             }
             // Written and read back if the table knows it: one lookup, not one each way.
@@ -270,6 +285,13 @@ pub fn view(rows: &[Field], user: &User) -> User {
     kept
 }
 
+/// The canonical name an enumeration row reads back for a held name: the first pair whose
+/// literal is the one written for it (`None`: the dialect cannot say it).
+fn enum_round_trip(pairs: &[(Lit, &'static str)], held: &str) -> Option<&'static str> {
+    let (wire, _) = pairs.iter().find(|(_, c)| *c == held)?;
+    pairs.iter().find(|(w, _)| w == wire).map(|(_, c)| *c)
+}
+
 /// Writes the canonical user as a body, row by row; what no row holds is left out (and found by
 /// [`crate::translate`]).
 pub fn from_canonical(rows: &[Field], user: &User) -> Value {
@@ -279,6 +301,9 @@ pub fn from_canonical(rows: &[Field], user: &User) -> Value {
             Codec::Email => user.primary_email().map(|e| Value::from(e.value.as_str())),
             Codec::Phone(kind) => user.phone(kind).map(|p| Value::from(p.value.as_str())),
             Codec::Rule => None,
+            Codec::Enum(pairs) if let Some(held) = canon.slot.text(user) => {
+                held.and_then(|held| pairs.iter().find(|(_, c)| *c == held)).map(|(w, _)| w.to_value())
+            }
             codec => canon.slot.get(user).and_then(|held| codec.write(held)),
         };
         if let Some(value) = value
@@ -294,7 +319,7 @@ pub fn from_canonical(rows: &[Field], user: &User) -> Value {
 /// prefix wins and the rest of the pointer is appended. Emails and phones are placed by value:
 /// any address is the dialect's one `email`; a phone goes to the row of its kind (else the work
 /// phone's row).
-pub fn wire_pointer(rows: &[Field], user: &User, canonical: &str) -> Option<String> {
+pub fn wire_pointer(rows: &[Field], user: &User, canonical: &str) -> Option<Text> {
     if let Some(i) = crate::dialects::index_after(canonical, "/phones") {
         let phones: Vec<_> = mapped(rows).filter(|(_, c)| matches!(c.codec, Codec::Phone(_))).collect();
         if !phones.is_empty() {
@@ -304,7 +329,7 @@ pub fn wire_pointer(rows: &[Field], user: &User, canonical: &str) -> Option<Stri
                 .find(|(_, c)| c.codec == Codec::Phone(kind))
                 .or_else(|| phones.iter().find(|(_, c)| c.codec == Codec::Phone(PhoneKind::Work)))
                 .or(phones.first())?;
-            return Some(row.0.pointer.to_owned());
+            return Some(row.0.pointer.into());
         }
     }
     // The loss report asks once per lost leaf: compare bytes, and build the answer once.
@@ -319,17 +344,21 @@ pub fn wire_pointer(rows: &[Field], user: &User, canonical: &str) -> Option<Stri
             continue;
         }
         if matches!(canon.codec, Codec::Email | Codec::Phone(_)) {
-            return Some(field.pointer.to_owned());
+            return Some(field.pointer.into());
         }
         if best.is_none_or(|(_, len)| home.len() > len) {
             best = Some((field, home.len()));
         }
     }
     best.map(|(f, len)| {
+        // The row's own field (most losses): its pointer as declared, borrowed.
+        if len == canonical.len() {
+            return Text::from(f.pointer);
+        }
         let mut wire = String::with_capacity(f.pointer.len() + canonical.len() - len);
         wire.push_str(f.pointer);
         wire.push_str(&canonical[len..]);
-        wire
+        wire.into()
     })
 }
 
@@ -641,6 +670,19 @@ impl Slot {
         }
     }
 
+    /// What [`Slot::get`] reads, borrowed, where the slot is a field held as text (`None`: it
+    /// is not; use `get`).
+    fn text(self, u: &User) -> Option<Option<&str>> {
+        self.plain_text(u)
+    }
+
+    /// `put(u, Value::from(s))`, without the JSON string where the field is typed.
+    fn hold_static(self, u: &mut User, s: &'static str) {
+        if self.plain_hold_static(u, s).is_err() {
+            self.put(u, Value::from(s));
+        }
+    }
+
     /// Holds in `to` what `from` holds here: `put(to, get(from))`, but a field of the user is
     /// cloned as it is typed, without the detour through JSON (a view copies most of a user).
     pub fn copy(self, from: &User, to: &mut User) {
@@ -670,6 +712,23 @@ macro_rules! plain_slots {
                 match self {
                     $(Slot::$slot => u.$($field).+.hold(v),)*
                     _ => return Err(v),
+                }
+                Ok(())
+            }
+
+            /// `None`: not a plain slot, or one not held as text.
+            fn plain_text(self, u: &User) -> Option<Option<&str>> {
+                match self {
+                    $(Slot::$slot => u.$($field).+.text(),)*
+                    _ => None,
+                }
+            }
+
+            /// `Err`: not a plain slot.
+            fn plain_hold_static(self, u: &mut User, s: &'static str) -> Result<(), ()> {
+                match self {
+                    $(Slot::$slot => u.$($field).+.hold_static(s),)*
+                    _ => return Err(()),
                 }
                 Ok(())
             }
@@ -742,6 +801,15 @@ fn first(addresses: &mut Vec<Address>) -> &mut Address {
 trait Held {
     fn held(&self) -> Option<Value>;
     fn hold(&mut self, v: Value);
+    /// The held text, borrowed, for a type held as a JSON string (`None`: not such a type): an
+    /// enumeration row maps it without a JSON string each way.
+    fn text(&self) -> Option<Option<&str>> {
+        None
+    }
+    /// `hold` of a string the dialect declares (an enumeration's canonical name).
+    fn hold_static(&mut self, s: &'static str) {
+        self.hold(Value::from(s));
+    }
     /// `hold(from.held())`, which the types below do without JSON.
     fn copy_from(&mut self, from: &Self) {
         if let Some(v) = from.held() {
@@ -763,6 +831,9 @@ macro_rules! copy_some {
 
 impl Held for Option<String> {
     copy_some!();
+    fn text(&self) -> Option<Option<&str>> {
+        Some(self.as_deref())
+    }
     fn held(&self) -> Option<Value> {
         self.as_deref().map(Value::from)
     }
@@ -817,6 +888,9 @@ macro_rules! held_string {
         impl Held for Option<$t> {
             // A held value passed its check when it was made.
             copy_some!();
+            fn text(&self) -> Option<Option<&str>> {
+                Some(self.as_ref().map(|s| s.as_str()))
+            }
             fn held(&self) -> Option<Value> {
                 self.as_ref().map(|s| Value::from(s.as_str()))
             }
@@ -839,6 +913,9 @@ held_string!(
 
 impl Held for Option<Password> {
     copy_some!();
+    fn text(&self) -> Option<Option<&str>> {
+        Some(self.as_ref().map(Password::expose))
+    }
     fn held(&self) -> Option<Value> {
         self.as_ref().map(|p| Value::from(p.expose()))
     }
@@ -854,6 +931,15 @@ macro_rules! held_enum {
     ($($t:ty { $($variant:ident = $name:literal),* $(,)? })*) => {$(
         impl Held for Option<$t> {
             copy_some!();
+            fn text(&self) -> Option<Option<&str>> {
+                Some(self.map(|e| match e { $(<$t>::$variant => $name),* }))
+            }
+            fn hold_static(&mut self, s: &'static str) {
+                match s {
+                    $($name => *self = Some(<$t>::$variant),)*
+                    _ => {}
+                }
+            }
             fn held(&self) -> Option<Value> {
                 self.map(|e| Value::from(match e { $(<$t>::$variant => $name),* }))
             }
@@ -946,10 +1032,13 @@ pub fn slot<'a>(root: &'a mut Value, pointer: &str) -> Option<&'a mut Value> {
         }
         at = match at {
             Value::Object(map) => {
-                if !map.contains_key(token.as_ref()) {
-                    map.insert(token.to_string(), Value::Null);
+                if map.contains_key(token.as_ref()) {
+                    map.get_mut(token.as_ref())?
+                } else {
+                    // Two searches, not three, where the member is new (most are: a body is
+                    // written from nothing).
+                    map.entry(token).or_insert(Value::Null)
                 }
-                map.get_mut(token.as_ref())?
             }
             Value::Array(items) => {
                 let i: usize = token.parse().ok()?;

@@ -10,7 +10,7 @@
 
 use crate::canonical::{Locale, User};
 use crate::dialect::{Dialect, DialectSpec, Op};
-use crate::report::{Report, Violation};
+use crate::report::{Report, Text, Violation};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -28,10 +28,10 @@ pub enum LossReason {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Lost {
     /// Pointer in the source body.
-    pub pointer: String,
+    pub pointer: Text,
     /// Pointer in the canonical user (stable across dialects); empty for a request option, which
     /// has no canonical home ([`crate::Field::option`]).
-    pub canonical: String,
+    pub canonical: Text,
     pub reason: LossReason,
     /// What the target holds instead, for `narrowed`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -71,10 +71,11 @@ where
     let body = to.from_canonical(op, &user);
     // What the target keeps, as the source would read it back (A → B → A), from the rows.
     let back = from.view(op, &to.view(op, &user));
-    let mut lost: Vec<Lost> = Vec::new();
-    for (canonical, reason, target_value) in losses(&user, &back) {
+    let leaves = losses(&user, &back);
+    let mut lost: Vec<Lost> = Vec::with_capacity(leaves.len());
+    for (canonical, reason, target_value) in leaves {
         let wire = from.wire_pointer(op, &user, &canonical).unwrap_or_else(|| canonical.clone());
-        let pointer = if prefix.is_empty() { wire } else { format!("{prefix}{wire}") };
+        let pointer = if prefix.is_empty() { wire } else { format!("{prefix}{wire}").into() };
         // Several canonical leaves can come from one wire field (an email's value and primary
         // flag): the first stays. A pairwise search, not a sort: sorting cost the Worker 5.7 KB of
         // wasm for a few per cent of a translation.
@@ -92,8 +93,14 @@ where
                 *place = value.clone();
             }
         } else {
-            let pointer = format!("{prefix}{}", option.pointer);
-            lost.push(Lost { pointer, canonical: String::new(), reason: LossReason::NotSupported, target_value: None });
+            let pointer =
+                if prefix.is_empty() { option.pointer.into() } else { format!("{prefix}{}", option.pointer).into() };
+            lost.push(Lost {
+                pointer,
+                canonical: Text::default(),
+                reason: LossReason::NotSupported,
+                target_value: None,
+            });
         }
     }
     // The body is written in the target's own spelling from its rows: nothing to prepare, and no
@@ -106,20 +113,21 @@ where
 ///
 /// Members are compared typed first: only one that differs is written as JSON and walked leaf by
 /// leaf, in the JSON form's (alphabetical) order.
-pub fn losses(source: &User, back: &User) -> Vec<(String, LossReason, Option<Value>)> {
-    let mut out = Vec::new();
+pub fn losses(source: &User, back: &User) -> Vec<(Text, LossReason, Option<Value>)> {
+    let mut out = Losses { list: Vec::new(), pointer: String::new() };
     macro_rules! members {
         ($($field:ident),* $(,)?) => {$(
+            let key = concat!("/", stringify!($field));
             match stringify!($field) {
                 // `en_US` and `en-US` are one locale: reading back `en-US` for `en_US` loses nothing.
-                "language" => member("language", &spelled_alike(&source.language), &spelled_alike(&back.language), &mut out),
-                "locale" => member("locale", &spelled_alike(&source.locale), &spelled_alike(&back.locale), &mut out),
+                "language" => out.member(key, &spelled_alike(&source.language), &spelled_alike(&back.language)),
+                "locale" => out.member(key, &spelled_alike(&source.locale), &spelled_alike(&back.locale)),
                 // Members held as JSON already are compared as they are, without a copy.
-                "data" => json_member("data", source.data.as_ref(), back.data.as_ref(), &mut out),
-                "extra" => json_member("extra", source.extra.as_ref(), back.extra.as_ref(), &mut out),
+                "data" => out.json_member(key, source.data.as_ref(), back.data.as_ref()),
+                "extra" => out.json_member(key, source.extra.as_ref(), back.extra.as_ref()),
                 _ => {
                     if source.$field != back.$field {
-                        member(stringify!($field), &source.$field, &back.$field, &mut out);
+                        out.member(key, &source.$field, &back.$field);
                     }
                 }
             }
@@ -177,34 +185,123 @@ pub fn losses(source: &User, back: &User) -> Vec<(String, LossReason, Option<Val
         username,
         x509_certificates,
     );
-    out
+    out.list
 }
 
-/// The leaves of one member of the source user that the member read back does not hold equally.
-/// A member the JSON form leaves out (none, empty) has no leaves.
-fn member<T: Serialize + PartialEq>(key: &str, a: &T, b: &T, out: &mut Vec<(String, LossReason, Option<Value>)>) {
-    if a == b {
-        return;
-    }
-    let a = serde_json::to_value(a).unwrap_or(Value::Null);
-    if is_empty(&a) {
-        return;
-    }
-    let b = serde_json::to_value(b).unwrap_or(Value::Null);
-    let mut pointer = String::with_capacity(32);
-    crate::report::push_key(&mut pointer, key);
-    diff(&a, Some(&b), &mut pointer, out);
+/// The loss list being built, and the pointer of the leaf being compared.
+struct Losses {
+    list: Vec<(Text, LossReason, Option<Value>)>,
+    /// One buffer for every member's walk.
+    pointer: String,
 }
 
-/// [`member`] for a member held as JSON: no copy to walk it.
-fn json_member(key: &str, a: Option<&Value>, b: Option<&Value>, out: &mut Vec<(String, LossReason, Option<Value>)>) {
-    let Some(a) = a.filter(|a| !is_empty(a)) else { return };
-    if Some(a) == b {
-        return;
+impl Losses {
+    /// The leaves of one member (`key`: `/name`, as the canonical user's JSON form spells it) of
+    /// the source user that the member read back does not hold equally. A member the JSON form
+    /// leaves out (none, empty) has no leaves.
+    fn member<T: Serialize + PartialEq>(&mut self, key: &'static str, a: &T, b: &T) {
+        if a == b {
+            return;
+        }
+        let a = serde_json::to_value(a).unwrap_or(Value::Null);
+        if is_empty(&a) {
+            return;
+        }
+        let b = serde_json::to_value(b).unwrap_or(Value::Null);
+        self.pointer.clear();
+        self.pointer.push_str(key);
+        self.diff(key, &a, Some(&b));
     }
-    let mut pointer = String::with_capacity(32);
-    crate::report::push_key(&mut pointer, key);
-    diff(a, b, &mut pointer, out);
+
+    /// [`Losses::member`] for a member held as JSON: no copy to walk it.
+    fn json_member(&mut self, key: &'static str, a: Option<&Value>, b: Option<&Value>) {
+        let Some(a) = a.filter(|a| !is_empty(a)) else { return };
+        if Some(a) == b {
+            return;
+        }
+        self.pointer.clear();
+        self.pointer.push_str(key);
+        self.diff(key, a, b);
+    }
+
+    /// The leaf at the current pointer: the member itself (most losses) is its key, borrowed.
+    fn push(&mut self, key: &'static str, reason: LossReason, target: Option<Value>) {
+        let pointer = if self.pointer.len() == key.len() { Text::from(key) } else { Text::from(self.pointer.clone()) };
+        self.list.push((pointer, reason, target));
+    }
+
+    fn diff(&mut self, key: &'static str, a: &Value, b: Option<&Value>) {
+        let len = self.pointer.len();
+        match (a, b) {
+            (_, None) | (_, Some(Value::Null)) => self.leaves(key, a),
+            (Value::Object(ma), Some(Value::Object(mb))) if !ma.is_empty() => {
+                for (k, va) in ma {
+                    crate::report::push_key(&mut self.pointer, k);
+                    self.diff(key, va, mb.get(k));
+                    self.pointer.truncate(len);
+                }
+            }
+            (Value::Array(xa), Some(Value::Array(xb))) if !xa.is_empty() => {
+                // Elements are matched, not compared by index: a single-email target keeps the
+                // primary address, which need not be the first. Exact and same-key matches claim
+                // their partners first; elements without a key (addresses) then pair by place.
+                let mut partner: Vec<Option<usize>> = vec![None; xa.len()];
+                let mut used = vec![false; xb.len()];
+                for (i, va) in xa.iter().enumerate() {
+                    let exact = (0..xb.len()).find(|&j| !used[j] && xb[j] == *va);
+                    if let Some(j) = exact.or_else(|| (0..xb.len()).find(|&j| !used[j] && same_key(va, &xb[j]))) {
+                        used[j] = true;
+                        partner[i] = Some(j);
+                    }
+                }
+                for (i, va) in xa.iter().enumerate() {
+                    if partner[i].is_none() && i < xb.len() && !used[i] && va.is_object() && !has_key(va) {
+                        used[i] = true;
+                        partner[i] = Some(i);
+                    }
+                }
+                for (i, va) in xa.iter().enumerate() {
+                    push_index(&mut self.pointer, i);
+                    match partner[i] {
+                        Some(j) => self.diff(key, va, Some(&xb[j])),
+                        None => self.leaves(key, va),
+                    }
+                    self.pointer.truncate(len);
+                }
+            }
+            (va, Some(vb)) if va == vb => {}
+            // Shapes differ (object vs scalar): everything under `a` is narrowed.
+            (_, Some(_)) if a.is_object() || a.is_array() => self.leaves(key, a),
+            (_, Some(vb)) => self.push(key, LossReason::Narrowed, Some(vb.clone())),
+        }
+    }
+
+    fn leaves(&mut self, key: &'static str, v: &Value) {
+        let len = self.pointer.len();
+        match v {
+            Value::Object(m) if !m.is_empty() => {
+                for (k, c) in m {
+                    crate::report::push_key(&mut self.pointer, k);
+                    self.leaves(key, c);
+                    self.pointer.truncate(len);
+                }
+            }
+            Value::Array(xs) if !xs.is_empty() => {
+                for (i, c) in xs.iter().enumerate() {
+                    push_index(&mut self.pointer, i);
+                    self.leaves(key, c);
+                    self.pointer.truncate(len);
+                }
+            }
+            _ => self.push(key, LossReason::NotSupported, None),
+        }
+    }
+}
+
+/// Appends an array index token, without a `String` for the number.
+fn push_index(pointer: &mut String, i: usize) {
+    use std::fmt::Write as _;
+    let _ = write!(pointer, "/{i}");
 }
 
 /// Whether the JSON form leaves a value out (none, empty): it has no leaves.
@@ -222,56 +319,6 @@ fn spelled_alike(locale: &Option<Locale>) -> Option<Locale> {
     locale.as_ref().map(|l| if l.is_known() { Locale::verbatim(l.normalized()) } else { l.clone() })
 }
 
-fn diff(a: &Value, b: Option<&Value>, pointer: &mut String, out: &mut Vec<(String, LossReason, Option<Value>)>) {
-    let len = pointer.len();
-    match (a, b) {
-        (_, None) | (_, Some(Value::Null)) => leaves(a, pointer, out),
-        (Value::Object(ma), Some(Value::Object(mb))) if !ma.is_empty() => {
-            for (k, va) in ma {
-                crate::report::push_key(pointer, k);
-                diff(va, mb.get(k), pointer, out);
-                pointer.truncate(len);
-            }
-        }
-        (Value::Array(xa), Some(Value::Array(xb))) if !xa.is_empty() => {
-            // Elements are matched, not compared by index: a single-email target keeps the
-            // primary address, which need not be the first. Exact and same-key matches claim
-            // their partners first; elements without a key (addresses) then pair by place.
-            let mut partner: Vec<Option<usize>> = vec![None; xa.len()];
-            let mut used = vec![false; xb.len()];
-            for (i, va) in xa.iter().enumerate() {
-                let exact = (0..xb.len()).find(|&j| !used[j] && xb[j] == *va);
-                if let Some(j) = exact.or_else(|| (0..xb.len()).find(|&j| !used[j] && same_key(va, &xb[j]))) {
-                    used[j] = true;
-                    partner[i] = Some(j);
-                }
-            }
-            for (i, va) in xa.iter().enumerate() {
-                if partner[i].is_none() && i < xb.len() && !used[i] && va.is_object() && !has_key(va) {
-                    used[i] = true;
-                    partner[i] = Some(i);
-                }
-            }
-            for (i, va) in xa.iter().enumerate() {
-                pointer.push('/');
-                pointer.push_str(&i.to_string());
-                match partner[i] {
-                    Some(j) => diff(va, Some(&xb[j]), pointer, out),
-                    None => leaves(va, pointer, out),
-                }
-                pointer.truncate(len);
-            }
-        }
-        (va, Some(vb)) if va == vb => {}
-        (_, Some(vb)) if a.is_object() || a.is_array() => {
-            // Shapes differ (object vs scalar): everything under `a` is narrowed.
-            let _ = vb;
-            leaves(a, pointer, out)
-        }
-        (_, Some(vb)) => out.push((pointer.clone(), LossReason::Narrowed, Some(vb.clone()))),
-    }
-}
-
 const KEYS: [&str; 2] = ["value", "name"];
 
 /// Two array elements describe the same thing when their `value` (or `name`) agrees.
@@ -281,28 +328,6 @@ fn same_key(a: &Value, b: &Value) -> bool {
 
 fn has_key(a: &Value) -> bool {
     KEYS.iter().any(|k| a.get(k).is_some())
-}
-
-fn leaves(v: &Value, pointer: &mut String, out: &mut Vec<(String, LossReason, Option<Value>)>) {
-    let len = pointer.len();
-    match v {
-        Value::Object(m) if !m.is_empty() => {
-            for (k, c) in m {
-                crate::report::push_key(pointer, k);
-                leaves(c, pointer, out);
-                pointer.truncate(len);
-            }
-        }
-        Value::Array(xs) if !xs.is_empty() => {
-            for (i, c) in xs.iter().enumerate() {
-                pointer.push('/');
-                pointer.push_str(&i.to_string());
-                leaves(c, pointer, out);
-                pointer.truncate(len);
-            }
-        }
-        _ => out.push((pointer.clone(), LossReason::NotSupported, None)),
-    }
 }
 
 #[cfg(test)]

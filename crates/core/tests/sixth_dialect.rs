@@ -53,7 +53,7 @@ fn record() -> Value {
 }
 
 fn codes(report: &Report) -> Vec<(String, &'static str)> {
-    report.errors.iter().map(|v| (v.pointer.clone(), v.code.as_str())).collect()
+    report.errors.iter().map(|v| (v.pointer.to_string(), v.code.as_str())).collect()
 }
 
 #[test]

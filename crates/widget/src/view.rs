@@ -56,9 +56,9 @@ impl Shown {
 
     fn from_core(v: &userbridge_core::Violation) -> Self {
         Shown {
-            pointer: v.pointer.clone(),
+            pointer: v.pointer.to_string(),
             code: v.code.as_str().into(),
-            message: v.message.clone(),
+            message: v.message.to_string(),
             params: v.params.clone(),
         }
     }

@@ -146,10 +146,10 @@ impl Upstream {
         let mut out: Vec<String> = Vec::new();
         for (pointer, _, _) in losses(user, &held) {
             // `id`/`uid` are the facade's; the upstream has its own.
-            if pointer == "/id" || pointer == "/uid" || out.contains(&pointer) {
+            if pointer == "/id" || pointer == "/uid" || out.iter().any(|p| pointer == *p) {
                 continue;
             }
-            out.push(pointer);
+            out.push(pointer.into_string());
         }
         out
     }
@@ -387,7 +387,7 @@ impl Upstream {
         let mut out = Report::default();
         for mut v in report.errors {
             let wire = std::mem::take(&mut v.pointer);
-            v.pointer = spec.canonical_pointer(op, &wire).unwrap_or_default();
+            v.pointer = spec.canonical_pointer(op, &wire).unwrap_or_default().into();
             v = v.param("upstream", self.config.dialect.as_str());
             if !wire.is_empty() {
                 v = v.param("upstreamPointer", wire);

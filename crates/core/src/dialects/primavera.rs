@@ -100,7 +100,7 @@ impl ErrorBody {
                 .map(|v| FieldError {
                     field: field_name(&v.pointer),
                     code: v.code.as_str().into(),
-                    message: v.message.clone(),
+                    message: v.message.to_string(),
                 })
                 .collect(),
         }

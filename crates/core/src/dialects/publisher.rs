@@ -107,9 +107,9 @@ impl ErrorBody {
                 .errors
                 .iter()
                 .map(|v| FieldError {
-                    pointer: v.pointer.clone(),
+                    pointer: v.pointer.to_string(),
                     code: v.code.as_str().into(),
-                    message: v.message.clone(),
+                    message: v.message.to_string(),
                 })
                 .collect(),
             ..ErrorBody::new(REF_INVALID_USER, "The user object is invalid")
@@ -322,7 +322,7 @@ fn check_links(link: &Value, pointer: &str, report: &mut Report) {
                 }
             }
         }
-        _ => report.push(Violation::new(pointer, Code::InvalidType).param("expected", "object or array")),
+        _ => report.push(Violation::new(pointer.to_owned(), Code::InvalidType).param("expected", "object or array")),
     }
 }
 
@@ -588,7 +588,8 @@ mod xml {
                 '\t' | '\n' => out.push(c),
                 c if (c as u32) < 0x20 || c == '\u{fffe}' || c == '\u{ffff}' => {
                     return Err(Report::single(
-                        Violation::new(pointer, Code::InvalidType).param("expected", "text XML 1.0 can carry"),
+                        Violation::new(pointer.to_owned(), Code::InvalidType)
+                            .param("expected", "text XML 1.0 can carry"),
                     ));
                 }
                 c => out.push(c),
@@ -600,7 +601,7 @@ mod xml {
     type Out = Writer<Vec<u8>>;
 
     fn io(pointer: &str) -> impl Fn(std::io::Error) -> Report + '_ {
-        move |e| Report::single(Violation::new(pointer, Code::InvalidType).param("expected", e.to_string()))
+        move |e| Report::single(Violation::new(pointer.to_owned(), Code::InvalidType).param("expected", e.to_string()))
     }
 
     /// Writes a body (`{"user": …}`, a summary or `{"error": …}`) as the vendor's XML.
@@ -626,7 +627,7 @@ mod xml {
     fn element(w: &mut Out, name: &str, value: &Value, pointer: &mut String, atom_ns: bool) -> Result<(), Report> {
         if !is_name(name) {
             return Err(Report::single(
-                Violation::new(pointer.as_str(), Code::InvalidType).param("expected", "an XML element name"),
+                Violation::new(pointer.clone(), Code::InvalidType).param("expected", "an XML element name"),
             ));
         }
         let mut start = BytesStart::new(name);

@@ -386,7 +386,7 @@ impl Error {
         let detail: Vec<String> = report
             .errors
             .iter()
-            .map(|v| if v.pointer.is_empty() { v.message.clone() } else { format!("{}: {}", v.pointer, v.message) })
+            .map(|v| if v.pointer.is_empty() { v.message.to_string() } else { format!("{}: {}", v.pointer, v.message) })
             .collect();
         Error { detail: Some(detail.join("; ")), ..Error::of(kind) }
     }

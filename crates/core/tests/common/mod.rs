@@ -19,7 +19,7 @@ pub fn fixture_text(dialect: &str, name: &str) -> String {
 
 /// `(pointer, code)` of every error, in report order.
 pub fn errors(report: &Report) -> Vec<(String, &'static str)> {
-    report.errors.iter().map(|v| (v.pointer.clone(), v.code.as_str())).collect()
+    report.errors.iter().map(|v| (v.pointer.to_string(), v.code.as_str())).collect()
 }
 
 /// Validates and returns `(pointer, code)` pairs.

@@ -198,7 +198,7 @@ fn to_caller(dialect: Option<Dialect>, op: Op, mut report: Report) -> Report {
             let param = |k: &str| v.params.get(k).and_then(serde_json::Value::as_str);
             if let Some(wire) = param("upstreamPointer").filter(|w| !w.is_empty()) {
                 let upstream = param("upstream").unwrap_or("upstream");
-                v.message = format!("{upstream} field {wire} {}", v.message);
+                v.message = format!("{upstream} field {wire} {}", v.message).into();
             }
         }
     }

@@ -177,7 +177,7 @@ impl SurfaceError for ApiError {
 /// the message alone when it is about the body as a whole (an empty pointer), so no line ever
 /// starts with a blank name.
 pub fn summary_line(v: &userbridge_core::Violation, separator: &str) -> String {
-    if v.pointer.is_empty() { v.message.clone() } else { format!("{}{separator}{}", v.pointer, v.message) }
+    if v.pointer.is_empty() { v.message.to_string() } else { format!("{}{separator}{}", v.pointer, v.message) }
 }
 
 /// Changes and writes a user under optimistic concurrency, every surface's update: `change`

@@ -609,7 +609,7 @@ mod tests {
         assert_eq!(v.as_ref().map(|v| (v.pointer.as_str(), v.code)), Some(("/emails/1/value", Code::InvalidEmail)));
         let user = |v: Value| canonical_user(v).unwrap_or_default();
         let err = known_formats(&user(json!({"locale": "pt_BR"})), None).err();
-        let v = err.map(|r| (r.errors[0].pointer.clone(), r.errors[0].code));
+        let v = err.map(|r| (r.errors[0].pointer.to_string(), r.errors[0].code));
         assert_eq!(v, Some(("/locale".to_owned(), Code::InvalidLocale)));
         let err = known_formats(&user(json!({"timezone": "Mars/Base"})), None).err();
         assert_eq!(err.map(|r| r.errors[0].code), Some(Code::InvalidTimezone));
@@ -620,15 +620,15 @@ mod tests {
         let other = user(json!({"language": "en_GB", "timezone": "Pacific Standard Time"}));
         assert!(known_formats(&other, Some(&stored)).is_err());
         let err = canonical_user(json!({"phones": [{"value": "1"}]})).err();
-        assert_eq!(err.map(|r| r.errors[0].pointer.clone()).as_deref(), Some("/phones/0/type"));
+        assert_eq!(err.map(|r| r.errors[0].pointer.to_string()).as_deref(), Some("/phones/0/type"));
         let err = canonical_user(json!({"status": "sleeping"})).err();
         assert_eq!(err.map(|r| r.errors[0].code), Some(Code::NotAllowedValue));
         let err = canonical_user(json!({"emails": [{"type": "work"}]})).err();
-        let v = err.map(|r| (r.errors[0].pointer.clone(), r.errors[0].code));
+        let v = err.map(|r| (r.errors[0].pointer.to_string(), r.errors[0].code));
         assert_eq!(v, Some(("/emails/0/value".to_owned(), Code::Required)));
         let err = canonical_user(json!({"name": {"given": 5}, "username": "ok"})).err();
         assert_eq!(
-            err.map(|r| (r.errors[0].pointer.clone(), r.errors[0].code)),
+            err.map(|r| (r.errors[0].pointer.to_string(), r.errors[0].code)),
             Some(("/name/given".into(), Code::InvalidType))
         );
         let err = canonical_user(json!({"username": ""})).err().unwrap_or_default();
@@ -636,7 +636,7 @@ mod tests {
         assert!(canonical_user(json!({"username": "a"})).is_ok());
         let err = canonical_user(json!([1])).err();
         assert_eq!(
-            err.map(|r| (r.errors[0].pointer.clone(), r.errors[0].code)),
+            err.map(|r| (r.errors[0].pointer.to_string(), r.errors[0].code)),
             Some((String::new(), Code::InvalidType))
         );
     }

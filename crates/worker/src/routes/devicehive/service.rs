@@ -748,7 +748,7 @@ mod tests {
 
     #[test]
     fn vendor_messages_for_single_violations() {
-        let one = |p: &str, c: Code| invalid_message(&Report::single(Violation::new(p, c)));
+        let one = |p: &'static str, c: Code| invalid_message(&Report::single(Violation::new(p, c)));
         assert_eq!(one("/password", Code::TooShort), PASSWORD_RULE);
         assert_eq!(one("/role", Code::Required), ROLE_REQUIRED);
         assert_eq!(one("/id", Code::NotAllowedField), ID_NOT_ALLOWED);
