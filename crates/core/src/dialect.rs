@@ -240,9 +240,19 @@ pub trait DialectSpec: Sync {
     /// `user` is the canonical form of that body, for mappings that depend on values
     /// (which phone is the office phone).
     fn wire_pointer(&self, op: Op, user: &User, canonical: &str) -> Option<Text> {
-        self.wire_pointer_rules(op, user, canonical)
-            .map(Text::from)
-            .or_else(|| crate::mapping::wire_pointer(self.fields(op), user, canonical))
+        self.wire_pointer_among(op, user, canonical, &crate::mapping::Homes::of(self.fields(op)))
+    }
+
+    /// [`DialectSpec::wire_pointer`] through the operation's rows gathered once, for many
+    /// pointers (a translation's loss list).
+    fn wire_pointer_among(
+        &self,
+        op: Op,
+        user: &User,
+        canonical: &str,
+        homes: &crate::mapping::Homes<'_>,
+    ) -> Option<Text> {
+        self.wire_pointer_rules(op, user, canonical).map(Text::from).or_else(|| homes.wire_pointer(user, canonical))
     }
 
     /// The canonical field a pointer into this dialect's body names: the inverse of

@@ -297,12 +297,12 @@ impl Field {
     }
     /// The field's canonical home, its value taken as it is.
     pub const fn to(mut self, slot: Slot) -> Self {
-        self.to = Some(Canon { slot, codec: Codec::Same });
+        self.to = Some(Canon::new(slot, Codec::Same));
         self
     }
     /// The field's canonical home and the conversion on the way.
     pub const fn to_via(mut self, slot: Slot, codec: Codec) -> Self {
-        self.to = Some(Canon { slot, codec });
+        self.to = Some(Canon::new(slot, codec));
         self
     }
 

@@ -73,8 +73,10 @@ where
     let back = from.view(op, &to.view(op, &user));
     let leaves = losses(&user, &back);
     let mut lost: Vec<Lost> = Vec::with_capacity(leaves.len());
+    // Gathered only when something is lost (an identity translation loses nothing).
+    let homes = crate::mapping::Homes::of(if leaves.is_empty() { &[] } else { from.fields(op) });
     for (canonical, reason, target_value) in leaves {
-        let wire = from.wire_pointer(op, &user, &canonical).unwrap_or_else(|| canonical.clone());
+        let wire = from.wire_pointer_among(op, &user, &canonical, &homes).unwrap_or_else(|| canonical.clone());
         let pointer = if prefix.is_empty() { wire } else { format!("{prefix}{wire}").into() };
         // Several canonical leaves can come from one wire field (an email's value and primary
         // flag): the first stays. A pairwise search, not a sort: sorting cost the Worker 5.7 KB of
