@@ -21,6 +21,7 @@ pub mod dialect;
 pub mod dialects;
 pub mod fields;
 pub mod formats;
+mod leaves;
 pub mod mapping;
 pub mod merge;
 pub mod query;

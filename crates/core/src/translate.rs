@@ -116,7 +116,7 @@ where
 /// Members are compared typed first: only one that differs is written as JSON and walked leaf by
 /// leaf, in the JSON form's (alphabetical) order.
 pub fn losses(source: &User, back: &User) -> Vec<(Text, LossReason, Option<Value>)> {
-    let mut out = Losses { list: Vec::new(), pointer: String::new() };
+    let mut out = Losses { list: Vec::new(), pointer: String::new(), member: "" };
     macro_rules! members {
         ($($field:ident),* $(,)?) => {$(
             let key = concat!("/", stringify!($field));
@@ -195,6 +195,56 @@ struct Losses {
     list: Vec<(Text, LossReason, Option<Value>)>,
     /// One buffer for every member's walk.
     pointer: String,
+    /// The member being walked (`/name`), for [`crate::leaves`].
+    member: &'static str,
+}
+
+impl crate::leaves::Sink for Losses {
+    fn pointer(&mut self) -> &mut String {
+        &mut self.pointer
+    }
+    fn leaf(&mut self) {
+        self.push(self.member, LossReason::NotSupported, None);
+    }
+    fn emitted(&self) -> usize {
+        self.list.len()
+    }
+    fn rotate_right(&mut self, range: std::ops::Range<usize>, by: usize) {
+        self.list[range].rotate_right(by);
+    }
+    fn truncate(&mut self, len: usize) {
+        self.list.truncate(len);
+    }
+}
+
+/// Counts leaves: a value with none is one the JSON form leaves out.
+#[derive(Default)]
+struct Count {
+    pointer: String,
+    leaves: usize,
+}
+
+impl crate::leaves::Sink for Count {
+    fn pointer(&mut self) -> &mut String {
+        &mut self.pointer
+    }
+    fn leaf(&mut self) {
+        self.leaves += 1;
+    }
+    fn emitted(&self) -> usize {
+        self.leaves
+    }
+    fn rotate_right(&mut self, _: std::ops::Range<usize>, _: usize) {}
+    fn truncate(&mut self, len: usize) {
+        self.leaves = len;
+    }
+}
+
+/// Whether the JSON form of `v` leaves it out (none, empty); `None`: it cannot be told so.
+fn left_out<T: Serialize>(v: &T) -> Option<bool> {
+    let mut count = Count::default();
+    crate::leaves::walk(v, &mut count).ok()?;
+    Some(count.leaves == 0)
 }
 
 impl Losses {
@@ -204,6 +254,15 @@ impl Losses {
     fn member<T: Serialize + PartialEq>(&mut self, key: &'static str, a: &T, b: &T) {
         if a == b {
             return;
+        }
+        // Dropped whole (most lost members): every leaf of `a`, walked typed.
+        if left_out(b) == Some(true) {
+            self.pointer.clear();
+            self.pointer.push_str(key);
+            self.member = key;
+            if crate::leaves::walk(a, self).is_ok() {
+                return;
+            }
         }
         let a = serde_json::to_value(a).unwrap_or(Value::Null);
         if is_empty(&a) {
@@ -336,6 +395,7 @@ fn has_key(a: &Value) -> bool {
 mod tests {
     use super::*;
     use crate::canonical::{Email, EmailAddress, Status};
+    use crate::dialect::Dialect;
 
     fn email(s: &str, primary: bool) -> Email {
         Email {
@@ -366,5 +426,126 @@ mod tests {
         let src = User { emails: vec![email("w@x.org", false), email("h@x.org", true)], ..User::default() };
         let back = User { emails: vec![email("h@x.org", true)], ..User::default() };
         assert_eq!(losses(&src, &back), vec![("/emails/0/value".into(), LossReason::NotSupported, None)]);
+    }
+
+    /// The leaves of a JSON value, as the JSON walk lists them (`leaves` above, for pointers).
+    fn json_leaves(v: &Value, pointer: &mut String, out: &mut Vec<String>) {
+        let len = pointer.len();
+        match v {
+            Value::Object(m) if !m.is_empty() => {
+                for (k, c) in m {
+                    crate::report::push_key(pointer, k);
+                    json_leaves(c, pointer, out);
+                    pointer.truncate(len);
+                }
+            }
+            Value::Array(xs) if !xs.is_empty() => {
+                for (i, c) in xs.iter().enumerate() {
+                    push_index(pointer, i);
+                    json_leaves(c, pointer, out);
+                    pointer.truncate(len);
+                }
+            }
+            _ => out.push(pointer.clone()),
+        }
+    }
+
+    /// Collects what the typed walk emits.
+    #[derive(Default)]
+    struct Pointers {
+        pointer: String,
+        list: Vec<String>,
+    }
+
+    impl crate::leaves::Sink for Pointers {
+        fn pointer(&mut self) -> &mut String {
+            &mut self.pointer
+        }
+        fn leaf(&mut self) {
+            self.list.push(self.pointer.clone());
+        }
+        fn emitted(&self) -> usize {
+            self.list.len()
+        }
+        fn rotate_right(&mut self, range: std::ops::Range<usize>, by: usize) {
+            self.list[range].rotate_right(by);
+        }
+        fn truncate(&mut self, len: usize) {
+            self.list.truncate(len);
+        }
+    }
+
+    /// Every canonical user the fixtures make, and a few shapes they do not have (an inline
+    /// image, a struct whose fields are all empty, maps).
+    fn users() -> Vec<User> {
+        let mut users = Vec::new();
+        for dialect in Dialect::ALL {
+            for op in [Op::Create, Op::Update] {
+                let path = format!("{}/tests/fixtures/{dialect}/{op}.json", env!("CARGO_MANIFEST_DIR"));
+                let Ok(text) = std::fs::read_to_string(&path) else { continue };
+                let body: Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path}: {e}"));
+                users.push(crate::to_canonical(dialect, op, &body).unwrap_or_else(|r| panic!("{path}: {r:?}")));
+            }
+        }
+        let mut odd = users[0].clone();
+        odd.image = Some(crate::canonical::Image::Inline { base64: "AA==".into(), mime_type: "image/png".into() });
+        odd.organization = Some(crate::canonical::Organization::default());
+        odd.roles.insert("management".into(), vec![]);
+        odd.roles.insert("b".into(), vec!["x".into()]);
+        odd.data = Some(serde_json::json!({"z": [], "a": {"10": 1, "9": {}}, "m": null}));
+        users.push(odd);
+        users
+    }
+
+    /// The members a translation drops most often are walked typed, not as JSON (the walk
+    /// gives up only on shapes the canonical user does not have).
+    #[test]
+    fn members_are_walked_typed() {
+        for user in users() {
+            let mut walked = Pointers::default();
+            let typed = [
+                crate::leaves::walk(&user.name, &mut walked),
+                crate::leaves::walk(&user.emails, &mut walked),
+                crate::leaves::walk(&user.phones, &mut walked),
+                crate::leaves::walk(&user.addresses, &mut walked),
+                crate::leaves::walk(&user.image, &mut walked),
+                crate::leaves::walk(&user.roles, &mut walked),
+                crate::leaves::walk(&user.products, &mut walked),
+                crate::leaves::walk(&user.links, &mut walked),
+                crate::leaves::walk(&user.organization, &mut walked),
+            ];
+            assert!(typed.iter().all(Result::is_ok), "{user:?}");
+        }
+    }
+
+    /// A member is left out of the JSON form exactly when the walk finds no leaf in it.
+    #[test]
+    fn a_member_without_leaves_is_one_the_json_form_leaves_out() {
+        let u = &users()[0];
+        assert_eq!(left_out(&None::<String>), Some(true));
+        assert_eq!(left_out(&Vec::<i64>::new()), Some(true));
+        assert_eq!(left_out(&Some(crate::canonical::Organization::default())), Some(true));
+        assert_eq!(left_out(&u.username), Some(u.username.is_none()));
+        assert_eq!(left_out(&u.emails), Some(u.emails.is_empty()));
+        assert_eq!(left_out(&Some(2)), Some(false));
+    }
+
+    /// Every member lost whole (against an empty user) is listed as the JSON walk lists it, in
+    /// its order (keys sorted at every level, whatever order a struct declares its fields in):
+    /// the typed walk and the JSON walk give one list.
+    #[test]
+    fn members_lost_whole_are_listed_as_the_json_form_lists_them() {
+        for user in users() {
+            let listed: Vec<String> =
+                losses(&user, &User::default()).into_iter().map(|(p, _, _)| p.into_string()).collect();
+            let json = serde_json::to_value(&user).unwrap_or_default();
+            let mut expected = Vec::new();
+            for (key, value) in json.as_object().into_iter().flatten() {
+                if !is_empty(value) {
+                    json_leaves(value, &mut format!("/{key}"), &mut expected);
+                }
+            }
+            assert_eq!(listed, expected);
+        }
     }
 }
