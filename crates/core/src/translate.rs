@@ -483,8 +483,10 @@ mod tests {
             for op in [Op::Create, Op::Update] {
                 let path = format!("{}/tests/fixtures/{dialect}/{op}.json", env!("CARGO_MANIFEST_DIR"));
                 let Ok(text) = std::fs::read_to_string(&path) else { continue };
-                let body: Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path}: {e}"));
-                users.push(crate::to_canonical(dialect, op, &body).unwrap_or_else(|r| panic!("{path}: {r:?}")));
+                let user =
+                    serde_json::from_str::<Value>(&text).ok().and_then(|b| crate::to_canonical(dialect, op, &b).ok());
+                assert!(user.is_some(), "{path} reads as a user");
+                users.extend(user);
             }
         }
         let mut odd = users[0].clone();
