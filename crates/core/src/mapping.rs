@@ -341,7 +341,10 @@ pub struct Homes<'r>(Vec<(&'r Field, Canon)>);
 
 impl<'r> Homes<'r> {
     pub fn of(rows: &'r [Field]) -> Self {
-        Homes(mapped(rows).collect())
+        // Sized once: a filter has no length to size the vector by, and grew it three times.
+        let mut homes = Vec::with_capacity(rows.len());
+        homes.extend(mapped(rows));
+        Homes(homes)
     }
 
     /// [`wire_pointer`] through these rows.

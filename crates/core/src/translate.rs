@@ -287,6 +287,10 @@ impl Losses {
 
     /// The leaf at the current pointer: the member itself (most losses) is its key, borrowed.
     fn push(&mut self, key: &'static str, reason: LossReason, target: Option<Value>) {
+        // Room for a typical loss list at once: grown from nothing it is reallocated at 4, 8, 16.
+        if self.list.capacity() == 0 {
+            self.list.reserve(16);
+        }
         let pointer = if self.pointer.len() == key.len() { Text::from(key) } else { Text::from(self.pointer.clone()) };
         self.list.push((pointer, reason, target));
     }
