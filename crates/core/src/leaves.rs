@@ -47,17 +47,17 @@ impl ser::Error for Unsupported {
 
 /// Emits the leaves of `value`, which the caller knows is not empty at the top (a member the
 /// JSON form leaves out has no leaves). On `Err` nothing is emitted.
-pub(crate) fn walk<T: Serialize + ?Sized, S: Sink>(value: &T, sink: &mut S) -> Result<(), Unsupported> {
+pub(crate) fn walk<T: Serialize + ?Sized>(value: &T, sink: &mut dyn Sink) -> Result<(), Unsupported> {
     let start = sink.emitted();
-    let result = value.serialize(Walker { sink: &mut *sink, top: true });
+    let result = value.serialize(Walker { sink, top: true });
     if result.is_err() {
         sink.truncate(start);
     }
     result
 }
 
-struct Walker<'s, S: Sink> {
-    sink: &'s mut S,
+struct Walker<'s> {
+    sink: &'s mut dyn Sink,
     /// The member itself: its JSON form leaves out none and empty values, which have no leaves
     /// there (below it, they are leaves).
     top: bool,
@@ -65,8 +65,8 @@ struct Walker<'s, S: Sink> {
 
 /// A compound value being walked: its pointer's length, and whether anything under it was a leaf
 /// (an empty object or array is a leaf itself).
-struct Compound<'s, S: Sink> {
-    sink: &'s mut S,
+struct Compound<'s> {
+    sink: &'s mut dyn Sink,
     len: usize,
     start: usize,
     index: usize,
@@ -82,8 +82,8 @@ struct Compound<'s, S: Sink> {
 /// The canonical structs have at most eight fields; a larger one takes the JSON way.
 const MAX_FIELDS: usize = 12;
 
-impl<'s, S: Sink> Compound<'s, S> {
-    fn new(sink: &'s mut S, variant: Option<usize>, top: bool) -> Self {
+impl<'s> Compound<'s> {
+    fn new(sink: &'s mut dyn Sink, variant: Option<usize>, top: bool) -> Self {
         let len = sink.pointer().len();
         let start = sink.emitted();
         Compound { sink, len, start, index: 0, fields: [("", 0); MAX_FIELDS], count: 0, variant, top }
@@ -160,16 +160,16 @@ fn push_index(pointer: &mut String, i: usize) {
     let _ = write!(pointer, "/{i}");
 }
 
-impl<'s, S: Sink> ser::Serializer for Walker<'s, S> {
+impl<'s> ser::Serializer for Walker<'s> {
     type Ok = ();
     type Error = Unsupported;
-    type SerializeSeq = Compound<'s, S>;
-    type SerializeTuple = Compound<'s, S>;
-    type SerializeTupleStruct = Compound<'s, S>;
-    type SerializeTupleVariant = Compound<'s, S>;
-    type SerializeMap = MapWalk<'s, S>;
-    type SerializeStruct = Compound<'s, S>;
-    type SerializeStructVariant = Compound<'s, S>;
+    type SerializeSeq = Compound<'s>;
+    type SerializeTuple = Compound<'s>;
+    type SerializeTupleStruct = Compound<'s>;
+    type SerializeTupleVariant = Compound<'s>;
+    type SerializeMap = MapWalk<'s>;
+    type SerializeStruct = Compound<'s>;
+    type SerializeStructVariant = Compound<'s>;
 
     fn serialize_bool(self, _: bool) -> Result<(), Unsupported> {
         self.sink.leaf();
@@ -250,13 +250,13 @@ impl<'s, S: Sink> ser::Serializer for Walker<'s, S> {
         self.sink.pointer().truncate(len);
         Ok(())
     }
-    fn serialize_seq(self, _: Option<usize>) -> Result<Compound<'s, S>, Unsupported> {
+    fn serialize_seq(self, _: Option<usize>) -> Result<Compound<'s>, Unsupported> {
         Ok(Compound::new(self.sink, None, self.top))
     }
-    fn serialize_tuple(self, _: usize) -> Result<Compound<'s, S>, Unsupported> {
+    fn serialize_tuple(self, _: usize) -> Result<Compound<'s>, Unsupported> {
         Ok(Compound::new(self.sink, None, self.top))
     }
-    fn serialize_tuple_struct(self, _: &'static str, _: usize) -> Result<Compound<'s, S>, Unsupported> {
+    fn serialize_tuple_struct(self, _: &'static str, _: usize) -> Result<Compound<'s>, Unsupported> {
         Ok(Compound::new(self.sink, None, self.top))
     }
     /// `{"variant": [...]}`.
@@ -266,17 +266,17 @@ impl<'s, S: Sink> ser::Serializer for Walker<'s, S> {
         _: u32,
         variant: &'static str,
         _: usize,
-    ) -> Result<Compound<'s, S>, Unsupported> {
+    ) -> Result<Compound<'s>, Unsupported> {
         let len = self.sink.pointer().len();
         crate::report::push_key(self.sink.pointer(), variant);
         Ok(Compound::new(self.sink, Some(len), false))
     }
-    fn serialize_map(self, _: Option<usize>) -> Result<MapWalk<'s, S>, Unsupported> {
+    fn serialize_map(self, _: Option<usize>) -> Result<MapWalk<'s>, Unsupported> {
         let len = self.sink.pointer().len();
         let start = self.sink.emitted();
         Ok(MapWalk { sink: self.sink, len, start, key: None, top: self.top })
     }
-    fn serialize_struct(self, _: &'static str, _: usize) -> Result<Compound<'s, S>, Unsupported> {
+    fn serialize_struct(self, _: &'static str, _: usize) -> Result<Compound<'s>, Unsupported> {
         Ok(Compound::new(self.sink, None, self.top))
     }
     /// `{"variant": {fields}}`.
@@ -286,14 +286,14 @@ impl<'s, S: Sink> ser::Serializer for Walker<'s, S> {
         _: u32,
         variant: &'static str,
         _: usize,
-    ) -> Result<Compound<'s, S>, Unsupported> {
+    ) -> Result<Compound<'s>, Unsupported> {
         let len = self.sink.pointer().len();
         crate::report::push_key(self.sink.pointer(), variant);
         Ok(Compound::new(self.sink, Some(len), false))
     }
 }
 
-impl<S: Sink> ser::SerializeSeq for Compound<'_, S> {
+impl ser::SerializeSeq for Compound<'_> {
     type Ok = ();
     type Error = Unsupported;
     fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Unsupported> {
@@ -304,7 +304,7 @@ impl<S: Sink> ser::SerializeSeq for Compound<'_, S> {
     }
 }
 
-impl<S: Sink> ser::SerializeTuple for Compound<'_, S> {
+impl ser::SerializeTuple for Compound<'_> {
     type Ok = ();
     type Error = Unsupported;
     fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Unsupported> {
@@ -315,7 +315,7 @@ impl<S: Sink> ser::SerializeTuple for Compound<'_, S> {
     }
 }
 
-impl<S: Sink> ser::SerializeTupleStruct for Compound<'_, S> {
+impl ser::SerializeTupleStruct for Compound<'_> {
     type Ok = ();
     type Error = Unsupported;
     fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Unsupported> {
@@ -326,7 +326,7 @@ impl<S: Sink> ser::SerializeTupleStruct for Compound<'_, S> {
     }
 }
 
-impl<S: Sink> ser::SerializeTupleVariant for Compound<'_, S> {
+impl ser::SerializeTupleVariant for Compound<'_> {
     type Ok = ();
     type Error = Unsupported;
     fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Unsupported> {
@@ -337,7 +337,7 @@ impl<S: Sink> ser::SerializeTupleVariant for Compound<'_, S> {
     }
 }
 
-impl<S: Sink> ser::SerializeStruct for Compound<'_, S> {
+impl ser::SerializeStruct for Compound<'_> {
     type Ok = ();
     type Error = Unsupported;
     fn serialize_field<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) -> Result<(), Unsupported> {
@@ -348,7 +348,7 @@ impl<S: Sink> ser::SerializeStruct for Compound<'_, S> {
     }
 }
 
-impl<S: Sink> ser::SerializeStructVariant for Compound<'_, S> {
+impl ser::SerializeStructVariant for Compound<'_> {
     type Ok = ();
     type Error = Unsupported;
     fn serialize_field<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) -> Result<(), Unsupported> {
@@ -362,8 +362,8 @@ impl<S: Sink> ser::SerializeStructVariant for Compound<'_, S> {
 /// A map's entries, walked in the order the map gives them. The canonical user's maps are
 /// `BTreeMap`s with string keys, already in the JSON form's order; a map in another order could
 /// not be told apart here, so its keys must arrive sorted or the walk gives up.
-struct MapWalk<'s, S: Sink> {
-    sink: &'s mut S,
+struct MapWalk<'s> {
+    sink: &'s mut dyn Sink,
     len: usize,
     start: usize,
     /// The last key, to check the order.
@@ -371,7 +371,7 @@ struct MapWalk<'s, S: Sink> {
     top: bool,
 }
 
-impl<S: Sink> ser::SerializeMap for MapWalk<'_, S> {
+impl ser::SerializeMap for MapWalk<'_> {
     type Ok = ();
     type Error = Unsupported;
     fn serialize_key<T: Serialize + ?Sized>(&mut self, key: &T) -> Result<(), Unsupported> {
