@@ -203,7 +203,7 @@ pub(crate) fn tokens(pointer: &str) -> impl Iterator<Item = &str> {
 fn at<'a>(body: &'a Value, pointer: &str) -> Option<&'a Value> {
     let mut v = body;
     for token in tokens(pointer) {
-        v = v.as_object()?.get(token)?;
+        v = crate::fields::member(v.as_object()?, token)?;
     }
     Some(v)
 }
@@ -376,7 +376,7 @@ impl<'r> Homes<'r> {
             let home = canon.pointer().as_bytes();
             // The byte after the leading `/` tells most rows apart without a `memcmp` call.
             let fits = home.get(1) == canonical.as_bytes().get(1)
-                && canonical.as_bytes().starts_with(home)
+                && canonical.get(..home.len()).is_some_and(|prefix| crate::fields::same(prefix, canon.pointer()))
                 && canonical.as_bytes().get(home.len()).is_none_or(|&next| next == b'/');
             if !fits {
                 continue;

@@ -816,7 +816,7 @@ fn names_schema(items: &[Value], urn: &str) -> bool {
 /// `schemas` must name the core User schema, and the enterprise extension when its attributes
 /// are present (RFC 7643 §3); a schema this service does not know is refused (`invalidValue`).
 fn check_schemas(input: &Value, report: &mut Report) {
-    let Some(Value::Array(items)) = input.get("schemas") else {
+    let Some(Value::Array(items)) = crate::fields::member_of(input, "schemas") else {
         return;
     };
     for (i, item) in items.iter().enumerate() {
@@ -831,7 +831,9 @@ fn check_schemas(input: &Value, report: &mut Report) {
     if !names_schema(items, USER) {
         report.push(Violation::new("/schemas", Code::MissingValue).param("allowed", json!([USER])));
     }
-    if input.get(ENTERPRISE_USER).is_some_and(|v| !v.is_null()) && !names_schema(items, ENTERPRISE_USER) {
+    if crate::fields::member_of(input, ENTERPRISE_USER).is_some_and(|v| !v.is_null())
+        && !names_schema(items, ENTERPRISE_USER)
+    {
         report.push(Violation::new("/schemas", Code::MissingValue).param("allowed", json!([ENTERPRISE_USER])));
     }
 }
@@ -840,12 +842,12 @@ fn check_schemas(input: &Value, report: &mut Report) {
 /// later `primary: true` is a `duplicate`, with a pointer to the first.
 fn check_primary(input: &Value, report: &mut Report) {
     for attr in MULTI_VALUED {
-        let Some(Value::Array(items)) = input.get(*attr) else {
+        let Some(Value::Array(items)) = crate::fields::member_of(input, attr) else {
             continue;
         };
         let mut first: Option<String> = None;
         for (i, item) in items.iter().enumerate() {
-            if item.get("primary") != Some(&Value::Bool(true)) {
+            if crate::fields::member_of(item, "primary") != Some(&Value::Bool(true)) {
                 continue;
             }
             let pointer = format!("/{attr}/{i}/primary");
