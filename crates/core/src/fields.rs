@@ -672,15 +672,18 @@ fn is_child(pointer: &str, base: &str, stars: usize, key: &str) -> bool {
     rest.strip_prefix('/').is_some_and(|r| same(r, key))
 }
 
-/// String equality that never calls `memcmp` for empty strings: an empty `&str` may hold a
-/// dangling address, and x86's AVX-512 `memcmp` reads it with a masked load whose fault
-/// suppression costs hundreds of cycles (measured: 2.3× the whole DeviceHive validation).
-///
-/// Nor for short strings at all: tokens and parent pointers are compared here a word at a time.
-/// A translation's check of the body it wrote compared a hundred of them per call, and the libc
-/// call was a seventh of a DeviceHive → SCIM translation's time (`perf`).
+/// String equality that never calls libc's `memcmp`, compared a word at a time. For empty
+/// strings: an empty `&str` may hold a dangling address, and x86's AVX-512 `memcmp` reads it with
+/// a masked load whose fault suppression costs hundreds of cycles (measured: 2.3× the whole
+/// DeviceHive validation). For the short tokens and parent pointers the row walks compare: a
+/// translation's check of the body it wrote compared a hundred per call, and the call was a
+/// seventh of a DeviceHive → SCIM translation's time (`perf`).
 pub(crate) fn same(a: &str, b: &str) -> bool {
-    let (a, b) = (a.as_bytes(), b.as_bytes());
+    same_bytes(a.as_bytes(), b.as_bytes())
+}
+
+/// [`same`] of bytes.
+pub(crate) fn same_bytes(a: &[u8], b: &[u8]) -> bool {
     if a.len() != b.len() {
         return false;
     }

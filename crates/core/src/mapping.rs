@@ -334,19 +334,22 @@ pub fn wire_pointer(rows: &[Field], user: &User, canonical: &str) -> Option<Text
 /// The rows of a table that have a canonical home, gathered once: a translation asks for the
 /// wire pointer of every lost leaf, and a walk over a whole table (SCIM's 81 rows, most of them
 /// without a home) per leaf was a fifth of a SCIM translation.
-pub struct Homes<'r>(Vec<(&'r Field, Canon)>);
+///
+/// Each row's canonical pointer is looked up once here too: stored on the rows themselves it cost
+/// the element's tables 8 bytes a row.
+pub struct Homes<'r>(Vec<(&'r Field, Canon, &'static str)>);
 
 impl<'r> Homes<'r> {
     pub fn of(rows: &'r [Field]) -> Self {
         // Sized once: a filter has no length to size the vector by, and grew it three times.
         let mut homes = Vec::with_capacity(rows.len());
-        homes.extend(mapped(rows));
+        homes.extend(mapped(rows).map(|(field, canon)| (field, canon, canon.pointer())));
         Homes(homes)
     }
 
     /// [`wire_pointer`] through these rows.
     pub fn wire_pointer(&self, user: &User, canonical: &str) -> Option<Text> {
-        let mapped = || self.0.iter().copied();
+        let mapped = || self.0.iter().map(|&(field, canon, _)| (field, canon));
         if canonical.starts_with("/phones/")
             && let Some(i) = crate::dialects::index_after(canonical, "/phones")
         {
@@ -369,11 +372,11 @@ impl<'r> Homes<'r> {
     fn longest_home(&self, canonical: &str) -> Option<Text> {
         // Compare bytes, and build the answer once.
         let mut best: Option<(&Field, usize)> = None;
-        for &(field, canon) in &self.0 {
-            let home = canon.pointer().as_bytes();
+        for &(field, canon, home) in &self.0 {
+            let home = home.as_bytes();
             // The byte after the leading `/` tells most rows apart without a `memcmp` call.
             let fits = home.get(1) == canonical.as_bytes().get(1)
-                && canonical.get(..home.len()).is_some_and(|prefix| crate::fields::same(prefix, canon.pointer()))
+                && canonical.as_bytes().get(..home.len()).is_some_and(|prefix| crate::fields::same_bytes(prefix, home))
                 && canonical.as_bytes().get(home.len()).is_none_or(|&next| next == b'/');
             if !fits {
                 continue;
@@ -563,9 +566,6 @@ impl Slot {
     ];
 
     /// The pointer of this place in the canonical user's JSON form (its `/v1` wire format).
-    // Inlined: a table load where it is called (the loss report asks once per row per lost
-    // leaf), not a call; a pointer stored on every row instead cost the element's rows 8 bytes each.
-    #[inline(always)]
     pub const fn pointer(self) -> &'static str {
         match self {
             Slot::Id => "/id",
