@@ -410,7 +410,7 @@ pub const fn select<const N: usize>(rows: &[Field], op: Op) -> [Field; N] {
 /// through its parent, which is looked up once for a run of fields that share it (the tables
 /// list a parent's fields together).
 pub fn validate(fields: &[Field], input: &Value) -> Report {
-    let mut report = violations(fields, input);
+    let mut report = check_rows(fields, input, false);
     if input.is_object() {
         collect_ignored(fields, input, Some(("", 0)), &mut Path(Vec::new()), &mut report.ignored);
     }
@@ -420,13 +420,22 @@ pub fn validate(fields: &[Field], input: &Value) -> Report {
 /// [`validate`] without the `ignored` list: for a body userbridge wrote itself from the rows
 /// (translation's `unmet`), which has no key the table does not define.
 pub fn violations(fields: &[Field], input: &Value) -> Report {
+    check_rows(fields, input, true)
+}
+
+/// The rows' checks. `sparse`: the body holds few of the table's fields (one userbridge wrote
+/// from another dialect's user), so each object's keys are summed up in [`Keys`] first and most
+/// rows are passed without a search; a client's body holds most of them, and the sum would only
+/// cost.
+fn check_rows(fields: &[Field], input: &Value, sparse: bool) -> Report {
+    let keys = |map: Option<&Map<String, Value>>| if sparse { Keys::of(map) } else { Keys(u64::MAX) };
     let mut report = Report::default();
     if !input.is_object() {
         report.push(Violation::new("", Code::InvalidType).param("expected", "object"));
         return report;
     }
     let mut path = Path(Vec::new());
-    let root = Keys::of(input.as_object());
+    let root = keys(input.as_object());
     // The last parent looked up: its pattern, its value (`None`: absent or null on the way) and
     // the keys it may hold.
     let mut parent: (&str, Option<&Value>, Keys) = ("", Some(input), root);
@@ -449,7 +458,7 @@ pub fn violations(fields: &[Field], input: &Value) -> Report {
         };
         if !same(parent.0, parent_pattern) {
             let value = resolve(input, parent_pattern);
-            parent = (parent_pattern, value, Keys::of(value.and_then(Value::as_object)));
+            parent = (parent_pattern, value, keys(value.and_then(Value::as_object)));
         }
         let Some(Value::Object(map)) = parent.1 else { continue };
         let child = if parent.2.may_hold(key) { member(map, key) } else { None };
