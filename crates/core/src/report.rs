@@ -167,21 +167,16 @@ fn message_reads(code: Code, key: &str) -> bool {
 /// The English default message for a code with its params.
 pub fn message(code: Code, params: &Map<String, Value>) -> Text {
     let p = |k: &str| params.get(k).map(display).unwrap_or_default();
-    let text: &'static str = match code {
-        Code::Required => "is required",
-        Code::NotAllowedField => "must not be given for this operation",
-        Code::InvalidEmail => "must be a valid email address",
-        Code::InvalidLocale => "must be a known locale such as en or pt_BR",
-        Code::InvalidLanguage => "must be a known ISO 639-1 language code",
-        Code::InvalidTimezone => "must be an IANA time zone such as Europe/Madrid",
-        Code::InvalidBase64 => "must be valid base64",
-        Code::Duplicate => "is already taken",
-        _ => "",
-    };
-    if !text.is_empty() {
-        return Text::from(text);
-    }
+    // A message without params is borrowed; one with params is written.
     Text::from(match code {
+        Code::Required => return Text::from("is required"),
+        Code::NotAllowedField => return Text::from("must not be given for this operation"),
+        Code::InvalidEmail => return Text::from("must be a valid email address"),
+        Code::InvalidLocale => return Text::from("must be a known locale such as en or pt_BR"),
+        Code::InvalidLanguage => return Text::from("must be a known ISO 639-1 language code"),
+        Code::InvalidTimezone => return Text::from("must be an IANA time zone such as Europe/Madrid"),
+        Code::InvalidBase64 => return Text::from("must be valid base64"),
+        Code::Duplicate => return Text::from("is already taken"),
         Code::Syntax => format!("malformed body at line {}, column {}: {}", p("line"), p("column"), p("detail")),
         Code::InvalidType => format!("must be of type {}", p("expected")),
         Code::TooShort => format!("must be at least {} characters long", p("min")),
@@ -195,7 +190,6 @@ pub fn message(code: Code, params: &Map<String, Value>) -> Text {
         Code::OneOf => format!("must give exactly one of: {}", p("fields")),
         Code::MissingValue => format!("must contain at least one of: {}", p("allowed")),
         Code::Mismatch => format!("must match {}", p("other")),
-        _ => String::new(),
     })
 }
 

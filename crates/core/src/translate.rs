@@ -113,8 +113,9 @@ where
 
 /// The canonical leaves of `source` that `back` does not hold equally.
 ///
-/// Members are compared typed first: only one that differs is written as JSON and walked leaf by
-/// leaf, in the JSON form's (alphabetical) order.
+/// Members are compared typed first. One the target dropped whole is walked typed
+/// ([`crate::leaves`]); one it holds differently is written as JSON and diffed leaf by leaf. Both
+/// list leaves in the JSON form's (alphabetical) order.
 pub fn losses(source: &User, back: &User) -> Vec<(Text, LossReason, Option<Value>)> {
     let mut out = Losses { list: Vec::new(), pointer: String::new(), member: "" };
     macro_rules! members {
