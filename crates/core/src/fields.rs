@@ -155,20 +155,40 @@ pub struct Field {
     /// scanning its pointers cost more than the lookups the split serves.
     #[serde(skip)]
     split: Option<u16>,
-    /// Where the pointer's first token ends (its second `/`, else its length), found once too:
-    /// the rows through array elements are skipped by their first token when it is absent.
+    /// Where the array a pointer through elements walks into ends (its first `/*`, else its
+    /// length), found once too: the rows of one multi-valued attribute (`/emails/*/value`,
+    /// `/emails/*/type`…) are all passed at once when it is absent.
     #[serde(skip)]
-    head: u16,
+    array: u16,
+    /// The first token's bit in [`Keys`]: checking a body userbridge wrote passes every row under
+    /// an absent top-level member on this bit alone.
+    #[serde(skip)]
+    head_bit: u8,
+    /// The last token's bit in [`Keys`], for a row without `*`: the sparse check's test of the
+    /// parent's keys.
+    #[serde(skip)]
+    key_bit: u8,
 }
 
-/// [`Field::head`] of a pointer.
-const fn first_token_end(pointer: &str) -> u16 {
+/// The end of a pointer's first token (its second `/`, else its length).
+const fn first_token_end(pointer: &str) -> usize {
     let bytes = pointer.as_bytes();
     let mut i = 1;
     while i < bytes.len() && bytes[i] != b'/' {
         i += 1;
     }
-    if i > u16::MAX as usize { u16::MAX } else { i as u16 }
+    i
+}
+
+/// [`Field::array`] of a pointer.
+const fn array_end(pointer: &str) -> u16 {
+    let bytes = pointer.as_bytes();
+    let mut i = 0;
+    while i + 1 < bytes.len() && !(bytes[i] == b'/' && bytes[i + 1] == b'*') {
+        i += 1;
+    }
+    let end = if i + 1 < bytes.len() { i } else { bytes.len() };
+    if end > u16::MAX as usize { u16::MAX } else { end as u16 }
 }
 
 /// [`Field::split`] of a pointer.
@@ -208,7 +228,12 @@ impl Field {
             required_on: None,
             min_on: None,
             split: last_slash(pointer),
-            head: first_token_end(pointer),
+            array: array_end(pointer),
+            head_bit: Keys::bit_of(pointer.as_bytes(), 1, first_token_end(pointer)),
+            key_bit: match last_slash(pointer) {
+                Some(at) => Keys::bit_of(pointer.as_bytes(), at as usize + 1, pointer.len()),
+                None => 0,
+            },
         }
     }
     pub const fn string(pointer: &'static str, label: &'static str) -> Self {
@@ -410,7 +435,7 @@ pub const fn select<const N: usize>(rows: &[Field], op: Op) -> [Field; N] {
 /// through its parent, which is looked up once for a run of fields that share it (the tables
 /// list a parent's fields together).
 pub fn validate(fields: &[Field], input: &Value) -> Report {
-    let mut report = check_rows(fields, input, false);
+    let mut report = check_rows::<false>(fields, input);
     if input.is_object() {
         collect_ignored(fields, input, Some(("", 0)), &mut Path(Vec::new()), &mut report.ignored);
     }
@@ -420,48 +445,44 @@ pub fn validate(fields: &[Field], input: &Value) -> Report {
 /// [`validate`] without the `ignored` list: for a body userbridge wrote itself from the rows
 /// (translation's `unmet`), which has no key the table does not define.
 pub fn violations(fields: &[Field], input: &Value) -> Report {
-    check_rows(fields, input, true)
+    check_rows::<true>(fields, input)
 }
 
-/// The rows' checks. `sparse`: the body holds few of the table's fields (one userbridge wrote
+/// The rows' checks. `SPARSE`: the body holds few of the table's fields (one userbridge wrote
 /// from another dialect's user), so each object's keys are summed up in [`Keys`] first and most
-/// rows are passed without a search; a client's body holds most of them, and the sum would only
-/// cost.
-fn check_rows(fields: &[Field], input: &Value, sparse: bool) -> Report {
-    let keys = |map: Option<&Map<String, Value>>| if sparse { Keys::of(map) } else { Keys(u64::MAX) };
+/// rows are passed without a search: every row under an absent top-level member on its
+/// [`Field::head_bit`], before its pointer is even split. A client's body holds most of the
+/// fields, and the sums would only cost.
+fn check_rows<const SPARSE: bool>(fields: &[Field], input: &Value) -> Report {
     let mut report = Report::default();
     if !input.is_object() {
         report.push(Violation::new("", Code::InvalidType).param("expected", "object"));
         return report;
     }
     let mut path = Path(Vec::new());
-    let root = keys(input.as_object());
-    // The last parent looked up: its pattern, its value (`None`: absent or null on the way) and
-    // the keys it may hold.
-    let mut parent: (&str, Option<&Value>, Keys) = ("", Some(input), root);
-    // The same for the first token of a pointer through array elements: the rows of one
-    // multi-valued attribute (`/emails/*/value`, `/emails/*/type`…) share it, and when it is
-    // absent none of them has anything to check.
-    let mut head: (&str, Option<&Value>) = ("", None);
+    let root = Parents::<SPARSE>::keys(input.as_object());
+    let mut parents = Parents::<SPARSE>::new(input.as_object(), root);
+    // The same for the array a pointer through elements walks into: the rows of one multi-valued
+    // attribute share it, and when it is absent none of them has anything to check.
+    let mut array: (&str, Option<&Value>) = ("", None);
     for field in fields {
+        // Under an absent member nothing is checked, and a top-level row reports only `required`.
+        if SPARSE && !root.has(field.head_bit) && !(field.required && field.split == Some(0)) {
+            continue;
+        }
         let pointer = field.pointer;
         let Some((parent_pattern, key)) = field.split_plain() else {
-            let first = pointer.get(1..usize::from(field.head)).unwrap_or_default();
-            if !same(head.0, first) || head.0.is_empty() {
-                let map = input.as_object().filter(|_| root.may_hold(first));
-                head = (first, map.and_then(|m| member(m, first)).filter(|v| !v.is_null()));
+            let pattern = pointer.get(..usize::from(field.array)).unwrap_or_default();
+            if !same(array.0, pattern) || array.0.is_empty() {
+                array = (pattern, resolve(input, pattern));
             }
-            if head.1.is_some() {
+            if array.1.is_some() {
                 check_at(field, pointer, input, &mut path, &mut report);
             }
             continue;
         };
-        if !same(parent.0, parent_pattern) {
-            let value = resolve(input, parent_pattern);
-            parent = (parent_pattern, value, keys(value.and_then(Value::as_object)));
-        }
-        let Some(Value::Object(map)) = parent.1 else { continue };
-        let child = if parent.2.may_hold(key) { member(map, key) } else { None };
+        let (Some(map), keys) = parents.at(input, parent_pattern) else { continue };
+        let child = if keys.has(field.key_bit) { member(map, key) } else { None };
         match child {
             Some(Value::Null) | None => {
                 if field.required {
@@ -474,6 +495,62 @@ fn check_rows(fields: &[Field], input: &Value, sparse: bool) -> Report {
     report
 }
 
+/// The objects on the way to the row being checked, one per token of its parent's pattern
+/// (`""`, `/user`, `/user/name`), each with the keys it may hold.
+///
+/// The tables list a parent's fields together but interleave siblings (`/user/name/…`, then
+/// `/user/email`): a row whose parent is the last one's ancestor or child costs a step, where
+/// walking each parent from the root cost publisher's 45-row table more than its checks.
+struct Parents<'a, const SPARSE: bool> {
+    stack: [Parent<'a>; PARENTS],
+    depth: usize,
+}
+
+/// A parent's pattern, its object (`None`: absent, null or not an object on the way) and the keys
+/// that object may hold.
+type Parent<'a> = (&'static str, Option<&'a Map<String, Value>>, Keys);
+
+/// How deep [`Parents`] remembers; a deeper parent is walked from the root (no table has one).
+const PARENTS: usize = 8;
+
+impl<'a, const SPARSE: bool> Parents<'a, SPARSE> {
+    fn new(root: Option<&'a Map<String, Value>>, keys: Keys) -> Self {
+        Parents { stack: [("", root, keys); PARENTS], depth: 1 }
+    }
+
+    fn keys(map: Option<&Map<String, Value>>) -> Keys {
+        if SPARSE { Keys::of(map) } else { Keys(u64::MAX) }
+    }
+
+    /// The object a parent pattern without `*` names, and its keys.
+    fn at(&mut self, input: &'a Value, pattern: &'static str) -> (Option<&'a Map<String, Value>>, Keys) {
+        while self.depth > 1 && !is_ancestor(self.stack[self.depth - 1].0, pattern) {
+            self.depth -= 1;
+        }
+        loop {
+            let (top, map, keys) = self.stack[self.depth - 1];
+            if top.len() == pattern.len() {
+                return (map, keys);
+            }
+            let (token, _) = split_token(&pattern[top.len()..]);
+            if self.depth == PARENTS {
+                let map = resolve(input, pattern).and_then(Value::as_object);
+                return (map, Self::keys(map));
+            }
+            let child =
+                map.filter(|_| keys.has(Keys::bit(token))).and_then(|m| member(m, token)).and_then(Value::as_object);
+            self.stack[self.depth] = (&pattern[..top.len() + 1 + token.len()], child, Self::keys(child));
+            self.depth += 1;
+        }
+    }
+}
+
+/// Whether pattern `a` is `b` or one of its ancestors (`/user` of `/user/name`, not of `/username`).
+fn is_ancestor(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    b.len() >= a.len() && same_bytes(a, &b[..a.len()]) && (b.len() == a.len() || b[a.len()] == b'/')
+}
+
 /// The keys an object may hold, as one bit each of 64 (from the key's length and end bytes).
 ///
 /// A table names far more fields than a body holds (SCIM's 90 rows against a translated body's
@@ -484,19 +561,26 @@ struct Keys(u64);
 
 impl Keys {
     fn of(map: Option<&Map<String, Value>>) -> Self {
-        Keys(map.map_or(0, |m| m.keys().fold(0, |bits, k| bits | Keys::bit(k))))
+        Keys(map.map_or(0, |m| m.keys().fold(0, |bits, k| bits | 1 << Keys::bit(k))))
     }
 
-    fn bit(key: &str) -> u64 {
-        let b = key.as_bytes();
-        let (first, last) = (b.first().copied().unwrap_or(0), b.last().copied().unwrap_or(0));
-        let h = (b.len() as u32).wrapping_mul(0x9e37) ^ u32::from(first).wrapping_mul(0x2f) ^ u32::from(last);
-        1 << (h % 64)
+    /// A key's bit: its index of 64, from its length and end bytes.
+    fn bit(key: &str) -> u8 {
+        Keys::bit_of(key.as_bytes(), 0, key.len())
     }
 
-    /// `false`: the object surely does not hold `key`.
-    fn may_hold(self, key: &str) -> bool {
-        self.0 & Keys::bit(key) != 0
+    /// [`Keys::bit`] of `bytes[start..end]`, in a `const fn` for [`Field::head_bit`].
+    const fn bit_of(bytes: &[u8], start: usize, end: usize) -> u8 {
+        let end = if end > bytes.len() { bytes.len() } else { end };
+        let (first, last) = if start < end { (bytes[start], bytes[end - 1]) } else { (0, 0) };
+        let len = end.saturating_sub(start) as u32;
+        let h = len.wrapping_mul(0x9e37) ^ (first as u32).wrapping_mul(0x2f) ^ last as u32;
+        (h % 64) as u8
+    }
+
+    /// `false`: the object surely holds no key of this bit.
+    fn has(self, bit: u8) -> bool {
+        self.0 & 1 << bit != 0
     }
 }
 

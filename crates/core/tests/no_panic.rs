@@ -1,5 +1,6 @@
 //! No input of any shape panics: arbitrary JSON and arbitrary text through every dialect's
-//! parse, validate, canonicalize and translate (a panic in wasm kills the Worker isolate).
+//! parse, validate, canonicalize and translate (a panic in wasm kills the Worker isolate). The
+//! same inputs hold the shortcut check of a body userbridge wrote to the full one.
 
 use proptest::prelude::*;
 use serde_json::{Map, Value};
@@ -116,6 +117,23 @@ proptest! {
                         prop_assert!(userbridge_core::translate(from, to, op, &value).is_ok());
                     }
                 }
+            }
+        }
+    }
+
+    /// `fields::violations` passes rows on a sum of the body's keys and walks parents as a
+    /// stack; whatever the body, it must report exactly what the full check reports.
+    #[test]
+    fn the_sparse_check_reports_what_the_full_check_reports(value in json()) {
+        for d in Dialect::ALL {
+            for op in Op::ALL {
+                let rows = d.spec().fields(op);
+                let full = userbridge_core::fields::validate(rows, &value).errors;
+                prop_assert_eq!(userbridge_core::fields::violations(rows, &value).errors, full, "{} {}", d, op);
+                // Wrapped as a publisher body, so that the nested rows meet it too.
+                let wrapped = serde_json::json!({ "user": value.clone() });
+                let full = userbridge_core::fields::validate(rows, &wrapped).errors;
+                prop_assert_eq!(userbridge_core::fields::violations(rows, &wrapped).errors, full, "{} {}", d, op);
             }
         }
     }
