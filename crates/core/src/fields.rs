@@ -472,12 +472,20 @@ fn check_rows<const SPARSE: bool>(fields: &[Field], input: &Value) -> Report {
         }
         let pointer = field.pointer;
         let Some((parent_pattern, key)) = field.split_plain() else {
-            let pattern = pointer.get(..usize::from(field.array)).unwrap_or_default();
+            let (pattern, rest) = pointer.split_at_checked(usize::from(field.array)).unwrap_or(("", pointer));
             if !same(array.0, pattern) || array.0.is_empty() {
                 array = (pattern, resolve(input, pattern));
+                // The walk goes on from the array, its path from the array's.
+                path.0.clear();
+                let mut tokens = pattern;
+                while !tokens.is_empty() {
+                    let (token, tail) = split_token(tokens);
+                    path.0.push(Seg::Key(token));
+                    tokens = tail;
+                }
             }
-            if array.1.is_some() {
-                check_at(field, pointer, input, &mut path, &mut report);
+            if let Some(at) = array.1 {
+                check_at(field, rest, at, &mut path, &mut report);
             }
             continue;
         };
