@@ -845,15 +845,18 @@ fn check_primary(input: &Value, report: &mut Report) {
         let Some(Value::Array(items)) = crate::fields::member_of(input, attr) else {
             continue;
         };
-        let mut first: Option<String> = None;
+        // The first one's index: its pointer is written only for a duplicate.
+        let mut first: Option<usize> = None;
         for (i, item) in items.iter().enumerate() {
             if crate::fields::member_of(item, "primary") != Some(&Value::Bool(true)) {
                 continue;
             }
-            let pointer = format!("/{attr}/{i}/primary");
-            match &first {
-                None => first = Some(pointer),
-                Some(f) => report.push(Violation::new(pointer, Code::Duplicate).param("first", f.as_str())),
+            match first {
+                None => first = Some(i),
+                Some(f) => report.push(
+                    Violation::new(format!("/{attr}/{i}/primary"), Code::Duplicate)
+                        .param("first", format!("/{attr}/{f}/primary")),
+                ),
             }
         }
     }
