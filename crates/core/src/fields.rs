@@ -532,6 +532,16 @@ impl<'a, const SPARSE: bool> Parents<'a, SPARSE> {
 
     /// The object a parent pattern without `*` names, and its keys.
     fn at(&mut self, input: &'a Value, pattern: &'static str) -> (Option<&'a Map<String, Value>>, Keys) {
+        if !SPARSE {
+            // A client's body holds most parents, and its check is in the browser element: the
+            // last parent alone is kept, walked from the root when it changes (less code; the
+            // stack saved a client's body little).
+            let (last, map, keys) = &mut self.stack[0];
+            if !same(last, pattern) {
+                (*last, *map, *keys) = (pattern, resolve(input, pattern).and_then(Value::as_object), Keys(u64::MAX));
+            }
+            return (*map, *keys);
+        }
         while self.depth > 1 && !is_ancestor(self.stack[self.depth - 1].0, pattern) {
             self.depth -= 1;
         }
