@@ -673,10 +673,7 @@ impl Path<'_> {
         for seg in &self.0 {
             match seg {
                 Seg::Key(k) => push_key(&mut s, k),
-                Seg::Index(i) => {
-                    s.push('/');
-                    s.push_str(&i.to_string());
-                }
+                Seg::Index(i) => crate::report::push_index(&mut s, *i),
             }
         }
         s

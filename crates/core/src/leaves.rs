@@ -9,6 +9,7 @@
 //! are sorted by key, so a struct's fields are put in that order here too.
 //! `a_walk_lists_the_leaves_of_the_json_form` in the translation tests holds it to the JSON walk.
 
+use crate::report::push_index;
 use serde::Serialize;
 use serde::ser::{self, Impossible};
 use std::fmt;
@@ -153,11 +154,6 @@ impl<'s> Compound<'s> {
         }
         Ok(())
     }
-}
-
-fn push_index(pointer: &mut String, i: usize) {
-    use std::fmt::Write as _;
-    let _ = write!(pointer, "/{i}");
 }
 
 impl<'s> ser::Serializer for Walker<'s> {

@@ -7,7 +7,6 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use std::borrow::Cow;
-use std::fmt::Write as _;
 
 /// The stable, snake_case reason of a violation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -336,7 +335,7 @@ impl Pointer {
 
     pub fn index(&self, index: usize) -> Self {
         let mut s = self.0.clone();
-        let _ = write!(s, "/{index}");
+        push_index(&mut s, index);
         Pointer(s)
     }
 
@@ -355,6 +354,24 @@ impl From<Pointer> for String {
     fn from(p: Pointer) -> String {
         p.0
     }
+}
+
+/// Appends an array index to a pointer string. Its digits are written directly: `write!` went
+/// through the formatting machinery, which cost a translation that lists array leaves as much as
+/// the rest of the pointer.
+pub fn push_index(pointer: &mut String, index: usize) {
+    let mut digits = [0; 20];
+    let (mut n, mut at) = (index, digits.len());
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    pointer.push('/');
+    pointer.extend(digits[at..].iter().map(|&d| char::from(d)));
 }
 
 /// Appends one escaped reference token to a pointer string.

@@ -10,7 +10,7 @@
 
 use crate::canonical::{Locale, User};
 use crate::dialect::{Dialect, DialectSpec, Op};
-use crate::report::{Report, Text, Violation};
+use crate::report::{Report, Text, Violation, push_index};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -258,8 +258,7 @@ impl Losses {
         }
         // Dropped whole (most lost members): every leaf of `a`, walked typed.
         if left_out(b) == Some(true) {
-            self.pointer.clear();
-            self.pointer.push_str(key);
+            self.start(key);
             self.member = key;
             if crate::leaves::walk(a, self).is_ok() {
                 return;
@@ -270,8 +269,7 @@ impl Losses {
             return;
         }
         let b = serde_json::to_value(b).unwrap_or(Value::Null);
-        self.pointer.clear();
-        self.pointer.push_str(key);
+        self.start(key);
         self.diff(key, &a, Some(&b));
     }
 
@@ -281,9 +279,18 @@ impl Losses {
         if Some(a) == b {
             return;
         }
-        self.pointer.clear();
-        self.pointer.push_str(key);
+        self.start(key);
         self.diff(key, a, b);
+    }
+
+    /// The pointer buffer set to a member's key. Sized once, on the first loss: grown from the
+    /// key it was reallocated once or twice per deeper leaf.
+    fn start(&mut self, key: &'static str) {
+        self.pointer.clear();
+        if self.pointer.capacity() == 0 {
+            self.pointer.reserve(64);
+        }
+        self.pointer.push_str(key);
     }
 
     /// The leaf at the current pointer: the member itself (most losses) is its key, borrowed.
@@ -362,12 +369,6 @@ impl Losses {
             _ => self.push(key, LossReason::NotSupported, None),
         }
     }
-}
-
-/// Appends an array index token, without a `String` for the number.
-fn push_index(pointer: &mut String, i: usize) {
-    use std::fmt::Write as _;
-    let _ = write!(pointer, "/{i}");
 }
 
 /// Whether the JSON form leaves a value out (none, empty): it has no leaves.
