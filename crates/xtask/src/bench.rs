@@ -134,21 +134,8 @@ fn bench_server(root: &Path, log_name: &str, vars: &[(&str, String)]) -> Result<
 /// The core's native speed: every criterion bench of `userbridge-core`, as one table per group
 /// with each figure's ratio to the group's `reference: …` entry (measured in the same run).
 fn core_native(root: &Path) -> Result<()> {
-    let (status, log) = util::run_tee(std::process::Command::new("cargo").current_dir(root).args([
-        "bench",
-        "-p",
-        "userbridge-core",
-        // Only the criterion targets: the lib's libtest harness would reject `--noplot`.
-        "--bench",
-        "core",
-        "--bench",
-        "query",
-        "--",
-        "--noplot",
-    ]))?;
-    if !status.success() {
-        return Err(fail!("cargo bench -p userbridge-core failed ({status})"));
-    }
+    // Only the criterion targets: the lib's libtest harness would reject `--noplot`.
+    let log = core_bench(root, &["--bench", "core", "--bench", "query", "--", "--noplot"])?;
     let results = parse_criterion(&log);
     if results.is_empty() {
         return Err(fail!("no criterion results found in the bench output"));
@@ -212,16 +199,7 @@ fn core_native(root: &Path) -> Result<()> {
 /// declaration per dialect"). Judged on the interleaved ratios of `benches/translate_ratio.rs`:
 /// criterion's one-after-the-other figures drift by a third between runs on a shared machine.
 fn translation_goal(root: &Path) -> Result<()> {
-    let (status, log) = util::run_tee(std::process::Command::new("cargo").current_dir(root).args([
-        "bench",
-        "-p",
-        "userbridge-core",
-        "--bench",
-        "translate_ratio",
-    ]))?;
-    if !status.success() {
-        return Err(fail!("cargo bench --bench translate_ratio failed ({status})"));
-    }
+    let log = core_bench(root, &["--bench", "translate_ratio"])?;
     let means = parse_ratios(&log);
     if means.is_empty() {
         return Err(fail!("no `ratio …` lines in the translate_ratio output"));
@@ -235,6 +213,17 @@ fn translation_goal(root: &Path) -> Result<()> {
         list.join(", ")
     );
     Ok(())
+}
+
+/// `cargo bench -p userbridge-core <args>`, echoed as it runs; its output.
+fn core_bench(root: &Path, args: &[&str]) -> Result<String> {
+    let (status, log) = util::run_tee(
+        std::process::Command::new("cargo").current_dir(root).args(["bench", "-p", "userbridge-core"]).args(args),
+    )?;
+    if !status.success() {
+        return Err(fail!("cargo bench -p userbridge-core {} failed ({status})", args.join(" ")));
+    }
+    Ok(log)
 }
 
 /// `(source dialect, mean ratio)` from `ratio <from> <ns> to <target> <r>x … mean <r>x` lines.
